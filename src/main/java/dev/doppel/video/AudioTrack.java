@@ -1,0 +1,265 @@
+package dev.doppel.video;
+
+import static org.bytedeco.ffmpeg.global.avcodec.*;
+import static org.bytedeco.ffmpeg.global.avformat.*;
+import static org.bytedeco.ffmpeg.global.avutil.*;
+import static org.bytedeco.ffmpeg.global.swresample.*;
+
+import dev.doppel.DoppelException;
+import java.nio.file.Path;
+import org.bytedeco.ffmpeg.avcodec.AVCodec;
+import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
+import org.bytedeco.ffmpeg.avcodec.AVCodecParameters;
+import org.bytedeco.ffmpeg.avcodec.AVPacket;
+import org.bytedeco.ffmpeg.avformat.AVFormatContext;
+import org.bytedeco.ffmpeg.avformat.AVStream;
+import org.bytedeco.ffmpeg.avutil.AVAudioFifo;
+import org.bytedeco.ffmpeg.avutil.AVFrame;
+import org.bytedeco.ffmpeg.avutil.AVRational;
+import org.bytedeco.ffmpeg.swresample.SwrContext;
+import org.bytedeco.javacpp.IntPointer;
+
+/**
+ * The audio of a source file carried into the output: packets are copied untouched when the
+ * output container accepts the codec, otherwise decoded and re-encoded with the container's
+ * default audio codec (AAC for mp4/mov, Opus for webm). Packets are pulled up to a given time so
+ * the muxer can interleave them with video.
+ */
+final class AudioTrack implements AutoCloseable {
+  private final Path source;
+  private AVFormatContext input;
+  private final int inputIndex;
+  private final AVStream outStream;
+  private final Muxer muxer;
+  private final AVPacket packet = av_packet_alloc();
+  private final Transcoder transcoder;
+  private boolean inputDone;
+
+  /** Returns null when {@code source} has no audio stream. */
+  static AudioTrack open(Path source, Muxer muxer) {
+    AVFormatContext in = new AVFormatContext(null);
+    if (avformat_open_input(in, source.toString(), null, null) < 0) {
+      throw DoppelException.processing("cannot read audio: " + source + ": not a media file");
+    }
+    if (avformat_find_stream_info(in, (org.bytedeco.javacpp.PointerPointer<?>) null) < 0) {
+      avformat_close_input(in);
+      throw DoppelException.processing("cannot read audio: " + source + ": no stream info");
+    }
+    int index = av_find_best_stream(in, AVMEDIA_TYPE_AUDIO, -1, -1, (AVCodec) null, 0);
+    if (index < 0) {
+      avformat_close_input(in);
+      return null;
+    }
+    return new AudioTrack(source, in, index, muxer);
+  }
+
+  private AudioTrack(Path source, AVFormatContext input, int index, Muxer muxer) {
+    this.source = source;
+    this.input = input;
+    this.inputIndex = index;
+    this.muxer = muxer;
+    AVStream inStream = input.streams(index);
+    AVCodecParameters par = inStream.codecpar();
+    outStream = muxer.addStream();
+    boolean copyable = avformat_query_codec(muxer.format(), par.codec_id(), FF_COMPLIANCE_NORMAL) == 1;
+    if (copyable) {
+      avcodec_parameters_copy(outStream.codecpar(), par);
+      outStream.codecpar().codec_tag(0);
+      outStream.time_base(inStream.time_base());
+      transcoder = null;
+    } else {
+      transcoder = new Transcoder(inStream, muxer);
+      transcoder.describe(outStream);
+    }
+  }
+
+  String mode() {
+    return transcoder == null ? "copy" : "re-encode";
+  }
+
+  /** Moves packets up to {@code untilSeconds} (inclusive) into the muxer. */
+  void writeUntil(double untilSeconds) {
+    AVStream inStream = input.streams(inputIndex);
+    while (!inputDone) {
+      int ret = av_read_frame(input, packet);
+      if (ret < 0) {
+        inputDone = true;
+        if (transcoder != null) transcoder.finish(outStream);
+        return;
+      }
+      if (packet.stream_index() != inputIndex) {
+        av_packet_unref(packet);
+        continue;
+      }
+      long ts = packet.dts() != AV_NOPTS_VALUE ? packet.dts() : packet.pts();
+      double seconds = ts == AV_NOPTS_VALUE ? 0 : ts * av_q2d(inStream.time_base());
+      if (transcoder != null) {
+        transcoder.decode(packet, outStream);
+      } else {
+        packet.stream_index(outStream.index());
+        av_packet_rescale_ts(packet, inStream.time_base(), outStream.time_base());
+        packet.pos(-1);
+        muxer.write(packet);
+      }
+      av_packet_unref(packet);
+      if (seconds > untilSeconds) return;
+    }
+  }
+
+  void writeRest() {
+    writeUntil(Double.POSITIVE_INFINITY);
+  }
+
+  @Override
+  public void close() {
+    if (transcoder != null) transcoder.close();
+    av_packet_free(packet);
+    if (input != null) {
+      avformat_close_input(input);
+      input = null;
+    }
+  }
+
+  /** Decode, resample to the encoder's format, encode in the encoder's frame size. */
+  private static final class Transcoder implements AutoCloseable {
+    private final AVStream inStream;
+    private final Muxer muxer;
+    private final AVCodecContext decoder;
+    private final AVCodecContext encoder;
+    private final SwrContext resampler;
+    private final AVFrame decoded = av_frame_alloc();
+    private final AVFrame chunk = av_frame_alloc();
+    private final AVPacket out = av_packet_alloc();
+    private final AVAudioFifo fifo;
+    private final int frameSize;
+    private long samplesOut;
+
+    Transcoder(AVStream inStream, Muxer muxer) {
+      this.inStream = inStream;
+      this.muxer = muxer;
+      AVCodecParameters par = inStream.codecpar();
+      AVCodec dec = avcodec_find_decoder(par.codec_id());
+      decoder = avcodec_alloc_context3(dec);
+      avcodec_parameters_to_context(decoder, par);
+      decoder.pkt_timebase(inStream.time_base());
+      check(avcodec_open2(decoder, dec, (org.bytedeco.ffmpeg.avutil.AVDictionary) null), "decoder");
+
+      int codecId = muxer.format().audio_codec();
+      AVCodec enc = codecId == AV_CODEC_ID_OPUS ? avcodec_find_encoder_by_name("libopus") : null;
+      if (enc == null) enc = avcodec_find_encoder(codecId);
+      if (enc == null) throw DoppelException.processing("no audio encoder for this container");
+      encoder = avcodec_alloc_context3(enc);
+      int rate = pickSampleRate(enc, par.sample_rate());
+      int channels = Math.min(2, Math.max(1, par.ch_layout().nb_channels()));
+      av_channel_layout_default(encoder.ch_layout(), channels);
+      encoder.sample_rate(rate);
+      IntPointer formats = enc.sample_fmts();
+      encoder.sample_fmt(formats != null ? formats.get(0) : AV_SAMPLE_FMT_FLTP);
+      encoder.bit_rate(channels * 64_000L);
+      encoder.time_base(new AVRational().num(1).den(rate));
+      if (muxer.needsGlobalHeader()) encoder.flags(encoder.flags() | AV_CODEC_FLAG_GLOBAL_HEADER);
+      check(avcodec_open2(encoder, enc, (org.bytedeco.ffmpeg.avutil.AVDictionary) null), "encoder");
+      frameSize = encoder.frame_size() > 0 ? encoder.frame_size() : 1024;
+
+      SwrContext swr = new SwrContext(null);
+      check(swr_alloc_set_opts2(swr, encoder.ch_layout(), encoder.sample_fmt(), rate,
+          decoder.ch_layout(), decoder.sample_fmt(), decoder.sample_rate(), 0, null), "resampler");
+      check(swr_init(swr), "resampler");
+      resampler = swr;
+      fifo = av_audio_fifo_alloc(encoder.sample_fmt(), channels, frameSize * 4);
+    }
+
+    private static int pickSampleRate(AVCodec enc, int wanted) {
+      IntPointer rates = enc.supported_samplerates();
+      if (rates == null) return wanted;
+      int best = rates.get(0);
+      for (int i = 0; rates.get(i) != 0; i++) {
+        if (rates.get(i) == wanted) return wanted;
+        if (rates.get(i) == 48000) best = 48000;
+      }
+      return best;
+    }
+
+    void describe(AVStream stream) {
+      avcodec_parameters_from_context(stream.codecpar(), encoder);
+      stream.time_base(encoder.time_base());
+    }
+
+    void decode(AVPacket packet, AVStream outStream) {
+      if (avcodec_send_packet(decoder, packet) < 0) return; // skip a damaged packet
+      drainDecoder(outStream);
+    }
+
+    private void drainDecoder(AVStream outStream) {
+      while (avcodec_receive_frame(decoder, decoded) >= 0) {
+        resampleIntoFifo(decoded.extended_data(), decoded.nb_samples());
+        av_frame_unref(decoded);
+        encodeFromFifo(outStream, false);
+      }
+    }
+
+    /** Resamples {@code count} input samples (null input flushes the resampler). */
+    private void resampleIntoFifo(org.bytedeco.javacpp.PointerPointer<?> in, int count) {
+      int capacity = swr_get_out_samples(resampler, count);
+      if (capacity <= 0) return;
+      av_frame_unref(chunk);
+      chunk.nb_samples(capacity).format(encoder.sample_fmt()).sample_rate(encoder.sample_rate());
+      av_channel_layout_copy(chunk.ch_layout(), encoder.ch_layout());
+      check(av_frame_get_buffer(chunk, 0), "audio buffer");
+      int got = swr_convert(resampler, chunk.extended_data(), capacity, in, count);
+      check(got, "resample");
+      if (got > 0) check(av_audio_fifo_write(fifo, chunk.extended_data(), got), "audio fifo");
+    }
+
+    /** Encodes whole encoder frames from the FIFO; at the end also the short remainder. */
+    private void encodeFromFifo(AVStream outStream, boolean last) {
+      while (av_audio_fifo_size(fifo) >= frameSize || (last && av_audio_fifo_size(fifo) > 0)) {
+        int n = Math.min(frameSize, av_audio_fifo_size(fifo));
+        av_frame_unref(chunk);
+        chunk.nb_samples(n).format(encoder.sample_fmt()).sample_rate(encoder.sample_rate());
+        av_channel_layout_copy(chunk.ch_layout(), encoder.ch_layout());
+        check(av_frame_get_buffer(chunk, 0), "audio buffer");
+        check(av_audio_fifo_read(fifo, chunk.extended_data(), n), "audio fifo");
+        chunk.pts(samplesOut);
+        samplesOut += n;
+        encode(chunk, outStream);
+      }
+    }
+
+    private void encode(AVFrame frame, AVStream outStream) {
+      check(avcodec_send_frame(encoder, frame), "audio encode");
+      while (avcodec_receive_packet(encoder, out) >= 0) {
+        out.stream_index(outStream.index());
+        av_packet_rescale_ts(out, encoder.time_base(), outStream.time_base());
+        muxer.write(out);
+        av_packet_unref(out);
+      }
+    }
+
+    void finish(AVStream outStream) {
+      avcodec_send_packet(decoder, null);
+      drainDecoder(outStream);
+      resampleIntoFifo(null, 0);
+      encodeFromFifo(outStream, true);
+      encode(null, outStream);
+    }
+
+    private void check(int ret, String what) {
+      if (ret < 0) {
+        throw DoppelException.processing(
+            "cannot convert audio (" + what + "): " + VideoReader.describeAvError(ret));
+      }
+    }
+
+    @Override
+    public void close() {
+      avcodec_free_context(decoder);
+      avcodec_free_context(encoder);
+      swr_free(resampler);
+      av_audio_fifo_free(fifo);
+      av_frame_free(decoded);
+      av_frame_free(chunk);
+      av_packet_free(out);
+    }
+  }
+}

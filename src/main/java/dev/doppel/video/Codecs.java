@@ -1,0 +1,52 @@
+package dev.doppel.video;
+
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_find_encoder_by_name;
+
+import dev.doppel.DoppelException;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Maps Doppel's codec names to the FFmpeg encoders this build has. The default (LGPL) FFmpeg
+ * build has libopenh264 for H.264; the {@code gpl} Maven profile adds libx264 and libx265,
+ * which are preferred when present because they offer true constant-rate-factor encoding.
+ */
+final class Codecs {
+  private static final Map<String, List<String>> ENCODERS =
+      Map.of(
+          "h264", List.of("libx264", "libopenh264"),
+          "h265", List.of("libx265"),
+          "vp9", List.of("libvpx-vp9"),
+          "av1", List.of("libsvtav1", "libaom-av1"),
+          "ffv1", List.of("ffv1"),
+          "mpeg4", List.of("mpeg4"));
+
+  private Codecs() {}
+
+  static String encoderName(String codec) {
+    List<String> candidates = ENCODERS.get(codec);
+    if (candidates == null) {
+      throw DoppelException.usage(
+          "unknown codec '" + codec + "' (use one of " + String.join(", ", ENCODERS.keySet()) + ")");
+    }
+    for (String name : candidates) {
+      if (avcodec_find_encoder_by_name(name) != null) return name;
+    }
+    throw DoppelException.usage(
+        "codec '" + codec + "' needs " + String.join(" or ", candidates)
+            + ", which this FFmpeg build lacks (build with -Pgpl for libx264/libx265)");
+  }
+
+  /** Whether the encoder needs even frame dimensions (4:2:0 chroma with no odd-size support). */
+  static boolean needsEvenSize(String encoder) {
+    return switch (encoder) {
+      case "ffv1", "libvpx-vp9", "libaom-av1" -> false;
+      default -> true;
+    };
+  }
+
+  /** Whether the encoder is lossless and should keep RGB without chroma subsampling. */
+  static boolean isLossless(String encoder) {
+    return encoder.equals("ffv1");
+  }
+}

@@ -1,0 +1,150 @@
+package dev.doppel.video;
+
+import static org.bytedeco.ffmpeg.global.avformat.*;
+import static org.bytedeco.ffmpeg.global.avutil.*;
+
+import dev.doppel.DoppelException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Map;
+import org.bytedeco.ffmpeg.avcodec.AVPacket;
+import org.bytedeco.ffmpeg.avformat.AVFormatContext;
+import org.bytedeco.ffmpeg.avformat.AVIOContext;
+import org.bytedeco.ffmpeg.avformat.AVStream;
+import org.bytedeco.ffmpeg.avutil.AVDictionary;
+
+/**
+ * An output container written to a hidden temporary file beside the destination and renamed
+ * onto it only by {@link #commit()}; closing without committing deletes the temporary file, so
+ * the destination never holds a half-written video.
+ */
+final class Muxer implements AutoCloseable {
+  private final Path destination;
+  private final Path temp;
+  private AVFormatContext context;
+  private boolean started;
+  private boolean committed;
+
+  Muxer(Path destination, String formatName) {
+    this.destination = destination.toAbsolutePath();
+    this.temp = reserveTempFile(this.destination);
+    context = new AVFormatContext(null);
+    int ret = avformat_alloc_output_context2(context, null, formatName, temp.toString());
+    if (ret < 0) {
+      deleteTemp();
+      throw DoppelException.processing(
+          "cannot write video: " + destination + ": " + VideoReader.describeAvError(ret));
+    }
+  }
+
+  private static Path reserveTempFile(Path destination) {
+    Path folder = destination.getParent();
+    if (folder == null || !Files.isDirectory(folder)) {
+      throw DoppelException.usage(
+          "cannot write video: " + destination + ": the folder " + folder + " does not exist");
+    }
+    if (Files.isDirectory(destination)) {
+      throw DoppelException.usage("cannot write video: " + destination + ": is a directory");
+    }
+    try {
+      String name = destination.getFileName().toString();
+      String ext = name.contains(".") ? name.substring(name.lastIndexOf('.')) : "";
+      return Files.createTempFile(folder, "." + name + ".", ".part" + ext);
+    } catch (IOException e) {
+      throw DoppelException.usage(
+          "cannot write video: " + destination + ": the folder " + folder + " is not writable");
+    }
+  }
+
+  boolean needsGlobalHeader() {
+    return (context.oformat().flags() & AVFMT_GLOBALHEADER) != 0;
+  }
+
+  org.bytedeco.ffmpeg.avformat.AVOutputFormat format() {
+    return context.oformat();
+  }
+
+  AVStream addStream() {
+    AVStream stream = avformat_new_stream(context, null);
+    if (stream == null) throw new IllegalStateException("avformat_new_stream failed");
+    return stream;
+  }
+
+  /** Writes the header; metadata becomes container tags (mp4 keeps custom keys as well). */
+  void start(Map<String, String> metadata) {
+    AVDictionary tags = new AVDictionary(null);
+    metadata.forEach((k, v) -> av_dict_set(tags, k, v, 0));
+    context.metadata(tags);
+    AVIOContext io = new AVIOContext(null);
+    check(avio_open(io, temp.toString(), AVIO_FLAG_WRITE));
+    context.pb(io);
+    AVDictionary options = new AVDictionary(null);
+    String name = context.oformat().name().getString();
+    if (name.contains("mp4") || name.contains("mov")) {
+      av_dict_set(options, "movflags", "+use_metadata_tags", 0);
+    }
+    try {
+      check(avformat_write_header(context, options));
+    } finally {
+      av_dict_free(options);
+    }
+    started = true;
+  }
+
+  /** Writes one packet whose timestamps are already in the stream's time base. */
+  void write(AVPacket packet) {
+    check(av_interleaved_write_frame(context, packet));
+  }
+
+  /** Finishes the container and moves it onto the destination. */
+  void commit() {
+    check(av_write_trailer(context));
+    closeIo();
+    try {
+      Files.move(temp, destination, StandardCopyOption.REPLACE_EXISTING,
+          StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw DoppelException.processing(
+          "cannot write video: " + destination + ": rename failed (" + e.getMessage() + ")");
+    }
+    committed = true;
+  }
+
+  private void check(int ret) {
+    if (ret < 0) {
+      throw DoppelException.processing(
+          "cannot write video: " + destination + ": " + VideoReader.describeAvError(ret));
+    }
+  }
+
+  private void closeIo() {
+    if (context != null && context.pb() != null && (context.oformat().flags() & AVFMT_NOFILE) == 0) {
+      avio_close(context.pb());
+      context.pb(null);
+    }
+  }
+
+  private void deleteTemp() {
+    try {
+      Files.deleteIfExists(temp);
+    } catch (IOException ignored) {
+      // best effort: a leftover hidden .part file is harmless and visibly named
+    }
+  }
+
+  @Override
+  public void close() {
+    if (context != null) {
+      closeIo();
+      avformat_free_context(context);
+      context = null;
+    }
+    if (!committed) deleteTemp();
+  }
+
+  boolean started() {
+    return started;
+  }
+}

@@ -1,0 +1,27 @@
+package dev.doppel.video;
+
+/** An exact fraction, as FFmpeg uses for time bases and frame rates. */
+public record Rational(int num, int den) {
+  public Rational {
+    if (den == 0) throw new IllegalArgumentException("denominator 0");
+  }
+
+  public double toDouble() {
+    return (double) num / den;
+  }
+
+  /** Converts a count of this time base's ticks to microseconds, rounded to nearest. */
+  public long ticksToMicros(long ticks) {
+    return Math.round(ticks * 1_000_000.0 * num / den);
+  }
+
+  /** Converts microseconds to the nearest count of ticks of this time base. */
+  public long microsToTicks(long micros) {
+    return Math.round(micros * (double) den / (1_000_000.0 * num));
+  }
+
+  @Override
+  public String toString() {
+    return num + "/" + den;
+  }
+}

@@ -1,0 +1,180 @@
+package dev.doppel.video;
+
+import static org.bytedeco.opencv.global.opencv_core.ROTATE_180;
+import static org.bytedeco.opencv.global.opencv_core.ROTATE_90_CLOCKWISE;
+import static org.bytedeco.opencv.global.opencv_core.ROTATE_90_COUNTERCLOCKWISE;
+import static org.bytedeco.opencv.global.opencv_core.rotate;
+
+import dev.doppel.DoppelException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.bytedeco.ffmpeg.avcodec.AVCodecParameters;
+import org.bytedeco.ffmpeg.avformat.AVStream;
+import org.bytedeco.ffmpeg.global.avcodec;
+import org.bytedeco.ffmpeg.global.avutil;
+import org.bytedeco.javacv.FFmpegFrameGrabber;
+import org.bytedeco.javacv.Frame;
+import org.bytedeco.javacv.FrameGrabber;
+import org.bytedeco.javacv.OpenCVFrameConverter;
+import org.bytedeco.opencv.opencv_core.Mat;
+
+/**
+ * Decodes the video stream of any file FFmpeg reads into upright BGR frames with their exact
+ * timestamps. Variable frame rate survives because each frame carries its own pts.
+ *
+ * <p>Frames handed out are copies owned by the caller; the grabber's buffer and the converter
+ * stay inside this reader, which must be used from one thread.
+ */
+public final class VideoReader implements AutoCloseable {
+  static {
+    FFmpegLog.configure(false);
+  }
+
+  private final FFmpegFrameGrabber grabber;
+  private final OpenCVFrameConverter.ToMat converter = new OpenCVFrameConverter.ToMat();
+  private final VideoInfo info;
+  private long nextIndex;
+
+  private VideoReader(FFmpegFrameGrabber grabber, VideoInfo info) {
+    this.grabber = grabber;
+    this.info = info;
+  }
+
+  /** Opens a video, failing with a one-line message that names the file and the problem. */
+  public static VideoReader open(Path path) {
+    checkReadable(path);
+    FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(path.toFile());
+    grabber.setImageMode(FrameGrabber.ImageMode.COLOR);
+    grabber.setPixelFormat(avutil.AV_PIX_FMT_BGR24);
+    try {
+      grabber.start();
+    } catch (FrameGrabber.Exception | RuntimeException e) {
+      closeQuietly(grabber);
+      throw DoppelException.processing(
+          "cannot read video: " + path + ": not a readable media file (" + ffmpegReason(e) + ")");
+    }
+    if (grabber.getVideoStream() < 0 || grabber.getImageWidth() <= 0) {
+      closeQuietly(grabber);
+      throw DoppelException.processing("cannot read video: " + path + ": it has no video stream");
+    }
+    return new VideoReader(grabber, describe(path, grabber));
+  }
+
+  private static void checkReadable(Path path) {
+    if (!Files.exists(path)) {
+      throw DoppelException.usage("cannot read video: " + path + ": no such file");
+    }
+    if (Files.isDirectory(path)) {
+      throw DoppelException.usage("cannot read video: " + path + ": is a directory");
+    }
+    if (!Files.isReadable(path)) {
+      throw DoppelException.usage("cannot read video: " + path + ": permission denied");
+    }
+    try {
+      if (Files.size(path) == 0) {
+        throw DoppelException.processing("cannot read video: " + path + ": the file is empty");
+      }
+    } catch (java.io.IOException e) {
+      throw DoppelException.usage("cannot read video: " + path + ": " + e.getMessage());
+    }
+  }
+
+  private static VideoInfo describe(Path path, FFmpegFrameGrabber g) {
+    AVStream stream = g.getFormatContext().streams(g.getVideoStream());
+    Rational timeBase = new Rational(stream.time_base().num(), stream.time_base().den());
+    int rotation = clockwiseRotation(g.getDisplayRotation());
+    boolean quarterTurn = rotation == 90 || rotation == 270;
+    int width = quarterTurn ? g.getImageHeight() : g.getImageWidth();
+    int height = quarterTurn ? g.getImageWidth() : g.getImageHeight();
+    double fps = g.getFrameRate() > 0 ? g.getFrameRate() : 25.0;
+    long frames = Math.max(0, g.getLengthInFrames());
+    long duration = Math.max(0, g.getLengthInTime());
+    String audioCodec = null;
+    if (g.getAudioStream() >= 0) {
+      AVCodecParameters par = g.getFormatContext().streams(g.getAudioStream()).codecpar();
+      audioCodec = avcodec.avcodec_get_name(par.codec_id()).getString();
+    }
+    long endPts = -1;
+    if (stream.duration() > 0 && stream.duration() != avutil.AV_NOPTS_VALUE) {
+      long start = stream.start_time() == avutil.AV_NOPTS_VALUE ? 0 : stream.start_time();
+      endPts = start + stream.duration();
+    }
+    String videoCodec = avcodec.avcodec_get_name(stream.codecpar().codec_id()).getString();
+    return new VideoInfo(
+        path, width, height, rotation, timeBase, fps, frames, duration, endPts, videoCodec,
+        audioCodec);
+  }
+
+  /** FFmpeg's display matrix angle is counter-clockwise; players turn frames by its negative. */
+  static int clockwiseRotation(double displayMatrixDegrees) {
+    if (Double.isNaN(displayMatrixDegrees)) return 0;
+    int quarterTurns = (int) Math.round(-displayMatrixDegrees / 90.0);
+    return Math.floorMod(quarterTurns, 4) * 90;
+  }
+
+  public VideoInfo info() {
+    return info;
+  }
+
+  /** Returns the next frame, or null at the end of the stream. The caller closes the frame. */
+  public VideoFrame next() {
+    Frame frame;
+    try {
+      frame = grabber.grabImage();
+    } catch (FrameGrabber.Exception e) {
+      throw DoppelException.processing(
+          "cannot decode video: " + info.path() + ": frame " + nextIndex + ": " + ffmpegReason(e),
+          e);
+    }
+    if (frame == null || frame.image == null) return null;
+    Mat decoded = converter.convert(frame);
+    Mat upright = new Mat();
+    switch (info.rotation()) {
+      case 90 -> rotate(decoded, upright, ROTATE_90_CLOCKWISE);
+      case 180 -> rotate(decoded, upright, ROTATE_180);
+      case 270 -> rotate(decoded, upright, ROTATE_90_COUNTERCLOCKWISE);
+      default -> decoded.copyTo(upright);
+    }
+    long micros = frame.timestamp;
+    return new VideoFrame(upright, nextIndex++, info.timeBase().microsToTicks(micros), micros);
+  }
+
+  @Override
+  public void close() {
+    closeQuietly(grabber);
+    converter.close();
+  }
+
+  private static void closeQuietly(FFmpegFrameGrabber g) {
+    try {
+      g.close();
+    } catch (FrameGrabber.Exception | RuntimeException ignored) {
+      // closing a half-opened grabber can fail; nothing is left to release
+    }
+  }
+
+  /** FFmpeg's own words for an error, without JavaCV's function-name prefix. */
+  static String ffmpegReason(Exception e) {
+    String m = String.valueOf(e.getMessage());
+    int colon = m.lastIndexOf(": ");
+    String reason = colon >= 0 ? m.substring(colon + 2) : m;
+    reason = reason.replaceAll("\\s*\\(Has setFormat\\(\\) been called\\?\\)", "");
+    int err = m.indexOf("error ");
+    if (err >= 0) {
+      String code = m.substring(err + 6).replaceAll("[^-0-9].*", "");
+      try {
+        return describeAvError(Integer.parseInt(code));
+      } catch (NumberFormatException ignored) {
+        // fall through
+      }
+    }
+    return reason.strip();
+  }
+
+  static String describeAvError(int code) {
+    byte[] buf = new byte[256];
+    avutil.av_strerror(code, buf, buf.length);
+    String s = new String(buf, java.nio.charset.StandardCharsets.UTF_8);
+    return s.substring(0, Math.max(0, s.indexOf(0) < 0 ? s.length() : s.indexOf(0)));
+  }
+}

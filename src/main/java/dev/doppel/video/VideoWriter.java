@@ -1,0 +1,138 @@
+package dev.doppel.video;
+
+import static org.bytedeco.ffmpeg.global.avcodec.*;
+import static org.bytedeco.ffmpeg.global.avutil.*;
+
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Map;
+import java.util.TreeSet;
+import org.bytedeco.ffmpeg.avcodec.AVPacket;
+import org.bytedeco.ffmpeg.avformat.AVStream;
+import org.bytedeco.opencv.opencv_core.Mat;
+
+/**
+ * Encodes BGR frames into a new video with the source's timestamps and audio.
+ *
+ * <p>Frame timing is kept exactly: the output stream uses the source's time base, each frame
+ * keeps its pts, and each packet's duration is the gap to the next frame (the last frame lasts
+ * until the source stream's end), so frame count, timestamps and duration match the source.
+ * Nothing appears at the destination until {@link #finish()} succeeds.
+ */
+public final class VideoWriter implements AutoCloseable {
+  private final Muxer muxer;
+  private final VideoEncoder encoder;
+  private final AVStream stream;
+  private final AudioTrack audio;
+  private final VideoInfo source;
+  private final TreeSet<Long> submittedPts = new TreeSet<>();
+  private final ArrayDeque<AVPacket> waitingForDuration = new ArrayDeque<>();
+  private long frames;
+
+  private VideoWriter(Muxer muxer, VideoEncoder encoder, AVStream stream, AudioTrack audio,
+      VideoInfo source) {
+    this.muxer = muxer;
+    this.encoder = encoder;
+    this.stream = stream;
+    this.audio = audio;
+    this.source = source;
+  }
+
+  /**
+   * Opens a writer for frames of {@code source}'s size and timing.
+   *
+   * @param audioFrom file whose audio stream is carried over, or null for a silent output
+   * @param metadata container tags (e.g. the synthetic-content label)
+   */
+  public static VideoWriter create(Path destination, VideoInfo source, EncodeSettings settings,
+      Path audioFrom, Map<String, String> metadata) {
+    Muxer muxer = new Muxer(destination, settings.container());
+    VideoEncoder encoder = null;
+    AudioTrack audio = null;
+    try {
+      encoder = new VideoEncoder(settings, source.width(), source.height(), source.timeBase(),
+          source.frameRate(), muxer.needsGlobalHeader());
+      AVStream stream = muxer.addStream();
+      encoder.copyParametersTo(stream);
+      audio = audioFrom != null ? AudioTrack.open(audioFrom, muxer) : null;
+      muxer.start(metadata);
+      return new VideoWriter(muxer, encoder, stream, audio, source);
+    } catch (RuntimeException e) {
+      if (audio != null) audio.close();
+      if (encoder != null) encoder.close();
+      muxer.close();
+      throw e;
+    }
+  }
+
+  /** "copy", "re-encode" or "none". */
+  public String audioMode() {
+    return audio == null ? "none" : audio.mode();
+  }
+
+  public String encoderName() {
+    return encoder.encoderName();
+  }
+
+  /** Encodes one frame; {@code pts} is in the source time base and must increase. */
+  public void write(Mat bgr, long pts) {
+    if (!submittedPts.isEmpty() && pts <= submittedPts.last()) {
+      throw new IllegalArgumentException("pts " + pts + " not after " + submittedPts.last());
+    }
+    submittedPts.add(pts);
+    encoder.encode(bgr, pts, this::accept);
+    writeReadyPackets(false);
+    frames++;
+  }
+
+  public long framesWritten() {
+    return frames;
+  }
+
+  /** Flushes the encoder and the audio, writes the trailer and moves the file into place. */
+  public void finish() {
+    encoder.flush(this::accept);
+    writeReadyPackets(true);
+    if (audio != null) audio.writeRest();
+    muxer.commit();
+  }
+
+  private void accept(AVPacket packet) {
+    waitingForDuration.add(av_packet_clone(packet));
+  }
+
+  /** Writes packets whose duration is known: the next frame has arrived, or this is the end. */
+  private void writeReadyPackets(boolean end) {
+    while (!waitingForDuration.isEmpty()) {
+      AVPacket p = waitingForDuration.peek();
+      Long next = submittedPts.higher(p.pts());
+      if (next == null && !end) return;
+      waitingForDuration.poll();
+      p.duration(next != null ? next - p.pts() : lastFrameDuration(p.pts()));
+      p.stream_index(stream.index());
+      double seconds = p.dts() * av_q2d(encoder.timeBase());
+      av_packet_rescale_ts(p, encoder.timeBase(), stream.time_base());
+      if (audio != null) audio.writeUntil(seconds);
+      muxer.write(p);
+      av_packet_free(p);
+    }
+    // Reordering encoders look back at most a few frames; keep a bounded window of history.
+    while (submittedPts.size() > 64) submittedPts.pollFirst();
+  }
+
+  private long lastFrameDuration(long lastPts) {
+    if (source.endPts() > lastPts) return source.endPts() - lastPts;
+    Long previous = submittedPts.lower(lastPts);
+    if (previous != null) return lastPts - previous;
+    return Math.max(1, Math.round(1.0 / (source.frameRate() * source.timeBase().toDouble())));
+  }
+
+  @Override
+  public void close() {
+    waitingForDuration.forEach(p -> av_packet_free(p));
+    waitingForDuration.clear();
+    if (audio != null) audio.close();
+    encoder.close();
+    muxer.close();
+  }
+}
