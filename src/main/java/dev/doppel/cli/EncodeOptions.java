@@ -1,0 +1,41 @@
+package dev.doppel.cli;
+
+import dev.doppel.video.EncodeSettings;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** Output encoding options. */
+final class EncodeOptions {
+  @Option(names = "--codec",
+      description = "h264 (default for .mp4/.mov/.mkv), vp9 (default for .webm), av1, ffv1 "
+          + "(lossless), mpeg4 (default for .avi), h265 (gpl build only).")
+  String codec;
+
+  @Option(names = "--crf", description = "Constant quality, lower is better (x264/VP9 scale).")
+  Integer crf;
+
+  @Option(names = "--bitrate", paramLabel = "BITS", description = "Target bitrate, e.g. 4M, 800k.")
+  String bitrate;
+
+  @Option(names = "--no-label",
+      description = "Do not tag the output as made by Doppel, and write no sidecar.")
+  boolean noLabel;
+
+  EncodeSettings settingsFor(Path output) {
+    return EncodeSettings.forOutput(output, codec, crf, parseBitrate(bitrate));
+  }
+
+  static Long parseBitrate(String s) {
+    if (s == null) return null;
+    String t = s.trim().toLowerCase(java.util.Locale.ROOT);
+    double factor = t.endsWith("m") ? 1e6 : t.endsWith("k") ? 1e3 : 1;
+    if (factor != 1) t = t.substring(0, t.length() - 1);
+    try {
+      long bits = Math.round(Double.parseDouble(t) * factor);
+      if (bits <= 0) throw new NumberFormatException();
+      return bits;
+    } catch (NumberFormatException e) {
+      throw dev.doppel.DoppelException.usage("--bitrate " + s + ": use a number like 4M or 800k");
+    }
+  }
+}

@@ -1,0 +1,58 @@
+package dev.doppel.cli;
+
+import dev.doppel.pipeline.FacesJob;
+import dev.doppel.pipeline.FacesOptions;
+import dev.doppel.pipeline.Progress;
+import dev.doppel.video.EncodeSettings;
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(
+    name = "faces",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Find and track every face: an annotated video and/or per-frame face data.",
+      "Without -o or --json, JSON Lines go to standard output. A video with no face is not an "
+          + "error: its frames have empty face lists."
+    })
+final class FacesCommand implements Callable<Integer> {
+  @Parameters(paramLabel = "IN", description = "Input video (anything FFmpeg reads).")
+  Path input;
+
+  @Option(names = {"-o", "--output"}, paramLabel = "VIDEO",
+      description = "Write a video with boxes, mesh and track ids drawn.")
+  Path output;
+
+  @Option(names = "--json", paramLabel = "FILE",
+      description = "Write JSON Lines: one line per frame with every face's data.")
+  Path json;
+
+  @Mixin CommonOptions common;
+  @ArgGroup(exclusive = false, heading = "Encoding (with -o):%n") EncodeOptions encode = new EncodeOptions();
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    common.applyLogging();
+    EncodeSettings settings = output == null ? null : encode.settingsFor(output);
+    OutputStream stdout = output == null && json == null ? System.out : null;
+    FacesOptions options = new FacesOptions(input, output, json, stdout, settings,
+        common.tracker(), !encode.noLabel);
+    FacesJob.Summary s;
+    try (Progress progress = ProgressBarReporter.forTerminal(common.quiet)) {
+      s = FacesJob.run(options, progress);
+    }
+    if (stdout == null) {
+      spec.commandLine().getOut().printf("%s: %d frames, %d with faces, %d tracks%n",
+          input, s.frames(), s.framesWithFaces(), s.trackIds().size());
+    }
+    return 0;
+  }
+}

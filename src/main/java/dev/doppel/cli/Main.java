@@ -1,0 +1,80 @@
+package dev.doppel.cli;
+
+import dev.doppel.DoppelException;
+import dev.doppel.Version;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * Doppel's command line. {@link #run} is the testable entry point; only {@link #main} exits.
+ *
+ * <p>Exit codes: 0 success, 1 processing error (an input could not be processed), 2 usage error
+ * (bad option, missing file, unwritable folder).
+ */
+@Command(
+    name = "doppel",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.VersionProvider.class,
+    description = "Face analysis and face swapping for video.",
+    subcommands = {FacesCommand.class, ExtractCommand.class, BenchCommand.class},
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:success",
+      "1:processing error (an input could not be processed)",
+      "2:usage error (bad option, missing file, unwritable folder)"
+    })
+public final class Main implements Runnable {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  public static void main(String[] args) {
+    System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+  }
+
+  public static int run(PrintWriter out, PrintWriter err, String... args) {
+    CommandLine cli = new CommandLine(new Main());
+    cli.setOut(out);
+    cli.setErr(err);
+    cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+      boolean verbose = parseResult.subcommand() != null
+          && parseResult.subcommand().hasMatchedOption("-v");
+      if (e instanceof DoppelException de) {
+        err.println("doppel: " + de.getMessage());
+        if (verbose && de.getCause() != null) de.getCause().printStackTrace(err);
+        return de.exitCode();
+      }
+      err.println("doppel: internal error: " + e);
+      if (verbose) e.printStackTrace(err);
+      return DoppelException.PROCESSING;
+    });
+    cli.setParameterExceptionHandler((e, a) -> {
+      err.println("doppel: " + e.getMessage());
+      err.println("Try 'doppel " + commandPath(e.getCommandLine()) + " --help'.");
+      return DoppelException.USAGE;
+    });
+    int code = cli.execute(args);
+    out.flush();
+    err.flush();
+    return code;
+  }
+
+  private static String commandPath(CommandLine c) {
+    String name = c.getCommandSpec().qualifiedName(" ");
+    return name.startsWith("doppel ") ? name.substring(7) : "";
+  }
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  static final class VersionProvider implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {
+        "Doppel " + Version.get(),
+        "Java " + System.getProperty("java.version") + ", FFmpeg 8.0.1, OpenCV 4.13.0 (JavaCV 1.5.13)"
+      };
+    }
+  }
+}

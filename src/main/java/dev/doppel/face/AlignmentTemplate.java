@@ -1,0 +1,46 @@
+package dev.doppel.face;
+
+import java.util.List;
+
+/**
+ * Where the five key points land in an aligned crop, in units of the crop side; multiplied by
+ * the side S they are pixel coordinates as InsightFace uses them (so ARCFACE at S = 112 is the
+ * published template exactly).
+ *
+ * <ul>
+ *   <li>{@link #ARCFACE}: InsightFace's 112-pixel ArcFace template, (38.2946, 51.6963),
+ *       (73.5318, 51.5014), (56.0252, 71.7366), (41.5493, 92.3655), (70.7299, 92.2041), divided
+ *       by 112. A tight crop (brows to lower lip) that recognisers and one-shot swappers expect.
+ *   <li>{@link #FACE}: Doppel's whole-face template for training crops: the ArcFace points
+ *       scaled by 0.72 about the crop centre and raised by 0.05, so forehead, cheeks and chin
+ *       are inside the crop (eyes at 42% of the height, mouth at 68%).
+ * </ul>
+ */
+public enum AlignmentTemplate {
+  ARCFACE(1.0, 0.0),
+  FACE(0.72, -0.05);
+
+  private static final double[][] ARCFACE_112 = {
+    {38.2946, 51.6963}, {73.5318, 51.5014}, {56.0252, 71.7366}, {41.5493, 92.3655},
+    {70.7299, 92.2041}
+  };
+
+  private final double scale;
+  private final double shiftY;
+
+  AlignmentTemplate(double scale, double shiftY) {
+    this.scale = scale;
+    this.shiftY = shiftY;
+  }
+
+  /** The template's five points for a square crop of {@code size} pixels. */
+  public FivePoints at(int size) {
+    Point2[] p = new Point2[5];
+    for (int i = 0; i < 5; i++) {
+      double u = 0.5 + (ARCFACE_112[i][0] / 112 - 0.5) * scale;
+      double v = 0.5 + (ARCFACE_112[i][1] / 112 - 0.5) * scale + shiftY;
+      p[i] = new Point2(u * size, v * size);
+    }
+    return FivePoints.of(List.of(p));
+  }
+}

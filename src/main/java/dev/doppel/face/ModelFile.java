@@ -1,0 +1,41 @@
+package dev.doppel.face;
+
+import static org.bytedeco.opencv.global.opencv_dnn.readNetFromTFLite;
+
+import dev.doppel.DoppelException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.opencv.opencv_dnn.Net;
+
+/**
+ * Loads a model shipped in {@code models/}. The build copies that folder into the jar, so the
+ * runnable jar needs no files beside it; {@code -Ddoppel.models=DIR} reads another folder.
+ */
+final class ModelFile {
+  private ModelFile() {}
+
+  static byte[] read(String name) {
+    String dir = System.getProperty("doppel.models");
+    try {
+      if (dir != null) return Files.readAllBytes(Path.of(dir, name));
+      try (InputStream in = ModelFile.class.getResourceAsStream("/models/" + name)) {
+        if (in == null) throw new IOException("not packaged in the jar");
+        return in.readAllBytes();
+      }
+    } catch (IOException e) {
+      throw DoppelException.processing("cannot load model: " + name + ": " + e.getMessage());
+    }
+  }
+
+  static Net tflite(String name) {
+    byte[] bytes = read(name);
+    try (BytePointer buffer = new BytePointer(bytes)) {
+      Net net = readNetFromTFLite(buffer, bytes.length);
+      if (net.empty()) throw DoppelException.processing("cannot load model: " + name);
+      return net;
+    }
+  }
+}

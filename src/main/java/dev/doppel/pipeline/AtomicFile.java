@@ -1,0 +1,66 @@
+package dev.doppel.pipeline;
+
+import dev.doppel.DoppelException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/**
+ * A file written beside its destination under a hidden temporary name and moved into place by
+ * {@link #commit()}; closing without commit deletes it.
+ */
+public final class AtomicFile implements AutoCloseable {
+  private final Path destination;
+  private final Path temp;
+  private final OutputStream out;
+  private boolean committed;
+
+  public AtomicFile(Path destination) {
+    this.destination = destination.toAbsolutePath();
+    Path folder = this.destination.getParent();
+    if (!Files.isDirectory(folder)) {
+      throw DoppelException.usage(
+          "cannot write: " + destination + ": the folder " + folder + " does not exist");
+    }
+    try {
+      temp = Files.createTempFile(folder, "." + this.destination.getFileName() + ".", ".part");
+      out = Files.newOutputStream(temp);
+    } catch (IOException e) {
+      throw DoppelException.usage(
+          "cannot write: " + destination + ": the folder " + folder + " is not writable");
+    }
+  }
+
+  public OutputStream stream() {
+    return out;
+  }
+
+  public Path destination() {
+    return destination;
+  }
+
+  public void commit() {
+    try {
+      out.close();
+      FilePermissions.makeReadable(temp);
+      Files.move(temp, destination, StandardCopyOption.REPLACE_EXISTING,
+          StandardCopyOption.ATOMIC_MOVE);
+      committed = true;
+    } catch (IOException e) {
+      throw DoppelException.processing("cannot write: " + destination + ": " + e.getMessage());
+    }
+  }
+
+  @Override
+  public void close() {
+    if (committed) return;
+    try {
+      out.close();
+      Files.deleteIfExists(temp);
+    } catch (IOException ignored) {
+      // best effort cleanup of the hidden temporary file
+    }
+  }
+}

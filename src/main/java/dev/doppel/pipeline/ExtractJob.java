@@ -1,0 +1,214 @@
+package dev.doppel.pipeline;
+
+import static org.bytedeco.opencv.global.opencv_core.CV_8UC1;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.imwrite;
+import static org.bytedeco.opencv.global.opencv_imgproc.LINE_AA;
+import static org.bytedeco.opencv.global.opencv_imgproc.fillPoly;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.doppel.DoppelException;
+import dev.doppel.Version;
+import dev.doppel.face.Affine;
+import dev.doppel.face.Alignment;
+import dev.doppel.face.Face;
+import dev.doppel.face.FaceTracker;
+import dev.doppel.face.Point2;
+import dev.doppel.video.VideoFrame;
+import dev.doppel.video.VideoReader;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.bytedeco.javacpp.IntPointer;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Point;
+import org.bytedeco.opencv.opencv_core.Scalar;
+
+/**
+ * {@code doppel extract}: aligned face crops for training, one folder per track:
+ * {@code FACESET/<video>_track<id>/<frame>.png}, its mask {@code <frame>_mask.png} (the face
+ * oval, 255 inside) and {@code <frame>.json} (source, frame, timestamp, landmarks in crop pixels,
+ * transform). {@code faceset.json} at the top describes the whole set. The set is built in a
+ * hidden folder beside FACESET and renamed when complete.
+ */
+public final class ExtractJob {
+  private ExtractJob() {}
+
+  public record Summary(int crops, Map<String, Integer> cropsPerTrack) {}
+
+  public static Summary run(ExtractOptions o, Progress progress) {
+    Path target = o.output().toAbsolutePath();
+    checkTarget(target);
+    for (Path in : o.inputs()) {
+      VideoReader.open(in).close(); // every input must be readable before work starts
+    }
+    Path work = createWorkFolder(target);
+    try {
+      Map<String, Integer> perTrack = new TreeMap<>();
+      ArrayNode sources = FaceJson.MAPPER.createArrayNode();
+      Set<String> usedStems = new HashSet<>();
+      for (Path in : o.inputs()) {
+        String stem = uniqueStem(in, usedStems);
+        long frames = extractVideo(in, stem, work, o, perTrack, progress);
+        sources.addObject().put("path", in.toString()).put("name", stem)
+            .put("sha256", Provenance.sha256(in)).put("frames", frames);
+      }
+      int total = perTrack.values().stream().mapToInt(Integer::intValue).sum();
+      if (total == 0) {
+        throw DoppelException.processing("extract: found no face in " + String.join(", ",
+            o.inputs().stream().map(Path::toString).toList()));
+      }
+      writeIndex(work, o, sources, perTrack);
+      if (Files.isDirectory(target)) Files.delete(target); // checked empty above
+      try (var walk = Files.walk(work)) {
+        walk.forEach(FilePermissions::makeReadable);
+      }
+      Files.move(work, target);
+      return new Summary(total, perTrack);
+    } catch (IOException e) {
+      throw DoppelException.processing("cannot write face set: " + target + ": " + e.getMessage());
+    } finally {
+      deleteRecursively(work);
+    }
+  }
+
+  private static long extractVideo(Path in, String stem, Path work, ExtractOptions o,
+      Map<String, Integer> perTrack, Progress progress) throws IOException {
+    long frames = 0;
+    try (VideoReader reader = VideoReader.open(in);
+        FaceTracker tracker = new FaceTracker(o.tracker())) {
+      progress.start("extract " + in.getFileName(), reader.info().frameCountEstimate());
+      for (VideoFrame frame; (frame = reader.next()) != null; ) {
+        try (VideoFrame f = frame) {
+          List<Face> faces = tracker.next(f.image(), f.micros() / 1e6);
+          frames++;
+          if (f.index() % o.every() == 0) {
+            for (Face face : faces) {
+              if (Math.min(face.box().width(), face.box().height()) < o.minFace()) continue;
+              String track = stem + "_track" + String.format("%02d", face.trackId());
+              Path folder = Files.createDirectories(work.resolve(track));
+              writeCrop(folder, in, f, face, o);
+              perTrack.merge(track, 1, Integer::sum);
+            }
+          }
+        }
+        progress.step();
+      }
+    }
+    return frames;
+  }
+
+  private static void writeCrop(Path folder, Path source, VideoFrame f, Face face,
+      ExtractOptions o) throws IOException {
+    Alignment alignment = Alignment.of(face.fivePoints(), o.template(), o.size());
+    String name = String.format("%06d", f.index());
+    try (Mat crop = alignment.crop(f.image());
+        Mat mask = new Mat(o.size(), o.size(), CV_8UC1, new Scalar(0.0))) {
+      fillPolygon(mask, face.maskPolygon(), alignment.toCrop());
+      write(crop, folder.resolve(name + ".png"));
+      write(mask, folder.resolve(name + "_mask.png"));
+    }
+    ObjectNode json = FaceJson.MAPPER.createObjectNode();
+    json.put("source", source.toString());
+    json.put("frame", f.index());
+    json.put("pts", f.pts());
+    json.put("time", f.micros() / 1e6);
+    json.put("track", face.trackId());
+    json.put("size", o.size());
+    json.put("template", o.template().name());
+    json.put("image", name + ".png");
+    json.put("mask", name + "_mask.png");
+    json.set("to_crop", FaceJson.MAPPER.valueToTree(alignment.toCrop().toArray()));
+    json.set("to_frame", FaceJson.MAPPER.valueToTree(alignment.toFrame().toArray()));
+    json.set("face", FaceJson.MAPPER.valueToTree(FaceJson.face(face, alignment.toCrop())));
+    FaceJson.MAPPER.writeValue(folder.resolve(name + ".json").toFile(), json);
+  }
+
+  private static void fillPolygon(Mat mask, List<Point2> polygon, Affine to) {
+    try (Point pts = new Point(polygon.size());
+        IntPointer count = new IntPointer(1).put(polygon.size());
+        Scalar white = new Scalar(255.0)) {
+      for (int i = 0; i < polygon.size(); i++) {
+        Point2 p = to.apply(polygon.get(i));
+        pts.position(i).x((int) Math.round(p.x())).y((int) Math.round(p.y()));
+      }
+      pts.position(0);
+      fillPoly(mask, pts, count, 1, white, LINE_AA, 0, null);
+    }
+  }
+
+  private static void write(Mat image, Path file) {
+    if (!imwrite(file.toString(), image)) {
+      throw DoppelException.processing("cannot write image: " + file);
+    }
+  }
+
+  private static void writeIndex(Path work, ExtractOptions o, ArrayNode sources,
+      Map<String, Integer> perTrack) throws IOException {
+    ObjectNode root = FaceJson.MAPPER.createObjectNode();
+    root.put("tool", "Doppel " + Version.get());
+    root.put("size", o.size());
+    root.put("template", o.template().name());
+    root.set("template_points",
+        FaceJson.MAPPER.valueToTree(FaceJson.points(o.template().at(o.size()).asList())));
+    root.put("every", o.every());
+    root.set("sources", sources);
+    root.set("tracks", FaceJson.MAPPER.valueToTree(perTrack));
+    FaceJson.MAPPER.writerWithDefaultPrettyPrinter()
+        .writeValue(work.resolve("faceset.json").toFile(), root);
+  }
+
+  private static void checkTarget(Path target) {
+    Path parent = target.getParent();
+    if (parent == null || !Files.isDirectory(parent)) {
+      throw DoppelException.usage("cannot write face set: " + target + ": the folder "
+          + parent + " does not exist");
+    }
+    if (!Files.isWritable(parent)) {
+      throw DoppelException.usage("cannot write face set: " + target + ": the folder "
+          + parent + " is not writable");
+    }
+    if (Files.exists(target)) {
+      boolean emptyDir;
+      try (var entries = Files.list(target)) {
+        emptyDir = entries.findAny().isEmpty();
+      } catch (IOException e) {
+        emptyDir = false;
+      }
+      if (!emptyDir) {
+        throw DoppelException.usage("cannot write face set: " + target
+            + ": already exists and is not an empty folder (choose a new name)");
+      }
+    }
+  }
+
+  private static Path createWorkFolder(Path target) {
+    try {
+      return Files.createTempDirectory(target.getParent(), "." + target.getFileName() + ".part-");
+    } catch (IOException e) {
+      throw DoppelException.usage("cannot write face set: " + target + ": " + e.getMessage());
+    }
+  }
+
+  private static String uniqueStem(Path in, Set<String> used) {
+    String name = in.getFileName().toString();
+    String stem = name.contains(".") ? name.substring(0, name.lastIndexOf('.')) : name;
+    String candidate = stem;
+    for (int i = 2; !used.add(candidate); i++) candidate = stem + "-" + i;
+    return candidate;
+  }
+
+  private static void deleteRecursively(Path dir) {
+    if (!Files.exists(dir)) return;
+    try (var walk = Files.walk(dir)) {
+      walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException ignored) {
+      // a leftover hidden .part folder is visibly named and harmless
+    }
+  }
+}

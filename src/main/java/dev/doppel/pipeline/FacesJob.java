@@ -1,0 +1,74 @@
+package dev.doppel.pipeline;
+
+import dev.doppel.DoppelException;
+import dev.doppel.face.Face;
+import dev.doppel.face.FaceTracker;
+import dev.doppel.video.VideoFrame;
+import dev.doppel.video.VideoReader;
+import dev.doppel.video.VideoWriter;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** {@code doppel faces}: find and track every face; draw them and/or write them as JSON Lines. */
+public final class FacesJob {
+  private FacesJob() {}
+
+  /** What a run found. */
+  public record Summary(long frames, long framesWithFaces, long faces, Set<Integer> trackIds) {}
+
+  public static Summary run(FacesOptions o, Progress progress) {
+    try (VideoReader reader = VideoReader.open(o.input());
+        FaceTracker tracker = new FaceTracker(o.tracker());
+        VideoWriter writer = o.annotatedVideo() == null ? null
+            : VideoWriter.create(o.annotatedVideo(), reader.info(), o.encode(), o.input(),
+                o.label() ? Provenance.containerTags("annotation", false) : Map.of());
+        AtomicFile jsonFile = o.json() == null ? null : new AtomicFile(o.json())) {
+      OutputStream jsonOut = jsonFile != null ? jsonFile.stream() : o.jsonStream();
+      long frames = 0;
+      long withFaces = 0;
+      long faceCount = 0;
+      Set<Integer> ids = new HashSet<>();
+      progress.start("faces", reader.info().frameCountEstimate());
+      BufferedOutputStream lines = jsonOut == null ? null : new BufferedOutputStream(jsonOut);
+      try {
+        for (VideoFrame frame; (frame = reader.next()) != null; ) {
+          try (VideoFrame f = frame) {
+            List<Face> faces = tracker.next(f.image(), f.micros() / 1e6);
+            frames++;
+            faceCount += faces.size();
+            if (!faces.isEmpty()) withFaces++;
+            faces.forEach(face -> ids.add(face.trackId()));
+            if (lines != null) {
+              lines.write(FaceJson.MAPPER.writeValueAsBytes(
+                  FaceJson.frame(f.index(), f.pts(), f.micros() / 1e6, faces)));
+              lines.write('\n');
+            }
+            if (writer != null) {
+              FaceAnnotator.draw(f.image(), faces);
+              writer.write(f.image(), f.pts());
+            }
+          }
+          progress.step();
+        }
+        if (lines != null) lines.flush();
+      } catch (IOException e) {
+        throw DoppelException.processing("cannot write face data: " + e.getMessage());
+      }
+      if (frames == 0) {
+        throw DoppelException.processing("cannot read video: " + o.input() + ": it has no frames");
+      }
+      if (writer != null) writer.finish();
+      if (jsonFile != null) jsonFile.commit();
+      if (writer != null && o.label()) {
+        Provenance.writeSidecar(o.annotatedVideo(), "annotation", false, o.input(),
+            Map.of("codec", o.encode().codec(), "tracker", o.tracker().toString()));
+      }
+      return new Summary(frames, withFaces, faceCount, ids);
+    }
+  }
+}

@@ -1,0 +1,24 @@
+package dev.doppel.pipeline;
+
+import dev.doppel.face.TrackerSettings;
+import dev.doppel.video.EncodeSettings;
+import java.io.OutputStream;
+import java.nio.file.Path;
+
+/**
+ * What {@code doppel faces} does.
+ *
+ * @param annotatedVideo where to write the annotated video, or null
+ * @param json where to write JSON Lines, or null
+ * @param jsonStream where to write JSON Lines when {@code json} is null (e.g. stdout), or null
+ * @param encode how to encode the annotated video (null when there is none)
+ * @param label whether outputs carry Doppel's provenance label
+ */
+public record FacesOptions(
+    Path input,
+    Path annotatedVideo,
+    Path json,
+    OutputStream jsonStream,
+    EncodeSettings encode,
+    TrackerSettings tracker,
+    boolean label) {}

@@ -1,0 +1,72 @@
+package dev.doppel.pipeline;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.doppel.DoppelException;
+import dev.doppel.Version;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The label every output carries unless the user turns it off: container tags saying which
+ * Doppel made it and what kind of output it is, and a sidecar {@code OUTPUT.doppel.json} with the
+ * SHA-256 of inputs and output, so a file can be traced back to how it was made.
+ */
+public final class Provenance {
+  private Provenance() {}
+
+  /** Container tags for an output of {@code kind} ("annotation", "face-swap", ...). */
+  public static Map<String, String> containerTags(String kind, boolean synthetic) {
+    Map<String, String> tags = new LinkedHashMap<>();
+    tags.put("encoder_tool", "Doppel " + Version.get());
+    tags.put("doppel_kind", kind);
+    tags.put("doppel_synthetic", String.valueOf(synthetic));
+    tags.put("comment", synthetic
+        ? "SYNTHETIC: faces in this video were altered by Doppel " + Version.get()
+        : "Doppel " + Version.get() + " " + kind + " (faces not altered)");
+    return tags;
+  }
+
+  public static Path sidecarFor(Path output) {
+    return output.resolveSibling(output.getFileName() + ".doppel.json");
+  }
+
+  /** Writes the sidecar for a finished output. */
+  public static void writeSidecar(Path output, String kind, boolean synthetic, Path input,
+      Map<String, Object> settings) {
+    ObjectNode root = FaceJson.MAPPER.createObjectNode();
+    root.put("tool", "Doppel");
+    root.put("version", Version.get());
+    root.put("kind", kind);
+    root.put("synthetic", synthetic);
+    root.put("created", Instant.now().toString());
+    root.putObject("input").put("path", input.toString()).put("sha256", sha256(input));
+    root.putObject("output").put("path", output.getFileName().toString())
+        .put("sha256", sha256(output));
+    root.set("settings", FaceJson.MAPPER.valueToTree(settings));
+    try (AtomicFile f = new AtomicFile(sidecarFor(output))) {
+      FaceJson.MAPPER.writerWithDefaultPrettyPrinter().writeValue(f.stream(), root);
+      f.commit();
+    } catch (IOException e) {
+      throw DoppelException.processing("cannot write: " + sidecarFor(output) + ": " + e);
+    }
+  }
+
+  public static String sha256(Path file) {
+    try (InputStream in = Files.newInputStream(file)) {
+      MessageDigest md = MessageDigest.getInstance("SHA-256");
+      byte[] buf = new byte[1 << 16];
+      for (int n; (n = in.read(buf)) > 0; ) md.update(buf, 0, n);
+      return HexFormat.of().formatHex(md.digest());
+    } catch (IOException | NoSuchAlgorithmException e) {
+      throw DoppelException.processing("cannot hash: " + file + ": " + e.getMessage());
+    }
+  }
+}
