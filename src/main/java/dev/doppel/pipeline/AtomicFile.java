@@ -1,6 +1,7 @@
 package dev.doppel.pipeline;
 
 import dev.doppel.DoppelException;
+import dev.doppel.FilePermissions;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;

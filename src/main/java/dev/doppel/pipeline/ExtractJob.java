@@ -8,6 +8,7 @@ import static org.bytedeco.opencv.global.opencv_imgproc.fillPoly;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.doppel.DoppelException;
+import dev.doppel.FilePermissions;
 import dev.doppel.Version;
 import dev.doppel.face.Affine;
 import dev.doppel.face.Alignment;

@@ -61,8 +61,7 @@ final class AudioTrack implements AutoCloseable {
     AVStream inStream = input.streams(index);
     AVCodecParameters par = inStream.codecpar();
     outStream = muxer.addStream();
-    boolean copyable = avformat_query_codec(muxer.format(), par.codec_id(), FF_COMPLIANCE_NORMAL) == 1;
-    if (copyable) {
+    if (isPlayableIn(muxer.format().name().getString(), par.codec_id())) {
       avcodec_parameters_copy(outStream.codecpar(), par);
       outStream.codecpar().codec_tag(0);
       outStream.time_base(inStream.time_base());
@@ -71,6 +70,21 @@ final class AudioTrack implements AutoCloseable {
       transcoder = new Transcoder(inStream, muxer);
       transcoder.describe(outStream);
     }
+  }
+
+  /**
+   * Whether common players accept this codec in this container. Stricter than FFmpeg's own
+   * check, which allows e.g. PCM in mp4 that browsers and phones refuse to play.
+   */
+  static boolean isPlayableIn(String container, int codecId) {
+    java.util.Set<Integer> ok = switch (container) {
+      case "mp4", "mov" -> java.util.Set.of(AV_CODEC_ID_AAC, AV_CODEC_ID_MP3, AV_CODEC_ID_AC3,
+          AV_CODEC_ID_EAC3, AV_CODEC_ID_OPUS, AV_CODEC_ID_ALAC, AV_CODEC_ID_FLAC);
+      case "webm" -> java.util.Set.of(AV_CODEC_ID_OPUS, AV_CODEC_ID_VORBIS);
+      case "avi" -> java.util.Set.of(AV_CODEC_ID_MP3, AV_CODEC_ID_AC3, AV_CODEC_ID_PCM_S16LE);
+      default -> null; // matroska carries anything FFmpeg can mux
+    };
+    return ok == null || ok.contains(codecId);
   }
 
   String mode() {

@@ -103,7 +103,7 @@ final class Muxer implements AutoCloseable {
     check(av_write_trailer(context));
     closeIo();
     try {
-      dev.doppel.pipeline.FilePermissions.makeReadable(temp);
+      dev.doppel.FilePermissions.makeReadable(temp);
       Files.move(temp, destination, StandardCopyOption.REPLACE_EXISTING,
           StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {

@@ -27,7 +27,7 @@ import org.bytedeco.opencv.opencv_core.Mat;
  */
 public final class VideoReader implements AutoCloseable {
   static {
-    FFmpegLog.configure(false);
+    FFmpegLog.ensureConfigured();
   }
 
   private final FFmpegFrameGrabber grabber;

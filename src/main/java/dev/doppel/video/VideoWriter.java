@@ -20,6 +20,10 @@ import org.bytedeco.opencv.opencv_core.Mat;
  * Nothing appears at the destination until {@link #finish()} succeeds.
  */
 public final class VideoWriter implements AutoCloseable {
+  static {
+    FFmpegLog.ensureConfigured();
+  }
+
   private final Muxer muxer;
   private final VideoEncoder encoder;
   private final AVStream stream;

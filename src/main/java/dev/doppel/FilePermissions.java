@@ -1,4 +1,4 @@
-package dev.doppel.pipeline;
+package dev.doppel;
 
 import java.io.IOException;
 import java.nio.file.Files;
