@@ -139,6 +139,15 @@ public final class VideoReader implements AutoCloseable {
     return new VideoFrame(upright, nextIndex++, info.timeBase().microsToTicks(micros), micros);
   }
 
+  /** Decodes every remaining frame, handing each to {@code action} and closing it afterwards. */
+  public void forEachFrame(java.util.function.Consumer<VideoFrame> action) {
+    for (VideoFrame frame = next(); frame != null; frame = next()) {
+      try (VideoFrame f = frame) {
+        action.accept(f);
+      }
+    }
+  }
+
   @Override
   public void close() {
     closeQuietly(grabber);

@@ -1,0 +1,188 @@
+package dev.doppel.video;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.doppel.testing.TestMedia;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.bytedeco.javacpp.indexer.UByteIndexer;
+import org.bytedeco.opencv.global.opencv_core;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class VideoRoundTripTest {
+  @TempDir Path dir;
+
+  /** Decodes IN and re-encodes every frame with its own pts, as every Doppel command does. */
+  static void roundTrip(Path in, Path out, String codec) {
+    try (VideoReader r = VideoReader.open(in)) {
+      EncodeSettings s = EncodeSettings.forOutput(out, codec, null, null);
+      try (VideoWriter w = VideoWriter.create(out, r.info(), s, in, Map.of())) {
+        r.forEachFrame(f -> w.write(f.image(), f.pts()));
+        w.finish();
+      }
+    }
+  }
+
+  @Test
+  void sampleClipKeepsFramesTimestampsDurationAndAudio() throws Exception {
+    Path in = TestMedia.sample("hopper.mp4");
+    Path out = dir.resolve("out.mp4");
+    roundTrip(in, out, null);
+    List<Long> before = TestMedia.readPts(in);
+    List<Long> after = TestMedia.readPts(out);
+    assertEquals(120, before.size());
+    assertEquals(before, after, "every frame keeps its timestamp");
+    try (VideoReader a = VideoReader.open(in); VideoReader b = VideoReader.open(out)) {
+      assertEquals(a.info().durationMicros(), b.info().durationMicros(), 1000, "duration");
+      assertEquals("aac", b.info().audioCodec());
+    }
+    assertEquals(AudioPackets.digest(in), AudioPackets.digest(out),
+        "AAC audio is copied packet for packet");
+  }
+
+  @Test
+  void variableFrameRateSurvives() throws Exception {
+    long[] pts = {0, 40, 80, 200, 233, 266, 500, 540, 1000, 1010};
+    Path vfr = TestMedia.writeClip(dir.resolve("vfr.mkv"), 320, 240, pts, 1000, 25, "h264", null);
+    assertEquals(List.of(0L, 40L, 80L, 200L, 233L, 266L, 500L, 540L, 1000L, 1010L),
+        TestMedia.readPts(vfr));
+    Path out = dir.resolve("vfr-out.mp4");
+    roundTrip(vfr, out, null);
+    try (VideoReader r = VideoReader.open(out)) {
+      List<Long> micros = new java.util.ArrayList<>();
+      r.forEachFrame(f -> micros.add(f.micros()));
+      assertEquals(List.of(0L, 40_000L, 80_000L, 200_000L, 233_000L, 266_000L, 500_000L,
+          540_000L, 1_000_000L, 1_010_000L), micros);
+    }
+    if (TestMedia.hasFfmpegTools()) {
+      String probe = TestMedia.ffprobe(out, "-select_streams", "v", "-show_entries",
+          "frame=pts_time", "-of", "csv=p=0");
+      assertEquals(List.of("0.000000", "0.040000", "0.080000", "0.200000", "0.233000",
+          "0.266000", "0.500000", "0.540000", "1.000000", "1.010000"),
+          probe.lines().map(String::strip).toList(), "ffprobe sees the same timestamps");
+    }
+  }
+
+  @Test
+  void losslessRoundTripIsPixelExactAtOddSize() {
+    Path clip = TestMedia.writeClip(dir.resolve("odd.mkv"), 641, 361,
+        TestMedia.constantRate(5), 25, 25, "ffv1", null);
+    try (VideoReader r = VideoReader.open(clip)) {
+      assertEquals(641, r.info().width());
+      assertEquals(361, r.info().height());
+      for (int i = 0; i < 5; i++) {
+        try (VideoFrame f = r.next(); Mat expected = TestMedia.syntheticFrame(641, 361, i);
+            Mat diff = new Mat()) {
+          opencv_core.absdiff(f.image(), expected, diff);
+          assertEquals(0, maxOf(diff), "frame " + i + " is bit-exact");
+        }
+      }
+    }
+  }
+
+  @Test
+  void oddSizeEncodesInEveryCodec() {
+    Path vp9 = TestMedia.writeClip(dir.resolve("odd.webm"), 641, 361,
+        TestMedia.constantRate(6), 25, 25, null, null);
+    try (VideoReader r = VideoReader.open(vp9)) {
+      assertEquals(641, r.info().width(), "VP9 keeps odd sizes");
+      assertEquals(361, r.info().height());
+    }
+    // H.264 4:2:0 encoders need even sizes: one replicated column/row is added
+    Path h264 = TestMedia.writeClip(dir.resolve("odd.mp4"), 641, 361,
+        TestMedia.constantRate(6), 25, 25, null, null);
+    assertEquals(6, TestMedia.readPts(h264).size());
+    try (VideoReader r = VideoReader.open(h264)) {
+      assertTrue(r.info().width() >= 641 && r.info().width() <= 642);
+      try (VideoFrame f = r.next(); Mat expected = TestMedia.syntheticFrame(641, 361, 0)) {
+        Mat visible = f.image().apply(new org.bytedeco.opencv.opencv_core.Rect(0, 0, 641, 361));
+        double psnr = opencv_core.PSNR(visible, expected);
+        assertTrue(psnr > 30, "H.264 frame matches the source, PSNR " + psnr);
+      }
+    }
+  }
+
+  @Test
+  void rotationMetadataIsApplied() throws Exception {
+    assumeTrue(TestMedia.hasFfmpegTools(), "ffmpeg CLI not installed: .ci/run installs it");
+    Path upright = TestMedia.writeClip(dir.resolve("upright.mp4"), 320, 180,
+        TestMedia.constantRate(3), 25, 25, null, null);
+    Path rotated = dir.resolve("rotated.mp4");
+    // a phone-style rotation tag: the frame must be displayed turned by a quarter
+    TestMedia.Result r = TestMedia.run("ffmpeg", "-v", "error", "-i", upright.toString(), "-c",
+        "copy", "-metadata:s:v:0", "rotate=90", rotated.toString());
+    assertEquals(0, r.exitCode(), r.out());
+    Path reference = dir.resolve("ffmpeg-upright.png");
+    assertEquals(0, TestMedia.run("ffmpeg", "-v", "error", "-i", rotated.toString(),
+        "-frames:v", "1", reference.toString()).exitCode());
+    try (VideoReader reader = VideoReader.open(rotated); VideoFrame f = reader.next();
+        Mat ffmpegView = org.bytedeco.opencv.global.opencv_imgcodecs.imread(reference.toString())) {
+      assertEquals(90, reader.info().rotation() % 180, "a quarter turn");
+      assertEquals(180, reader.info().width());
+      assertEquals(320, reader.info().height());
+      assertEquals(180, f.image().cols());
+      assertTrue(opencv_core.PSNR(f.image(), ffmpegView) > 35,
+          "our upright frame matches ffmpeg's autorotated frame");
+    }
+  }
+
+  @Test
+  void audioIsReencodedWhenTheContainerRefusesIt() throws Exception {
+    Path wav = TestMedia.writeWav(dir.resolve("tone.wav"), 1.0, 44100, 440);
+    Path mp4 = TestMedia.writeClip(dir.resolve("tone.mp4"), 160, 120,
+        TestMedia.constantRate(25), 25, 25, null, wav);
+    Path webm = dir.resolve("tone.webm");
+    roundTrip(mp4, webm, null);
+    try (VideoReader a = VideoReader.open(mp4); VideoReader b = VideoReader.open(webm)) {
+      assertEquals("aac", a.info().audioCodec(), "PCM is re-encoded to AAC for mp4");
+      assertEquals("opus", b.info().audioCodec(), "AAC is re-encoded to Opus for webm");
+    }
+    assertTrue(AudioPackets.seconds(webm) > 0.95, "the tone's full second survives");
+    assertEquals(25, TestMedia.readPts(webm).size());
+  }
+
+  @Test
+  void nothingAppearsAtTheDestinationUntilFinish() throws Exception {
+    Path out = dir.resolve("partial.mp4");
+    try (VideoReader r = VideoReader.open(TestMedia.sample("duo.mp4"));
+        VideoWriter w = VideoWriter.create(out, r.info(),
+            EncodeSettings.forOutput(out, null, null, null), null, Map.of())) {
+      try (VideoFrame f = r.next()) {
+        w.write(f.image(), f.pts());
+      }
+      assertTrue(Files.notExists(out));
+      // closed without finish(): an abandoned write
+    }
+    assertTrue(Files.notExists(out));
+    try (var files = Files.list(dir)) {
+      assertEquals(List.of(), files.toList(), "no temporary file is left behind");
+    }
+  }
+
+  private static int maxOf(Mat diff) {
+    int max = 0;
+    try (UByteIndexer idx = diff.createIndexer()) {
+      for (long y = 0; y < diff.rows(); y++) {
+        for (long x = 0; x < diff.cols(); x++) {
+          for (long c = 0; c < 3; c++) max = Math.max(max, idx.get(y, x, c));
+        }
+      }
+    }
+    return max;
+  }
+
+  @Test
+  void codecNamesAreChecked() {
+    var e = org.junit.jupiter.api.Assertions.assertThrows(dev.doppel.DoppelException.class,
+        () -> EncodeSettings.forOutput(dir.resolve("x.mp4"), "h266", null, null));
+    assertTrue(e.getMessage().contains("h266"));
+    assertArrayEquals(new long[] {0, 1, 2}, TestMedia.constantRate(3));
+  }
+}
