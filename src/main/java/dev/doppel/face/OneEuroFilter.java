@@ -2,10 +2,10 @@ package dev.doppel.face;
 
 /**
  * The One Euro filter (Casiez, Roussel, Vogel, CHI 2012): a low-pass filter whose cutoff rises
- * with speed, so a still point stops jittering while a moving one does not lag. Values are
- * divided by {@code scale} (the face size) before filtering, as MediaPipe does, so the same
- * settings suit near and far faces. Time comes from frame timestamps, so variable frame rate is
- * handled.
+ * with speed, so a still point stops jittering while a moving one does not lag. Speed is measured
+ * in face sizes per second ({@code scale} = face size in pixels), so the same settings suit near
+ * and far faces; the value itself is filtered in pixels. Time comes from frame timestamps, so
+ * variable frame rate is handled.
  */
 final class OneEuroFilter {
   private final double minCutoff;
@@ -22,20 +22,19 @@ final class OneEuroFilter {
   }
 
   double filter(double value, double seconds, double scale) {
-    double v = value / scale;
     if (Double.isNaN(previousSeconds) || seconds <= previousSeconds) {
-      previous = v;
+      previous = value;
       previousDerivative = 0;
       previousSeconds = seconds;
       return value;
     }
     double dt = seconds - previousSeconds;
     previousSeconds = seconds;
-    double derivative = (v - previous) / dt;
+    double derivative = (value - previous) / dt / scale;
     previousDerivative += alpha(dt, derivativeCutoff) * (derivative - previousDerivative);
     double cutoff = minCutoff + beta * Math.abs(previousDerivative);
-    previous += alpha(dt, cutoff) * (v - previous);
-    return previous * scale;
+    previous += alpha(dt, cutoff) * (value - previous);
+    return previous;
   }
 
   private static double alpha(double dt, double cutoff) {
