@@ -12,7 +12,7 @@ final class CommonOptions {
   @Option(names = {"-v", "--verbose"}, description = "FFmpeg warnings and stack traces.")
   boolean verbose;
 
-  @Option(names = "--detector", defaultValue = "full",
+  @Option(names = "--detector", defaultValue = "full", paramLabel = "short|full",
       description = "Face detector: short (faces near the camera) or full (any distance). "
           + "Default: ${DEFAULT-VALUE}.")
   String detector;
@@ -22,7 +22,8 @@ final class CommonOptions {
           + "Default: ${DEFAULT-VALUE}.")
   int detectEvery;
 
-  @Option(names = "--max-faces", defaultValue = "8", description = "Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--max-faces", defaultValue = "8", paramLabel = "N",
+      description = "Track at most N faces at once. Default: ${DEFAULT-VALUE}.")
   int maxFaces;
 
   @Option(names = "--no-smoothing", description = "Raw landmarks, no temporal filter.")
