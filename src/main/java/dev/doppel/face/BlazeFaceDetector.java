@@ -82,16 +82,17 @@ public final class BlazeFaceDetector implements AutoCloseable {
       net.setInput(blob);
       net.forward(outputs, outputNames);
     }
-    Mat scores = outputs.get(0);
-    Mat boxes = outputs.get(1);
-    if (scores.total() > boxes.total()) {
-      Mat t = scores;
-      scores = boxes;
-      boxes = t;
+    // MatVector.get returns a new header per call: close both so no native copy waits for GC
+    try (Mat first = outputs.get(0); Mat second = outputs.get(1)) {
+      boolean firstIsScores = first.total() < second.total();
+      return decode(firstIsScores ? first : second, firstIsScores ? second : first,
+          padX, padY, (double) rw / w, (double) rh / h);
     }
-    // Continuous input coordinates -> frame pixel centres.
-    double sx = (double) rw / w;
-    double sy = (double) rh / h;
+  }
+
+  /** Anchor-relative regressors -> detections in frame pixels ({@code sx,sy}: input/frame). */
+  private List<Detection> decode(Mat scores, Mat boxes, int padX, int padY, double sx,
+      double sy) {
     List<Detection> candidates = new ArrayList<>();
     try (FloatIndexer s = scores.createIndexer(); FloatIndexer r = boxes.createIndexer()) {
       float[] reg = new float[16];

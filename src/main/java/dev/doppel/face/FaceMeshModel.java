@@ -43,14 +43,16 @@ public final class FaceMeshModel implements AutoCloseable {
       net.setInput(blob);
       net.forward(outputs, outputNames);
     }
-    Mat a = outputs.get(0);
-    Mat b = outputs.get(1);
-    Mat mesh = a.total() >= b.total() ? a : b;
-    Mat flag = mesh == a ? b : a;
     double logit;
-    try (FloatPointer f = new FloatPointer(flag.data()); FloatPointer m = new FloatPointer(mesh.data())) {
-      logit = f.get(0);
-      m.get(raw);
+    // MatVector.get returns a new header per call: close both so no native copy waits for GC
+    try (Mat a = outputs.get(0); Mat b = outputs.get(1)) {
+      Mat mesh = a.total() >= b.total() ? a : b;
+      Mat flag = mesh == a ? b : a;
+      try (FloatPointer f = new FloatPointer(flag.data());
+          FloatPointer m = new FloatPointer(mesh.data())) {
+        logit = f.get(0);
+        m.get(raw);
+      }
     }
     Affine back = toCrop.inverse();
     double zScale = 1 / toCrop.scale();
