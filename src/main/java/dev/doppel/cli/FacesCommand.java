@@ -4,7 +4,7 @@ import dev.doppel.pipeline.FacesJob;
 import dev.doppel.pipeline.FacesOptions;
 import dev.doppel.pipeline.Progress;
 import dev.doppel.video.EncodeSettings;
-import java.io.OutputStream;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
@@ -42,7 +42,7 @@ final class FacesCommand implements Callable<Integer> {
   public Integer call() {
     common.applyLogging();
     EncodeSettings settings = output == null ? null : encode.settingsFor(output);
-    OutputStream stdout = output == null && json == null ? System.out : null;
+    PrintWriter stdout = output == null && json == null ? spec.commandLine().getOut() : null;
     FacesOptions options = new FacesOptions(input, output, json, stdout, settings,
         common.tracker(), !encode.noLabel);
     FacesJob.Summary s;

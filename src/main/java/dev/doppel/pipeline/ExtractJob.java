@@ -109,7 +109,8 @@ public final class ExtractJob {
     Alignment alignment = Alignment.of(face.fivePoints(), o.template(), o.size());
     String name = String.format("%06d", f.index());
     try (Mat crop = alignment.crop(f.image());
-        Mat mask = new Mat(o.size(), o.size(), CV_8UC1, new Scalar(0.0))) {
+        Scalar black = new Scalar(0.0);
+        Mat mask = new Mat(o.size(), o.size(), CV_8UC1, black)) {
       fillPolygon(mask, face.maskPolygon(), alignment.toCrop());
       write(crop, folder.resolve(name + ".png"));
       write(mask, folder.resolve(name + "_mask.png"));

@@ -42,7 +42,7 @@ public final class FaceJson {
   public static FrameRecord frame(long index, long pts, double seconds, List<Face> faces) {
     List<FaceRecord> out = new ArrayList<>(faces.size());
     for (Face f : faces) out.add(face(f, Affine.IDENTITY));
-    return new FrameRecord(index, pts, round(seconds * 1e6) / 1e6, out);
+    return new FrameRecord(index, pts, Math.round(seconds * 1e6) / 1e6, out);
   }
 
   /** A face with every coordinate mapped through {@code to} (identity for frame pixels). */
@@ -51,7 +51,7 @@ public final class FaceJson {
     return new FaceRecord(
         f.trackId(),
         new double[] {r2(b.x()), r2(b.y()), r2(b.width()), r2(b.height())},
-        round(f.score() * 1e4) / 1e4,
+        Math.round(f.score() * 1e4) / 1e4,
         f.detected(),
         points(map(f.fivePoints().asList(), to)),
         pose(f.pose()),
@@ -87,11 +87,8 @@ public final class FaceJson {
     return out;
   }
 
+  /** Rounded to 1/100: sub-pixel enough, and keeps JSON Lines files small. */
   static double r2(double v) {
-    return round(v * 100) / 100.0;
-  }
-
-  private static double round(double v) {
-    return Math.round(v);
+    return Math.round(v * 100) / 100.0;
   }
 }

@@ -6,9 +6,11 @@ import dev.doppel.face.FaceTracker;
 import dev.doppel.video.VideoFrame;
 import dev.doppel.video.VideoReader;
 import dev.doppel.video.VideoWriter;
-import java.io.BufferedOutputStream;
+import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -28,13 +30,14 @@ public final class FacesJob {
             : VideoWriter.create(o.annotatedVideo(), reader.info(), o.encode(), o.input(),
                 o.label() ? Provenance.containerTags("annotation", false) : Map.of());
         AtomicFile jsonFile = o.json() == null ? null : new AtomicFile(o.json())) {
-      OutputStream jsonOut = jsonFile != null ? jsonFile.stream() : o.jsonStream();
+      Writer jsonOut = jsonFile != null
+          ? new OutputStreamWriter(jsonFile.stream(), StandardCharsets.UTF_8) : o.jsonOut();
       long frames = 0;
       long withFaces = 0;
       long faceCount = 0;
       Set<Integer> ids = new HashSet<>();
       progress.start("faces", reader.info().frameCountEstimate());
-      BufferedOutputStream lines = jsonOut == null ? null : new BufferedOutputStream(jsonOut);
+      BufferedWriter lines = jsonOut == null ? null : new BufferedWriter(jsonOut);
       try {
         for (VideoFrame frame; (frame = reader.next()) != null; ) {
           try (VideoFrame f = frame) {
@@ -44,9 +47,9 @@ public final class FacesJob {
             if (!faces.isEmpty()) withFaces++;
             faces.forEach(face -> ids.add(face.trackId()));
             if (lines != null) {
-              lines.write(FaceJson.MAPPER.writeValueAsBytes(
+              lines.write(FaceJson.MAPPER.writeValueAsString(
                   FaceJson.frame(f.index(), f.pts(), f.micros() / 1e6, faces)));
-              lines.write('\n');
+              lines.newLine();
             }
             if (writer != null) {
               FaceAnnotator.draw(f.image(), faces);
@@ -66,7 +69,7 @@ public final class FacesJob {
       if (jsonFile != null) jsonFile.commit();
       if (writer != null && o.label()) {
         Provenance.writeSidecar(o.annotatedVideo(), "annotation", false, o.input(),
-            Map.of("codec", o.encode().codec(), "tracker", o.tracker().toString()));
+            Map.of("encode", o.encode(), "tracker", o.tracker()));
       }
       return new Summary(frames, withFaces, faceCount, ids);
     }

@@ -2,7 +2,7 @@ package dev.doppel.pipeline;
 
 import dev.doppel.face.TrackerSettings;
 import dev.doppel.video.EncodeSettings;
-import java.io.OutputStream;
+import java.io.Writer;
 import java.nio.file.Path;
 
 /**
@@ -10,7 +10,7 @@ import java.nio.file.Path;
  *
  * @param annotatedVideo where to write the annotated video, or null
  * @param json where to write JSON Lines, or null
- * @param jsonStream where to write JSON Lines when {@code json} is null (e.g. stdout), or null
+ * @param jsonOut where to write JSON Lines when {@code json} is null (e.g. stdout), or null
  * @param encode how to encode the annotated video (null when there is none)
  * @param label whether outputs carry Doppel's provenance label
  */
@@ -18,7 +18,7 @@ public record FacesOptions(
     Path input,
     Path annotatedVideo,
     Path json,
-    OutputStream jsonStream,
+    Writer jsonOut,
     EncodeSettings encode,
     TrackerSettings tracker,
     boolean label) {}

@@ -58,6 +58,15 @@ class CommandsTest {
   }
 
   @Test
+  void jsonLinesGoToStandardOutputWithoutOutputs() throws Exception {
+    Cli c = Cli.run("faces", TestMedia.sample("hopper.mp4").toString());
+    assertEquals(0, c.exitCode(), c.err());
+    List<String> lines = c.out().lines().toList();
+    assertEquals(120, lines.size());
+    assertEquals(119, FaceJson.MAPPER.readTree(lines.get(119)).get("frame").asInt());
+  }
+
+  @Test
   void noLabelMeansNoSidecar() throws Exception {
     Path video = dir.resolve("plain.mkv");
     Cli c = Cli.run("faces", TestMedia.sample("hopper.mp4").toString(), "-o", video.toString(),
