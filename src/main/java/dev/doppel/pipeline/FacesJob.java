@@ -3,6 +3,7 @@ package dev.doppel.pipeline;
 import dev.doppel.DoppelException;
 import dev.doppel.face.Face;
 import dev.doppel.face.FaceTracker;
+import dev.doppel.video.BackgroundEncoder;
 import dev.doppel.video.VideoFrame;
 import dev.doppel.video.VideoReader;
 import dev.doppel.video.VideoWriter;
@@ -26,9 +27,10 @@ public final class FacesJob {
   public static Summary run(FacesOptions o, Progress progress) {
     try (VideoReader reader = VideoReader.open(o.input());
         FaceTracker tracker = new FaceTracker(o.tracker());
-        VideoWriter writer = o.annotatedVideo() == null ? null
-            : VideoWriter.create(o.annotatedVideo(), reader.info(), o.encode(), o.input(),
-                o.label() ? Provenance.containerTags("annotation", false) : Map.of());
+        BackgroundEncoder writer = o.annotatedVideo() == null ? null
+            : new BackgroundEncoder(VideoWriter.create(o.annotatedVideo(), reader.info(),
+                o.encode(), o.input(),
+                o.label() ? Provenance.containerTags("annotation", false) : Map.of()), 4);
         AtomicFile jsonFile = o.json() == null ? null : new AtomicFile(o.json())) {
       Writer jsonOut = jsonFile != null
           ? new OutputStreamWriter(jsonFile.stream(), StandardCharsets.UTF_8) : o.jsonOut();

@@ -32,6 +32,7 @@ public final class VideoWriter implements AutoCloseable {
   private final TreeSet<Long> submittedPts = new TreeSet<>();
   private final ArrayDeque<AVPacket> waitingForDuration = new ArrayDeque<>();
   private long frames;
+  private boolean closed;
 
   private VideoWriter(Muxer muxer, VideoEncoder encoder, AVStream stream, AudioTrack audio,
       VideoInfo source) {
@@ -133,6 +134,8 @@ public final class VideoWriter implements AutoCloseable {
 
   @Override
   public void close() {
+    if (closed) return;
+    closed = true;
     waitingForDuration.forEach(p -> av_packet_free(p));
     waitingForDuration.clear();
     if (audio != null) audio.close();

@@ -166,6 +166,32 @@ class VideoRoundTripTest {
     }
   }
 
+  @Test
+  void backgroundEncoderWritesTheSameFileAsTheDirectWriter() throws Exception {
+    Path in = TestMedia.sample("hopper.mp4");
+    Path direct = dir.resolve("direct.mp4");
+    roundTrip(in, direct, null);
+    Path background = dir.resolve("background.mp4");
+    try (VideoReader r = VideoReader.open(in);
+        BackgroundEncoder enc = new BackgroundEncoder(VideoWriter.create(background, r.info(),
+            EncodeSettings.forOutput(background, null, null, null), in, Map.of()), 3)) {
+      r.forEachFrame(f -> enc.write(f.image(), f.pts()));
+      enc.finish();
+    }
+    assertEquals(dev.doppel.pipeline.Provenance.sha256(direct),
+        dev.doppel.pipeline.Provenance.sha256(background), "byte-identical output");
+
+    Path abandoned = dir.resolve("abandoned.mp4");
+    try (VideoReader r = VideoReader.open(in);
+        BackgroundEncoder enc = new BackgroundEncoder(VideoWriter.create(abandoned, r.info(),
+            EncodeSettings.forOutput(abandoned, null, null, null), in, Map.of()), 3)) {
+      try (VideoFrame f = r.next()) {
+        enc.write(f.image(), f.pts());
+      }
+    }
+    assertTrue(Files.notExists(abandoned));
+  }
+
   private static int maxOf(Mat diff) {
     int max = 0;
     try (UByteIndexer idx = diff.createIndexer()) {
