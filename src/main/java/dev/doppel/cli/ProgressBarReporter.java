@@ -36,6 +36,7 @@ final class ProgressBarReporter implements Progress {
   @Override
   public void close() {
     if (bar != null) {
+      bar.maxHint(bar.getCurrent()); // estimates can be off: end at 100%
       bar.close();
       bar = null;
     }

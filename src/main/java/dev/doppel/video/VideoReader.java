@@ -87,7 +87,9 @@ public final class VideoReader implements AutoCloseable {
     int width = quarterTurn ? g.getImageHeight() : g.getImageWidth();
     int height = quarterTurn ? g.getImageWidth() : g.getImageHeight();
     double fps = g.getFrameRate() > 0 ? g.getFrameRate() : 25.0;
-    long frames = Math.max(0, g.getLengthInFrames());
+    // the stream's own frame count; the grabber's estimate uses the container duration,
+    // which includes a longer audio track
+    long frames = stream.nb_frames() > 0 ? stream.nb_frames() : Math.max(0, g.getLengthInFrames());
     long duration = Math.max(0, g.getLengthInTime());
     String audioCodec = null;
     if (g.getAudioStream() >= 0) {
