@@ -6,14 +6,6 @@ public record Point2(double x, double y) {
     return Math.hypot(x - o.x, y - o.y);
   }
 
-  public Point2 plus(Point2 o) {
-    return new Point2(x + o.x, y + o.y);
-  }
-
-  public Point2 scaled(double s) {
-    return new Point2(x * s, y * s);
-  }
-
   public static Point2 mean(Point2... points) {
     double sx = 0;
     double sy = 0;

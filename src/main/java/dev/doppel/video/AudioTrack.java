@@ -87,10 +87,6 @@ final class AudioTrack implements AutoCloseable {
     return ok == null || ok.contains(codecId);
   }
 
-  String mode() {
-    return transcoder == null ? "copy" : "re-encode";
-  }
-
   /** Moves packets up to {@code untilSeconds} (inclusive) into the muxer. */
   void writeUntil(double untilSeconds) {
     AVStream inStream = input.streams(inputIndex);

@@ -24,7 +24,6 @@ final class Muxer implements AutoCloseable {
   private final Path destination;
   private final Path temp;
   private AVFormatContext context;
-  private boolean started;
   private boolean committed;
 
   Muxer(Path destination, String formatName) {
@@ -90,7 +89,6 @@ final class Muxer implements AutoCloseable {
     } finally {
       av_dict_free(options);
     }
-    started = true;
   }
 
   /** Writes one packet whose timestamps are already in the stream's time base. */
@@ -143,9 +141,5 @@ final class Muxer implements AutoCloseable {
       context = null;
     }
     if (!committed) deleteTemp();
-  }
-
-  boolean started() {
-    return started;
   }
 }

@@ -10,11 +10,6 @@ public record Rational(int num, int den) {
     return (double) num / den;
   }
 
-  /** Converts a count of this time base's ticks to microseconds, rounded to nearest. */
-  public long ticksToMicros(long ticks) {
-    return Math.round(ticks * 1_000_000.0 * num / den);
-  }
-
   /** Converts microseconds to the nearest count of ticks of this time base. */
   public long microsToTicks(long micros) {
     return Math.round(micros * (double) den / (1_000_000.0 * num));

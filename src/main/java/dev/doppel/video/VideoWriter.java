@@ -3,6 +3,7 @@ package dev.doppel.video;
 import static org.bytedeco.ffmpeg.global.avcodec.*;
 import static org.bytedeco.ffmpeg.global.avutil.*;
 
+import dev.doppel.DoppelException;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Map;
@@ -31,7 +32,6 @@ public final class VideoWriter implements AutoCloseable {
   private final VideoInfo source;
   private final TreeSet<Long> submittedPts = new TreeSet<>();
   private final ArrayDeque<AVPacket> waitingForDuration = new ArrayDeque<>();
-  private long frames;
   private boolean closed;
 
   private VideoWriter(Muxer muxer, VideoEncoder encoder, AVStream stream, AudioTrack audio,
@@ -70,11 +70,6 @@ public final class VideoWriter implements AutoCloseable {
     }
   }
 
-  /** "copy", "re-encode" or "none". */
-  public String audioMode() {
-    return audio == null ? "none" : audio.mode();
-  }
-
   public String encoderName() {
     return encoder.encoderName();
   }
@@ -82,16 +77,12 @@ public final class VideoWriter implements AutoCloseable {
   /** Encodes one frame; {@code pts} is in the source time base and must increase. */
   public void write(Mat bgr, long pts) {
     if (!submittedPts.isEmpty() && pts <= submittedPts.last()) {
-      throw new IllegalArgumentException("pts " + pts + " not after " + submittedPts.last());
+      throw DoppelException.processing("cannot write video: frame timestamps must increase ("
+          + pts + " after " + submittedPts.last() + " in " + source.path() + ")");
     }
     submittedPts.add(pts);
     encoder.encode(bgr, pts, this::accept);
     writeReadyPackets(false);
-    frames++;
-  }
-
-  public long framesWritten() {
-    return frames;
   }
 
   /** Flushes the encoder and the audio, writes the trailer and moves the file into place. */
@@ -121,8 +112,9 @@ public final class VideoWriter implements AutoCloseable {
       muxer.write(p);
       av_packet_free(p);
     }
-    // Reordering encoders look back at most a few frames; keep a bounded window of history.
-    while (submittedPts.size() > 64) submittedPts.pollFirst();
+    // Encoders hold back at most a few dozen frames (x264's lookahead is the deepest); a
+    // bounded window of recent timestamps is enough to find every packet's successor.
+    while (submittedPts.size() > 256) submittedPts.pollFirst();
   }
 
   private long lastFrameDuration(long lastPts) {
