@@ -115,6 +115,10 @@ final class VideoEncoder implements AutoCloseable {
         context.flags(context.flags() | AV_CODEC_FLAG_QSCALE);
         context.global_quality(FF_QP2LAMBDA * Math.max(1, Math.min(31, crf / 6)));
       }
+      case "libx265" -> {
+        av_dict_set(options, "crf", String.valueOf(crf), 0);
+        av_dict_set(options, "x265-params", "log-level=error", 0); // it logs past av_log
+      }
       default -> av_dict_set(options, "crf", String.valueOf(crf), 0);
     }
     return options;

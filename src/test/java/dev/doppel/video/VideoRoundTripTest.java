@@ -47,6 +47,21 @@ class VideoRoundTripTest {
         "AAC audio is copied packet for packet");
   }
 
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"mp4", "mov", "mkv", "webm", "avi"})
+  void everyContainerRoundTrips(String ext) throws Exception {
+    Path wav = TestMedia.writeWav(dir.resolve("tone.wav"), 0.6, 48000, 330);
+    Path clip = TestMedia.writeClip(dir.resolve("clip." + ext), 320, 240,
+        TestMedia.constantRate(15), 25, 25, null, wav);
+    assertEquals(15, TestMedia.readPts(clip).size());
+    Path out = dir.resolve("again." + ext);
+    roundTrip(clip, out, null);
+    assertEquals(TestMedia.readPts(clip), TestMedia.readPts(out));
+    try (VideoReader r = VideoReader.open(out)) {
+      assertTrue(r.info().hasAudio(), ext + " keeps its audio");
+    }
+  }
+
   @Test
   void variableFrameRateSurvives() throws Exception {
     long[] pts = {0, 40, 80, 200, 233, 266, 500, 540, 1000, 1010};
