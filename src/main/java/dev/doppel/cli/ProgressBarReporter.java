@@ -1,7 +1,10 @@
 package dev.doppel.cli;
 
 import dev.doppel.pipeline.Progress;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -12,7 +15,21 @@ final class ProgressBarReporter implements Progress {
   private ProgressBar bar;
 
   static Progress forTerminal(boolean quiet) {
-    return quiet || System.console() == null ? Progress.NONE : new ProgressBarReporter();
+    return quiet || !stderrIsTerminal() ? Progress.NONE : new ProgressBarReporter();
+  }
+
+  /**
+   * Whether stderr is a terminal. On Linux, /proc tells exactly (stdout may be redirected to a
+   * file of JSON Lines while the bar still belongs on the terminal); elsewhere fall back to
+   * Java's console check, which needs stdin and stdout to be terminals too.
+   */
+  static boolean stderrIsTerminal() {
+    try {
+      String target = Files.readSymbolicLink(Path.of("/proc/self/fd/2")).toString();
+      return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
+    } catch (IOException | UnsupportedOperationException e) {
+      return System.console() != null;
+    }
   }
 
   @Override
