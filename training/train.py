@@ -1,0 +1,211 @@
+#!/usr/bin/env python3
+"""Trains Doppel's pair GAN on two face sets written by `doppel extract`.
+
+    training/train.py --spec training/specs/cpu96.json \
+        --faceset-a work/faces-a --faceset-b work/faces-b --out work/run1
+
+Resumes from OUT/checkpoint.pt when present. Writes OUT/loss.csv, OUT/preview-NNNNNN.png,
+OUT/eval.json (held-out PSNR/SSIM) and, at the end, ONNX graphs for both directions.
+Runs on CUDA when available, else CPU (also Debian's python3-torch 1.13)."""
+import argparse
+import csv
+import json
+import os
+import sys
+import time
+
+import numpy as np
+import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import spec as specs  # noqa: E402
+from augment import augment  # noqa: E402
+from export import export_pair  # noqa: E402
+from faceset import load_faceset  # noqa: E402
+from losses import (lsgan_discriminator, lsgan_generator, mask_losses,  # noqa: E402
+                    reconstruction, ssim_map)
+from model import PairModel, SwapGraph, count_macs  # noqa: E402
+
+
+def parse_args():
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--spec", required=True)
+    p.add_argument("--faceset-a", required=True, nargs="+")
+    p.add_argument("--faceset-b", required=True, nargs="+")
+    p.add_argument("--name-a", default="a")
+    p.add_argument("--name-b", default="b")
+    p.add_argument("--out", required=True)
+    p.add_argument("--steps", type=int, help="override the spec's step count")
+    p.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
+    p.add_argument("--threads", type=int, help="CPU threads for torch")
+    p.add_argument("--minutes", type=float, help="stop (with a checkpoint) after this long")
+    return p.parse_args()
+
+
+def to_tensor(split, device):
+    return tuple(torch.from_numpy(np.ascontiguousarray(x)).to(device) for x in split)
+
+
+def psnr_ssim(model, identity, data):
+    """Reconstruction quality X->X on held-out crops, inside the face mask."""
+    images, masks, _ = data
+    if len(images) == 0:
+        return None
+    with torch.no_grad():
+        rgb, _ = model.decoder(identity)(model.encoder(images))
+    m = masks.expand_as(rgb)
+    mse = ((rgb - images) ** 2 * m).sum() / m.sum()
+    ssim = (ssim_map(rgb, images) * m).sum() / m.sum()
+    return {"psnr": float(10 * torch.log10(1 / mse)), "ssim": float(ssim), "n": len(images)}
+
+
+def preview(model, data, path):
+    from PIL import Image
+    rows = []
+    with torch.no_grad():
+        for ident, other in (("a", "b"), ("b", "a")):
+            x = data[ident]["preview"]
+            z = model.encoder(x)
+            same, _ = model.decoder(ident)(z)
+            swap, mask = model.decoder(other)(z)
+            for i in range(len(x)):
+                cells = [x[i], same[i], swap[i], mask[i].expand(3, -1, -1)]
+                rows.append(torch.cat(cells, dim=2))
+    grid = torch.cat(rows, dim=1).clamp(0, 1).mul(255).byte().permute(1, 2, 0).cpu().numpy()
+    Image.fromarray(grid).save(path)
+
+
+def main():
+    args = parse_args()
+    spec = specs.load(args.spec)
+    if args.steps is not None:
+        spec["steps"] = args.steps
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    device = torch.device("cuda" if args.device == "cuda" or (
+        args.device == "auto" and torch.cuda.is_available()) else "cpu")
+    os.makedirs(args.out, exist_ok=True)
+    torch.manual_seed(spec["seed"])
+    np.random.seed(spec["seed"])
+    if hasattr(torch, "use_deterministic_algorithms"):
+        torch.use_deterministic_algorithms(True, warn_only=True)
+
+    data = {}
+    for ident, roots in (("a", args.faceset_a), ("b", args.faceset_b)):
+        sets = load_faceset(roots, spec["size"], spec["holdout_every"])
+        train, test = to_tensor(sets["train"], device), to_tensor(sets["test"], device)
+        data[ident] = {"train": train, "test": test,
+                       "preview": (test[0] if len(test[0]) >= 3 else train[0])[:3]}
+        print(f"{ident}: {len(train[0])} training crops, {len(test[0])} held out",
+              flush=True)
+
+    model = PairModel(spec).to(device)
+    opt = spec["optim"]
+    opt_g = torch.optim.Adam(model.generator_parameters(), lr=opt["lr_g"],
+                             betas=(opt["beta1"], opt["beta2"]))
+    opt_d = torch.optim.Adam(model.discriminator_parameters(), lr=opt["lr_d"],
+                             betas=(opt["beta1"], opt["beta2"]))
+    gen = torch.Generator(device=device).manual_seed(spec["seed"])
+    step, elapsed = 0, 0.0
+    ckpt_path = os.path.join(args.out, "checkpoint.pt")
+    if os.path.exists(ckpt_path):
+        ckpt = torch.load(ckpt_path, map_location=device)
+        if ckpt["spec_sha256"] != spec["sha256"]:
+            raise SystemExit(f"{ckpt_path} was trained with another spec; use a new --out")
+        model.load_state_dict(ckpt["model"])
+        opt_g.load_state_dict(ckpt["opt_g"])
+        opt_d.load_state_dict(ckpt["opt_d"])
+        gen.set_state(ckpt["rng"].to("cpu") if device.type == "cpu" else ckpt["rng"])
+        step, elapsed = ckpt["step"], ckpt["elapsed"]
+        print(f"resumed at step {step}", flush=True)
+
+    def save_checkpoint():
+        torch.save({"model": model.state_dict(), "opt_g": opt_g.state_dict(),
+                    "opt_d": opt_d.state_dict(), "rng": gen.get_state(), "step": step,
+                    "elapsed": elapsed, "spec_sha256": spec["sha256"]}, ckpt_path + ".tmp")
+        os.replace(ckpt_path + ".tmp", ckpt_path)
+
+    log_path = os.path.join(args.out, "loss.csv")
+    new_log = not os.path.exists(log_path)
+    log = open(log_path, "a", newline="")
+    writer = csv.writer(log)
+    if new_log:
+        writer.writerow(["step", "seconds", "rec_a", "rec_b", "l1_a", "l1_b", "mask_a",
+                         "mask_b", "adv_g", "d_a", "d_b"])
+    w = spec["loss"]
+    started = time.time() - elapsed
+    deadline = time.time() + args.minutes * 60 if args.minutes else None
+    model.train()
+    while step < spec["steps"]:
+        adversarial = step >= spec["adversarial_from"]
+        g_total, stats, fakes = 0, {}, {}
+        for ident in ("a", "b"):
+            images, masks, regions = data[ident]["train"]
+            idx = torch.randint(len(images), (spec["batch"],), generator=gen, device=device)
+            warped, target, tmask, tregions = augment(images[idx], masks[idx], regions[idx],
+                                                      spec, gen)
+            rgb, alpha = model.decoder(ident)(model.encoder(warped))
+            rec, l1, _ = reconstruction(rgb, target, tmask, tregions, w)
+            mloss, ml1 = mask_losses(alpha, tmask, w)
+            g = rec + mloss
+            if adversarial:
+                adv = lsgan_generator(model.disc(ident)(rgb, warped))
+                g = g + w["adversarial"] * adv
+                stats["adv_g"] = stats.get("adv_g", 0) + float(adv)
+            g_total = g_total + g
+            stats[f"rec_{ident}"], stats[f"l1_{ident}"], stats[f"mask_{ident}"] = \
+                float(rec), float(l1), float(ml1)
+            fakes[ident] = (target, rgb.detach(), warped)
+        opt_g.zero_grad(set_to_none=True)
+        g_total.backward()
+        opt_g.step()
+        if adversarial:
+            d_total = 0
+            for ident, (real, fake, warped) in fakes.items():
+                d = lsgan_discriminator(model.disc(ident)(real, warped),
+                                        model.disc(ident)(fake, warped))
+                stats[f"d_{ident}"] = float(d)
+                d_total = d_total + d
+            opt_d.zero_grad(set_to_none=True)
+            d_total.backward()
+            opt_d.step()
+        step += 1
+        elapsed = time.time() - started
+        if step % spec["log_every"] == 0 or step == spec["steps"]:
+            writer.writerow([step, round(elapsed, 1)] + [
+                round(stats.get(k, float("nan")), 5) for k in
+                ("rec_a", "rec_b", "l1_a", "l1_b", "mask_a", "mask_b", "adv_g", "d_a", "d_b")])
+            log.flush()
+            print(f"step {step} {elapsed:.0f}s rec_a {stats['rec_a']:.4f} "
+                  f"rec_b {stats['rec_b']:.4f}", flush=True)
+        if step % spec["preview_every"] == 0 or step == spec["steps"]:
+            model.eval()
+            preview(model, data, os.path.join(args.out, f"preview-{step:06d}.png"))
+            model.train()
+        if step % spec["checkpoint_every"] == 0:
+            save_checkpoint()
+        if deadline and time.time() > deadline:
+            print(f"time limit reached at step {step}", flush=True)
+            break
+    save_checkpoint()
+    log.close()
+
+    model.eval()
+    quality = {ident: psnr_ssim(model, ident, data[ident]["test"]) for ident in ("a", "b")}
+    graph = SwapGraph(model.encoder, model.decoder_b).eval().cpu()
+    report = {"spec": spec["name"], "spec_sha256": spec["sha256"], "steps": step,
+              "seconds": round(elapsed, 1), "device": str(device),
+              "torch": torch.__version__, "threads": torch.get_num_threads(),
+              "macs_per_face": count_macs(graph, spec["size"]),
+              "heldout_reconstruction": quality}
+    model.to(device)
+    with open(os.path.join(args.out, "eval.json"), "w") as f:
+        json.dump(report, f, indent=2)
+    print(json.dumps(report), flush=True)
+    paths = export_pair(model.cpu(), spec, args.out, args.name_a, args.name_b, step)
+    for p in paths:
+        print("exported", p, flush=True)
+
+
+if __name__ == "__main__":
+    main()
