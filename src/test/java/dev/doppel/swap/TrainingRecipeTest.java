@@ -1,0 +1,112 @@
+package dev.doppel.swap;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.doppel.face.AlignmentTemplate;
+import dev.doppel.face.TrackerSettings;
+import dev.doppel.pipeline.ExtractJob;
+import dev.doppel.pipeline.ExtractOptions;
+import dev.doppel.pipeline.Progress;
+import dev.doppel.testing.TestMedia;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The training recipe end to end on the CPU: extract two tiny face sets with Doppel, train a
+ * few steps with training/train.py, check the loss falls, and check that the exported ONNX
+ * graph run through DJL's ONNX Runtime engine gives PyTorch's output.
+ */
+class TrainingRecipeTest {
+  @TempDir Path dir;
+
+  /** An interpreter with torch, onnx, numpy and PIL: $DOPPEL_PYTHON, python3, /usr/bin/python3. */
+  static String python() {
+    List<String> candidates = new ArrayList<>();
+    if (System.getenv("DOPPEL_PYTHON") != null) candidates.add(System.getenv("DOPPEL_PYTHON"));
+    candidates.addAll(List.of("python3", "/usr/bin/python3"));
+    for (String p : candidates) {
+      try {
+        if (TestMedia.run(p, "-c", "import torch, onnx, numpy, PIL").exitCode() == 0) return p;
+      } catch (java.io.IOException ignored) {
+        // not installed
+      }
+    }
+    return null;
+  }
+
+  @Test
+  void trainsAFewStepsOnCpuAndExportsAGraphThatOnnxRuntimeAgreesWith() throws Exception {
+    String python = python();
+    if (python == null) {
+      System.out.println("SKIPPED TrainingRecipeTest: no python3 with torch, onnx, numpy and "
+          + "PIL (Debian: apt-get install python3-torch python3-onnx python3-pil; .ci/run does)");
+    }
+    assumeTrue(python != null, "no python3 with torch and onnx");
+    TrackerSettings tracker = TrackerSettings.defaults();
+    Path a = dir.resolve("a");
+    Path b = dir.resolve("b");
+    ExtractJob.run(new ExtractOptions(List.of(TestMedia.sample("astronaut.mp4")), a, 64, 2,
+        AlignmentTemplate.FACE, 48, tracker), Progress.NONE);
+    ExtractJob.run(new ExtractOptions(List.of(TestMedia.sample("hopper.mp4")), b, 64, 2,
+        AlignmentTemplate.FACE, 48, tracker), Progress.NONE);
+    Path out = dir.resolve("run");
+    TestMedia.Result r = TestMedia.run(python, "training/train.py", "--spec",
+        "training/specs/tiny.json", "--faceset-a", a.toString(), "--faceset-b", b.toString(),
+        "--name-a", "astronaut", "--name-b", "hopper", "--out", out.toString(),
+        "--threads", "2");
+    assertEquals(0, r.exitCode(), r.out());
+
+    List<double[]> rows = new ArrayList<>();
+    for (String line : Files.readAllLines(out.resolve("loss.csv")).subList(1, 17)) {
+      String[] f = line.split(",");
+      rows.add(new double[] {Double.parseDouble(f[2]), Double.parseDouble(f[3])});
+    }
+    double first = (rows.get(0)[0] + rows.get(0)[1] + rows.get(1)[0] + rows.get(1)[1]) / 4;
+    int n = rows.size();
+    double last = (rows.get(n - 1)[0] + rows.get(n - 1)[1] + rows.get(n - 2)[0]
+        + rows.get(n - 2)[1]) / 4;
+    assertTrue(last < first * 0.8, "reconstruction loss falls: " + first + " -> " + last);
+
+    Path onnx = out.resolve("tiny-test-astronaut2hopper.onnx");
+    ModelInfo info = ModelInfo.read(onnx);
+    assertEquals("pair", info.kind());
+    assertEquals(32, info.size());
+    assertEquals(AlignmentTemplate.FACE, info.template());
+    assertEquals("astronaut", info.source());
+    assertEquals("hopper", info.target());
+
+    float[] ref = readFloats(out.resolve("tiny-test-astronaut2hopper.reference.bin"));
+    int plane = 32 * 32;
+    float[] input = java.util.Arrays.copyOfRange(ref, 0, 3 * plane);
+    try (PairSwapper swapper = new PairSwapper(info)) {
+      float[][] got = swapper.predict(input);
+      double diff = 0;
+      for (int i = 0; i < 3 * plane; i++) {
+        diff = Math.max(diff, Math.abs(got[0][i] - ref[3 * plane + i]));
+      }
+      for (int i = 0; i < plane; i++) {
+        diff = Math.max(diff, Math.abs(got[1][i] - ref[6 * plane + i]));
+      }
+      assertTrue(diff < 1e-4, "ONNX Runtime vs PyTorch max abs diff " + diff);
+    }
+    try (Stream<Path> previews = Files.list(out)) {
+      assertTrue(previews.anyMatch(p -> p.getFileName().toString().startsWith("preview-")));
+    }
+  }
+
+  private static float[] readFloats(Path file) throws Exception {
+    ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
+    float[] f = new float[b.remaining() / 4];
+    b.asFloatBuffer().get(f);
+    return f;
+  }
+}
