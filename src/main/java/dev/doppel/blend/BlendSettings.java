@@ -1,0 +1,19 @@
+package dev.doppel.blend;
+
+/**
+ * How a rendered face is pasted back.
+ *
+ * @param erode shrink the mask by this fraction of the face size before feathering
+ * @param feather blur the mask edge by this fraction of the face size
+ * @param colour colour transfer to the target's skin
+ * @param mode feathered alpha blend, or Poisson (OpenCV seamlessClone) on top of it
+ */
+public record BlendSettings(double erode, double feather, ColourTransfer colour, Mode mode) {
+  public enum Mode { FEATHER, POISSON }
+
+  public enum ColourTransfer { NONE, LAB }
+
+  public static BlendSettings defaults() {
+    return new BlendSettings(0.04, 0.06, ColourTransfer.LAB, Mode.FEATHER);
+  }
+}

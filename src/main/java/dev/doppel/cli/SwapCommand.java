@@ -1,0 +1,102 @@
+package dev.doppel.cli;
+
+import dev.doppel.DoppelException;
+import dev.doppel.blend.BlendSettings;
+import dev.doppel.pipeline.Progress;
+import dev.doppel.pipeline.SwapJob;
+import dev.doppel.pipeline.SwapOptions;
+import dev.doppel.swap.FaceSelection;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(
+    name = "swap",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Replace faces in a video with a trained pair model's rendering of the other identity.",
+      "The output keeps the input's frames, timestamps and audio, and is labelled synthetic."
+    })
+final class SwapCommand implements Callable<Integer> {
+  @Parameters(paramLabel = "IN", description = "Input video.")
+  Path input;
+
+  @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT",
+      description = "Output video (or PNG with --preview).")
+  Path output;
+
+  @Option(names = "--model", required = true, paramLabel = "ONNX",
+      description = "Pair model for one direction, e.g. models/pair96-astronaut2hopper.onnx.")
+  Path model;
+
+  @Option(names = "--faces", defaultValue = "all", paramLabel = "WHICH",
+      description = "all, largest, track=N, or none (re-encode only). Default: ${DEFAULT-VALUE}.")
+  String faces;
+
+  @Option(names = "--blend", defaultValue = "feather", paramLabel = "feather|poisson",
+      description = "Feathered alpha blend, or Poisson (seamless clone). Default: "
+          + "${DEFAULT-VALUE}.")
+  String blend;
+
+  @Option(names = "--colour", defaultValue = "lab", paramLabel = "lab|none",
+      description = "Colour transfer to the target's skin. Default: ${DEFAULT-VALUE}.")
+  String colour;
+
+  @Option(names = "--erode", defaultValue = "0.04", paramLabel = "FRACTION",
+      description = "Shrink the mask by this fraction of the crop. Default: ${DEFAULT-VALUE}.")
+  double erode;
+
+  @Option(names = "--feather", defaultValue = "0.06", paramLabel = "FRACTION",
+      description = "Soften the mask edge by this fraction of the crop. Default: "
+          + "${DEFAULT-VALUE}.")
+  double feather;
+
+  @Option(names = "--preview", paramLabel = "FRAME",
+      description = "Write only a PNG of this frame: input | swapped | mask.")
+  Long preview;
+
+  @Mixin CommonOptions common;
+  @ArgGroup(exclusive = false, heading = "Encoding:%n") EncodeOptions encode = new EncodeOptions();
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    common.applyLogging();
+    BlendSettings blendSettings = new BlendSettings(erode, feather,
+        switch (colour.toLowerCase(Locale.ROOT)) {
+          case "lab" -> BlendSettings.ColourTransfer.LAB;
+          case "none" -> BlendSettings.ColourTransfer.NONE;
+          default -> throw DoppelException.usage("--colour " + colour + ": use lab or none");
+        },
+        switch (blend.toLowerCase(Locale.ROOT)) {
+          case "feather" -> BlendSettings.Mode.FEATHER;
+          case "poisson" -> BlendSettings.Mode.POISSON;
+          default -> throw DoppelException.usage("--blend " + blend + ": use feather or poisson");
+        });
+    if (erode < 0 || erode > 0.3 || feather < 0 || feather > 0.3) {
+      throw DoppelException.usage("--erode and --feather must be between 0 and 0.3");
+    }
+    boolean png = output.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".png");
+    if ((preview != null) != png) {
+      throw DoppelException.usage(preview != null
+          ? "--preview writes a PNG: give -o something.png"
+          : "cannot write video: " + output + ": a .png output needs --preview FRAME");
+    }
+    SwapOptions options = new SwapOptions(input, output, model, FaceSelection.parse(faces),
+        blendSettings, preview != null ? null : encode.settingsFor(output), common.tracker(),
+        preview, !encode.noLabel);
+    SwapJob.Summary s;
+    try (Progress progress = ProgressBarReporter.forTerminal(common.quiet)) {
+      s = SwapJob.run(options, progress);
+    }
+    spec.commandLine().getOut().printf("%s: %d frames, %d faces swapped%n", output, s.frames(),
+        s.facesSwapped());
+    return 0;
+  }
+}

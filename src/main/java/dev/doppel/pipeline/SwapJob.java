@@ -1,0 +1,152 @@
+package dev.doppel.pipeline;
+
+import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
+import static org.bytedeco.opencv.global.opencv_core.hconcat;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.imencode;
+
+import dev.doppel.DoppelException;
+import dev.doppel.blend.FaceBlender;
+import dev.doppel.face.Alignment;
+import dev.doppel.face.Face;
+import dev.doppel.face.FaceTracker;
+import dev.doppel.swap.ModelInfo;
+import dev.doppel.swap.PairSwapper;
+import dev.doppel.swap.SwapOutput;
+import dev.doppel.video.BackgroundEncoder;
+import dev.doppel.video.VideoFrame;
+import dev.doppel.video.VideoReader;
+import dev.doppel.video.VideoWriter;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.MatVector;
+import org.bytedeco.opencv.opencv_core.Scalar;
+
+/**
+ * {@code doppel swap}: track faces, render the selected ones with the model, blend them back and
+ * encode with the source's timestamps and audio; label the output as synthetic.
+ */
+public final class SwapJob {
+  private SwapJob() {}
+
+  public record Summary(long frames, long facesSwapped) {}
+
+  public static Summary run(SwapOptions o, Progress progress) {
+    ModelInfo info = ModelInfo.read(o.model());
+    FaceBlender blender = new FaceBlender(o.blend());
+    try (VideoReader reader = VideoReader.open(o.input());
+        FaceTracker tracker = new FaceTracker(o.tracker());
+        PairSwapper swapper = new PairSwapper(info)) {
+      if (o.previewFrame() != null) {
+        return preview(o, reader, tracker, swapper, blender);
+      }
+      boolean synthetic = !(o.faces() instanceof dev.doppel.swap.FaceSelection.None);
+      Map<String, String> tags = o.label()
+          ? Provenance.containerTags(synthetic ? "face-swap" : "pass-through", synthetic)
+          : Map.of();
+      List<int[]> swappedPerFrame = new ArrayList<>();
+      long frames = 0;
+      long swapped = 0;
+      try (BackgroundEncoder writer = new BackgroundEncoder(VideoWriter.create(o.output(),
+          reader.info(), o.encode(), o.input(), tags), 4)) {
+        progress.start("swap", reader.info().frameCountEstimate());
+        for (VideoFrame frame = reader.next(); frame != null; frame = reader.next()) {
+          try (VideoFrame f = frame) {
+            List<Face> chosen = o.faces().pick(tracker.next(f.image(), f.micros() / 1e6));
+            for (Face face : chosen) swapOne(f.image(), face, info, swapper, blender, null);
+            swappedPerFrame.add(chosen.stream().mapToInt(Face::trackId).toArray());
+            swapped += chosen.size();
+            writer.write(f.image(), f.pts());
+          }
+          frames++;
+          progress.step();
+        }
+        if (frames == 0) {
+          throw DoppelException.processing("cannot read video: " + o.input() + ": no frames");
+        }
+        writer.finish();
+      }
+      if (o.label()) {
+        Map<String, Object> settings = new LinkedHashMap<>();
+        settings.put("model", o.model().toString());
+        settings.put("model_sha256", Provenance.sha256(o.model()));
+        settings.put("model_metadata", info.metadata());
+        settings.put("faces", o.faces().toString());
+        settings.put("blend", o.blend());
+        settings.put("encode", o.encode());
+        settings.put("tracker", o.tracker());
+        settings.put("swapped_track_ids_per_frame", swappedPerFrame);
+        Provenance.writeSidecar(o.output(), synthetic ? "face-swap" : "pass-through", synthetic,
+            o.input(), settings);
+      }
+      return new Summary(frames, swapped);
+    }
+  }
+
+  /** Aligns, renders and blends one face; adds the frame-sized 8-bit alpha to masksOut if given. */
+  private static void swapOne(Mat frame, Face face, ModelInfo info, PairSwapper swapper,
+      FaceBlender blender, List<Mat> masksOut) {
+    Alignment alignment = Alignment.of(face.fivePoints(), info.template(), info.size());
+    try (Mat crop = alignment.crop(frame);
+        SwapOutput out = swapper.swap(crop);
+        FaceBlender.Pasted pasted = blender.paste(frame, alignment, out.face(), out.mask(),
+            face.maskPolygon())) {
+      if (masksOut != null) {
+        Mat full = new Mat(frame.rows(), frame.cols(), org.bytedeco.opencv.global.opencv_core.CV_8UC1,
+            new Scalar(0.0));
+        if (pasted.region().width() > 0) {
+          try (Mat dst = full.apply(pasted.region())) {
+            pasted.alpha().convertTo(dst, org.bytedeco.opencv.global.opencv_core.CV_8UC1, 255, 0);
+          }
+        }
+        masksOut.add(full);
+      }
+    }
+  }
+
+  /** Input | swapped | mask, side by side, for one frame: a quick look before a long run. */
+  private static Summary preview(SwapOptions o, VideoReader reader, FaceTracker tracker,
+      PairSwapper swapper, FaceBlender blender) {
+    long wanted = o.previewFrame();
+    for (VideoFrame frame = reader.next(); frame != null; frame = reader.next()) {
+      try (VideoFrame f = frame) {
+        List<Face> faces = o.faces().pick(tracker.next(f.image(), f.micros() / 1e6));
+        if (f.index() < wanted) continue;
+        List<Mat> masks = new ArrayList<>();
+        try (Mat original = f.image().clone();
+            Mat mask = new Mat(f.image().rows(), f.image().cols(), CV_8UC3, new Scalar(0.0))) {
+          for (Face face : faces) swapOne(f.image(), face, swapper.info(), swapper, blender, masks);
+          for (Mat m : masks) {
+            try (Mat colour = new Mat()) {
+              org.bytedeco.opencv.global.opencv_imgproc.cvtColor(m, colour,
+                  org.bytedeco.opencv.global.opencv_imgproc.COLOR_GRAY2BGR);
+              org.bytedeco.opencv.global.opencv_core.max(mask, colour, mask);
+            }
+            m.close();
+          }
+          try (MatVector parts = new MatVector(original, f.image(), mask); Mat row = new Mat();
+              BytePointer png = new BytePointer();
+              AtomicFile file = new AtomicFile(o.output())) {
+            hconcat(parts, row);
+            if (!imencode(".png", row, png)) {
+              throw DoppelException.processing("cannot encode preview PNG");
+            }
+            byte[] bytes = new byte[(int) png.limit()];
+            png.get(bytes);
+            file.stream().write(bytes);
+            file.commit();
+          } catch (IOException e) {
+            throw DoppelException.processing("cannot write: " + o.output() + ": " + e.getMessage());
+          }
+        }
+        return new Summary(1, faces.size());
+      }
+    }
+    throw DoppelException.usage("--preview " + wanted + ": " + o.input() + " has only "
+        + reader.info().frameCountEstimate() + " frames");
+  }
+}

@@ -1,0 +1,55 @@
+package dev.doppel.swap;
+
+import dev.doppel.DoppelException;
+import dev.doppel.face.Face;
+import java.util.Comparator;
+import java.util.List;
+
+/** Which of a frame's faces to swap: all, the largest, one track, or none (pass-through). */
+public sealed interface FaceSelection {
+  List<Face> pick(List<Face> faces);
+
+  record All() implements FaceSelection {
+    @Override
+    public List<Face> pick(List<Face> faces) {
+      return faces;
+    }
+  }
+
+  record Largest() implements FaceSelection {
+    @Override
+    public List<Face> pick(List<Face> faces) {
+      return faces.stream().max(Comparator.comparingDouble(f -> f.box().area()))
+          .map(List::of).orElse(List.of());
+    }
+  }
+
+  record Track(int id) implements FaceSelection {
+    @Override
+    public List<Face> pick(List<Face> faces) {
+      return faces.stream().filter(f -> f.trackId() == id).toList();
+    }
+  }
+
+  /** Swap nothing: the same decode and encode path, for real/fake pairs and comparisons. */
+  record None() implements FaceSelection {
+    @Override
+    public List<Face> pick(List<Face> faces) {
+      return List.of();
+    }
+  }
+
+  public static FaceSelection parse(String s) {
+    if (s.equals("all")) return new All();
+    if (s.equals("largest")) return new Largest();
+    if (s.equals("none")) return new None();
+    if (s.startsWith("track=")) {
+      try {
+        return new Track(Integer.parseInt(s.substring(6)));
+      } catch (NumberFormatException e) {
+        // fall through to the usage error
+      }
+    }
+    throw DoppelException.usage("--faces " + s + ": use all, largest, none or track=N");
+  }
+}
