@@ -59,3 +59,31 @@ def export_pair(model, spec, out_dir, name_a, name_b, steps):
         export_direction(model.encoder, model.decoder_a, spec, f"{base}-{name_b}2{name_a}.onnx",
                          name_b, name_a, steps),
     ]
+
+
+def main():
+    """Exports both directions from a training checkpoint."""
+    import argparse
+    import sys
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import spec as specs
+    from model import PairModel
+    p = argparse.ArgumentParser(description="Export a checkpoint to ONNX (both directions).")
+    p.add_argument("--spec", required=True)
+    p.add_argument("--checkpoint", required=True)
+    p.add_argument("--name-a", default="a")
+    p.add_argument("--name-b", default="b")
+    p.add_argument("--out", required=True)
+    args = p.parse_args()
+    spec = specs.load(args.spec)
+    ckpt = torch.load(args.checkpoint, map_location="cpu")
+    if ckpt["spec_sha256"] != spec["sha256"]:
+        raise SystemExit(f"{args.checkpoint} was trained with another spec")
+    model = PairModel(spec)
+    model.load_state_dict(ckpt["model"])
+    for path in export_pair(model.eval(), spec, args.out, args.name_a, args.name_b, ckpt["step"]):
+        print("exported", path)
+
+
+if __name__ == "__main__":
+    main()

@@ -34,6 +34,10 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--codec", defaultValue = "h264", description = "Default: ${DEFAULT-VALUE}.")
   String codec;
 
+  @Option(names = "--model", paramLabel = "ONNX",
+      description = "Time face swapping with this pair model instead of annotation.")
+  Path model;
+
   @Mixin CommonOptions common;
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -42,13 +46,14 @@ final class BenchCommand implements Callable<Integer> {
     common.applyLogging();
     if (threads != null) opencv_core.setNumThreads(threads);
     FacesBenchmark.Result r = FacesBenchmark.run(input, frames, common.tracker(),
-        Path.of(System.getProperty("java.io.tmpdir")), codec);
+        Path.of(System.getProperty("java.io.tmpdir")), codec, model);
     PrintWriter out = spec.commandLine().getOut();
     out.printf("input        %s (%dx%d, %.2f fps)%n", input, r.info().width(), r.info().height(),
         r.info().frameRate());
     out.printf("cores        %d available, OpenCV threads %d%n",
         Runtime.getRuntime().availableProcessors(), opencv_core.getNumThreads());
-    out.printf("frames       %d in %.2f s: %.1f fps end to end%n", r.frames(), r.seconds(), r.fps());
+    out.printf("frames       %d in %.2f s: %.1f fps end to end (%s)%n", r.frames(), r.seconds(),
+        r.fps(), model == null ? "faces" : "swap");
     out.printf("calls        detect %d, mesh %d%n", r.detectCalls(), r.meshCalls());
     out.println("stage        ms/frame");
     r.stageMillisPerFrame().forEach((stage, ms) -> out.printf("  %-20s %8.2f%n", stage, ms));

@@ -88,7 +88,7 @@ public final class SwapJob {
   }
 
   /** Aligns, renders and blends one face; adds the frame-sized 8-bit alpha to masksOut if given. */
-  private static void swapOne(Mat frame, Face face, ModelInfo info, PairSwapper swapper,
+  static void swapOne(Mat frame, Face face, ModelInfo info, PairSwapper swapper,
       FaceBlender blender, List<Mat> masksOut) {
     Alignment alignment = Alignment.of(face.fivePoints(), info.template(), info.size());
     try (Mat crop = alignment.crop(frame);

@@ -1,0 +1,164 @@
+package dev.doppel.swap;
+
+import static org.bytedeco.opencv.global.opencv_imgproc.LINE_8;
+import static org.bytedeco.opencv.global.opencv_imgproc.dilate;
+import static org.bytedeco.opencv.global.opencv_imgproc.fillPoly;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.doppel.cli.CliRunner;
+import dev.doppel.face.Face;
+import dev.doppel.face.FaceTracker;
+import dev.doppel.face.Point2;
+import dev.doppel.face.TrackerSettings;
+import dev.doppel.pipeline.FaceJson;
+import dev.doppel.pipeline.Provenance;
+import dev.doppel.testing.TestMedia;
+import dev.doppel.video.VideoFrame;
+import dev.doppel.video.VideoReader;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.bytedeco.javacpp.IntPointer;
+import org.bytedeco.javacpp.indexer.UByteIndexer;
+import org.bytedeco.opencv.global.opencv_core;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Point;
+import org.bytedeco.opencv.opencv_core.Scalar;
+import org.bytedeco.opencv.opencv_core.Size;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** `doppel swap` with the shipped demo model on the shipped samples. */
+class SwapCommandTest {
+  static final Path MODEL = Path.of("models/pair96-astronaut2hopper.onnx");
+  @TempDir Path dir;
+
+  @Test
+  void outputKeepsFramesTimestampsAudioAndIsLabelledSynthetic() throws Exception {
+    Path in = TestMedia.sample("astronaut.mp4");
+    Path out = dir.resolve("swapped.mp4");
+    CliRunner.Result r = CliRunner.run("swap", in.toString(), "-o", out.toString(), "--model",
+        MODEL.toString());
+    assertEquals(0, r.exitCode(), r.err());
+    assertEquals(TestMedia.readPts(in), TestMedia.readPts(out));
+    try (VideoReader reader = VideoReader.open(out)) {
+      assertEquals("aac", reader.info().audioCodec());
+    }
+    JsonNode sidecar = FaceJson.MAPPER.readTree(Provenance.sidecarFor(out).toFile());
+    assertTrue(sidecar.get("synthetic").asBoolean());
+    assertEquals(Provenance.sha256(out), sidecar.at("/output/sha256").asText());
+    assertEquals(Provenance.sha256(in), sidecar.at("/input/sha256").asText());
+    assertEquals(Provenance.sha256(MODEL), sidecar.at("/settings/model_sha256").asText());
+    JsonNode perFrame = sidecar.at("/settings/swapped_track_ids_per_frame");
+    assertEquals(125, perFrame.size());
+    perFrame.forEach(ids -> assertEquals("[1]", ids.toString()));
+    if (TestMedia.hasFfmpegTools()) {
+      String tags = TestMedia.ffprobe(out, "-show_entries", "format_tags", "-of", "flat");
+      assertTrue(tags.contains("doppel_synthetic=\"true\""), tags);
+      assertTrue(tags.contains("SYNTHETIC"), tags);
+    }
+  }
+
+  /**
+   * With a lossless codec, a swap differs from a pass-through run (same decode, same encoder,
+   * nothing swapped) only inside the face: outside the dilated face oval every pixel is equal.
+   */
+  @Test
+  void onlyTheFaceChanges() throws Exception {
+    Path in = TestMedia.sample("hopper.mp4");
+    Path pass = dir.resolve("pass.mkv");
+    Path swap = dir.resolve("swap.mkv");
+    String model = Path.of("models/pair96-hopper2astronaut.onnx").toString();
+    assertEquals(0, CliRunner.run("swap", in.toString(), "-o", pass.toString(), "--model",
+        model, "--faces", "none", "--codec", "ffv1").exitCode());
+    assertEquals(0, CliRunner.run("swap", in.toString(), "-o", swap.toString(), "--model",
+        model, "--codec", "ffv1").exitCode());
+    List<Mat> before = frames(pass, 12);
+    List<Mat> after = frames(swap, 12);
+    List<Mat> original = frames(in, 12);
+    TrackerSettings settings = TrackerSettings.defaults();
+    try (FaceTracker tracker = new FaceTracker(settings)) {
+      for (int i = 0; i < before.size(); i++) {
+        List<Face> faces = tracker.next(original.get(i), i / 30.0);
+        assertEquals(1, faces.size());
+        try (Mat region = ovalMask(original.get(i), faces.get(0).maskPolygon(), 0.15);
+            Mat diff = new Mat(); Mat gray = new Mat(); Mat changed = new Mat();
+            Mat outside = new Mat(); Mat inv = new Mat()) {
+          opencv_core.absdiff(before.get(i), after.get(i), diff);
+          org.bytedeco.opencv.global.opencv_imgproc.cvtColor(diff, gray,
+              org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGR2GRAY);
+          opencv_core.compare(gray, new Mat(1, 1, opencv_core.CV_8U, new Scalar(0.0)), changed,
+              opencv_core.CMP_GT);
+          opencv_core.bitwise_not(region, inv);
+          opencv_core.bitwise_and(changed, inv, outside);
+          assertEquals(0, opencv_core.countNonZero(outside),
+              "frame " + i + ": pixels changed outside the dilated face");
+          try (Mat inside = new Mat(); Mat big = new Mat(); Mat oval = ovalMask(original.get(i),
+              faces.get(0).maskPolygon(), 0)) {
+            opencv_core.compare(gray, new Mat(1, 1, opencv_core.CV_8U, new Scalar(8.0)), big,
+                opencv_core.CMP_GT);
+            opencv_core.bitwise_and(big, oval, inside);
+            double share = opencv_core.countNonZero(inside)
+                / (double) opencv_core.countNonZero(oval);
+            assertTrue(share > 0.2, "frame " + i + ": only " + share + " of the face changed");
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void previewShowsInputSwapAndMask() throws Exception {
+    Path png = dir.resolve("preview.png");
+    CliRunner.Result r = CliRunner.run("swap", TestMedia.sample("duo.mp4").toString(), "-o",
+        png.toString(), "--model", MODEL.toString(), "--preview", "10");
+    assertEquals(0, r.exitCode(), r.err());
+    try (Mat img = org.bytedeco.opencv.global.opencv_imgcodecs.imread(png.toString())) {
+      assertEquals(3 * 1280, img.cols());
+      assertEquals(720, img.rows());
+    }
+  }
+
+  static List<Mat> frames(Path file, int n) {
+    List<Mat> out = new ArrayList<>();
+    try (VideoReader r = VideoReader.open(file)) {
+      for (VideoFrame f = r.next(); f != null && out.size() < n; f = r.next()) {
+        out.add(f.image().clone());
+        f.close();
+      }
+    }
+    return out;
+  }
+
+  /** 255 inside the face oval grown by {@code grow} of the face height, else 0. */
+  static Mat ovalMask(Mat frame, List<Point2> oval, double grow) {
+    Mat mask = new Mat(frame.rows(), frame.cols(), opencv_core.CV_8UC1, new Scalar(0.0));
+    try (Point pts = new Point(oval.size());
+        IntPointer count = new IntPointer(1).put(oval.size())) {
+      for (int i = 0; i < oval.size(); i++) {
+        pts.position(i).x((int) Math.round(oval.get(i).x())).y((int) Math.round(oval.get(i).y()));
+      }
+      pts.position(0);
+      fillPoly(mask, pts, count, 1, new Scalar(255.0), LINE_8, 0, null);
+    }
+    double height = dev.doppel.face.Box.bounding(oval).height();
+    int r = (int) Math.round(grow * height);
+    if (r > 0) {
+      try (Mat k = org.bytedeco.opencv.global.opencv_imgproc.getStructuringElement(
+          org.bytedeco.opencv.global.opencv_imgproc.MORPH_ELLIPSE, new Size(2 * r + 1, 2 * r + 1))) {
+        dilate(mask, mask, k);
+      }
+    }
+    return mask;
+  }
+
+  static double meanAbs(Mat a) {
+    double sum = 0;
+    try (UByteIndexer idx = a.createIndexer()) {
+      for (long y = 0; y < a.rows(); y++) for (long x = 0; x < a.cols(); x++) sum += idx.get(y, x);
+    }
+    return sum / (a.rows() * (double) a.cols());
+  }
+}
