@@ -12,7 +12,7 @@ from model import SwapGraph, count_macs
 OPSET = 17
 
 
-def export_direction(encoder, decoder, spec, path, source, target, steps):
+def export_direction(encoder, decoder, spec, path, source, target, steps, direction):
     graph = SwapGraph(encoder, decoder).eval()
     size = spec["size"]
     example = torch.rand(1, 3, size, size, generator=torch.Generator().manual_seed(0))
@@ -31,6 +31,7 @@ def export_direction(encoder, decoder, spec, path, source, target, steps):
         "doppel.template": spec["template"],
         "doppel.colour_order": "RGB",
         "doppel.input_range": "0..1",
+        "doppel.direction": direction,
         "doppel.source_identity": source,
         "doppel.target_identity": target,
         "doppel.spec_name": spec["name"],
@@ -55,9 +56,9 @@ def export_pair(model, spec, out_dir, name_a, name_b, steps):
     base = os.path.join(out_dir, spec["name"])
     return [
         export_direction(model.encoder, model.decoder_b, spec, f"{base}-{name_a}2{name_b}.onnx",
-                         name_a, name_b, steps),
+                         name_a, name_b, steps, "a2b"),
         export_direction(model.encoder, model.decoder_a, spec, f"{base}-{name_b}2{name_a}.onnx",
-                         name_b, name_a, steps),
+                         name_b, name_a, steps, "b2a"),
     ]
 
 

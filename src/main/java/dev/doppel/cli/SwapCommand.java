@@ -6,6 +6,7 @@ import dev.doppel.pipeline.Progress;
 import dev.doppel.pipeline.SwapJob;
 import dev.doppel.pipeline.SwapOptions;
 import dev.doppel.swap.FaceSelection;
+import dev.doppel.swap.ModelResolver;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -31,9 +32,14 @@ final class SwapCommand implements Callable<Integer> {
       description = "Output video (or PNG with --preview).")
   Path output;
 
-  @Option(names = "--model", required = true, paramLabel = "ONNX",
-      description = "Pair model for one direction, e.g. models/pair96-astronaut2hopper.onnx.")
+  @Option(names = "--model", required = true, paramLabel = "MODEL",
+      description = "A pair model: one direction's file (models/pair96-astronaut2hopper.onnx) "
+          + "or the pair's prefix (models/pair96) with --direction.")
   Path model;
+
+  @Option(names = "--direction", paramLabel = "a2b|b2a",
+      description = "Which way to swap when --model names a pair. Default: a2b.")
+  String direction;
 
   @Option(names = "--faces", defaultValue = "all", paramLabel = "WHICH",
       description = "all, largest, track=N, or none (re-encode only). Default: ${DEFAULT-VALUE}.")
@@ -88,7 +94,8 @@ final class SwapCommand implements Callable<Integer> {
           ? "--preview writes a PNG: give -o something.png"
           : "cannot write video: " + output + ": a .png output needs --preview FRAME");
     }
-    SwapOptions options = new SwapOptions(input, output, model, FaceSelection.parse(faces),
+    Path graph = ModelResolver.resolve(model, direction).path();
+    SwapOptions options = new SwapOptions(input, output, graph, FaceSelection.parse(faces),
         blendSettings, preview != null ? null : encode.settingsFor(output), common.tracker(),
         preview, !encode.noLabel);
     SwapJob.Summary s;

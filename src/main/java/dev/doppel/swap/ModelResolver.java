@@ -1,0 +1,49 @@
+package dev.doppel.swap;
+
+import dev.doppel.DoppelException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Finds the graph for a direction. {@code --model} names either one direction's file
+ * ({@code models/pair96-astronaut2hopper.onnx}) or the pair's common prefix
+ * ({@code models/pair96}), in which case {@code --direction a2b|b2a} picks the file whose
+ * {@code doppel.direction} metadata matches.
+ */
+public final class ModelResolver {
+  private ModelResolver() {}
+
+  public static ModelInfo resolve(Path model, String direction) {
+    if (direction != null && !direction.equals("a2b") && !direction.equals("b2a")) {
+      throw DoppelException.usage("--direction " + direction + ": use a2b or b2a");
+    }
+    if (Files.isRegularFile(model)) {
+      ModelInfo info = ModelInfo.read(model);
+      String own = info.metadata().get("doppel.direction");
+      if (direction != null && own != null && !own.equals(direction)) {
+        throw DoppelException.usage("--direction " + direction + ": " + model + " is the "
+            + own + " graph (" + info.source() + " to " + info.target() + ")");
+      }
+      return info;
+    }
+    Path folder = model.toAbsolutePath().getParent();
+    String prefix = model.getFileName().toString() + "-";
+    List<Path> candidates;
+    try (Stream<Path> files = Files.list(folder)) {
+      candidates = files.filter(p -> p.getFileName().toString().startsWith(prefix)
+          && p.toString().endsWith(".onnx")).sorted().toList();
+    } catch (IOException e) {
+      throw DoppelException.usage("cannot load model: " + model + ": no such file");
+    }
+    String wanted = direction != null ? direction : "a2b";
+    for (Path p : candidates) {
+      ModelInfo info = ModelInfo.read(p);
+      if (wanted.equals(info.metadata().get("doppel.direction"))) return info;
+    }
+    throw DoppelException.usage("cannot load model: " + model + ": no file " + prefix
+        + "*.onnx with direction " + wanted);
+  }
+}
