@@ -81,7 +81,7 @@ public final class FacesBenchmark {
                 FaceAnnotator.draw(frame.image(), faces);
               } else {
                 for (Face face : faces) {
-                  SwapJob.swapOne(frame.image(), face, modelInfo, swapper, blender, null);
+                  SwapJob.swapOne(frame.image(), face, swapper, blender, null);
                 }
               }
               long t2 = System.nanoTime();

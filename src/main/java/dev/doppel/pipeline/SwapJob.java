@@ -1,6 +1,9 @@
 package dev.doppel.pipeline;
 
-import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
+import static org.bytedeco.opencv.global.opencv_core.CV_8UC1;
+import static org.bytedeco.opencv.global.opencv_core.max;
+import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_GRAY2BGR;
+import static org.bytedeco.opencv.global.opencv_imgproc.cvtColor;
 import static org.bytedeco.opencv.global.opencv_core.hconcat;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imencode;
 
@@ -57,7 +60,7 @@ public final class SwapJob {
         for (VideoFrame frame = reader.next(); frame != null; frame = reader.next()) {
           try (VideoFrame f = frame) {
             List<Face> chosen = o.faces().pick(tracker.next(f.image(), f.micros() / 1e6));
-            for (Face face : chosen) swapOne(f.image(), face, info, swapper, blender, null);
+            for (Face face : chosen) swapOne(f.image(), face, swapper, blender, null);
             swappedPerFrame.add(chosen.stream().mapToInt(Face::trackId).toArray());
             swapped += chosen.size();
             writer.write(f.image(), f.pts());
@@ -87,23 +90,24 @@ public final class SwapJob {
     }
   }
 
-  /** Aligns, renders and blends one face; adds the frame-sized 8-bit alpha to masksOut if given. */
-  static void swapOne(Mat frame, Face face, ModelInfo info, PairSwapper swapper,
-      FaceBlender blender, List<Mat> masksOut) {
+  /**
+   * Aligns, renders and blends one face into {@code frame}. When {@code writtenMask} (8-bit,
+   * frame-sized) is given, the alpha actually used is max-combined into it: exactly the pixels
+   * Doppel changed.
+   */
+  static void swapOne(Mat frame, Face face, PairSwapper swapper, FaceBlender blender,
+      Mat writtenMask) {
+    ModelInfo info = swapper.info();
     Alignment alignment = Alignment.of(face.fivePoints(), info.template(), info.size());
     try (Mat crop = alignment.crop(frame);
         SwapOutput out = swapper.swap(crop);
         FaceBlender.Pasted pasted = blender.paste(frame, alignment, out.face(), out.mask(),
             face.maskPolygon())) {
-      if (masksOut != null) {
-        Mat full = new Mat(frame.rows(), frame.cols(), org.bytedeco.opencv.global.opencv_core.CV_8UC1,
-            new Scalar(0.0));
-        if (pasted.region().width() > 0) {
-          try (Mat dst = full.apply(pasted.region())) {
-            pasted.alpha().convertTo(dst, org.bytedeco.opencv.global.opencv_core.CV_8UC1, 255, 0);
-          }
+      if (writtenMask != null && pasted.region().width() > 0) {
+        try (Mat dst = writtenMask.apply(pasted.region()); Mat alpha8 = new Mat()) {
+          pasted.alpha().convertTo(alpha8, CV_8UC1, 255, 0);
+          max(dst, alpha8, dst);
         }
-        masksOut.add(full);
       }
     }
   }
@@ -116,31 +120,15 @@ public final class SwapJob {
       try (VideoFrame f = frame) {
         List<Face> faces = o.faces().pick(tracker.next(f.image(), f.micros() / 1e6));
         if (f.index() < wanted) continue;
-        List<Mat> masks = new ArrayList<>();
-        try (Mat original = f.image().clone();
-            Mat mask = new Mat(f.image().rows(), f.image().cols(), CV_8UC3, new Scalar(0.0))) {
-          for (Face face : faces) swapOne(f.image(), face, swapper.info(), swapper, blender, masks);
-          for (Mat m : masks) {
-            try (Mat colour = new Mat()) {
-              org.bytedeco.opencv.global.opencv_imgproc.cvtColor(m, colour,
-                  org.bytedeco.opencv.global.opencv_imgproc.COLOR_GRAY2BGR);
-              org.bytedeco.opencv.global.opencv_core.max(mask, colour, mask);
-            }
-            m.close();
-          }
-          try (MatVector parts = new MatVector(original, f.image(), mask); Mat row = new Mat();
-              BytePointer png = new BytePointer();
-              AtomicFile file = new AtomicFile(o.output())) {
+        try (Scalar black = new Scalar(0.0);
+            Mat original = f.image().clone();
+            Mat mask = new Mat(f.image().rows(), f.image().cols(), CV_8UC1, black);
+            Mat maskBgr = new Mat()) {
+          for (Face face : faces) swapOne(f.image(), face, swapper, blender, mask);
+          cvtColor(mask, maskBgr, COLOR_GRAY2BGR);
+          try (MatVector parts = new MatVector(original, f.image(), maskBgr); Mat row = new Mat()) {
             hconcat(parts, row);
-            if (!imencode(".png", row, png)) {
-              throw DoppelException.processing("cannot encode preview PNG");
-            }
-            byte[] bytes = new byte[(int) png.limit()];
-            png.get(bytes);
-            file.stream().write(bytes);
-            file.commit();
-          } catch (IOException e) {
-            throw DoppelException.processing("cannot write: " + o.output() + ": " + e.getMessage());
+            writePng(row, o.output());
           }
         }
         return new Summary(1, faces.size());
@@ -148,5 +136,19 @@ public final class SwapJob {
     }
     throw DoppelException.usage("--preview " + wanted + ": " + o.input() + " has only "
         + reader.info().frameCountEstimate() + " frames");
+  }
+
+  private static void writePng(Mat image, java.nio.file.Path path) {
+    try (BytePointer png = new BytePointer(); AtomicFile file = new AtomicFile(path)) {
+      if (!imencode(".png", image, png)) {
+        throw DoppelException.processing("cannot encode PNG: " + path);
+      }
+      byte[] bytes = new byte[(int) png.limit()];
+      png.get(bytes);
+      file.stream().write(bytes);
+      file.commit();
+    } catch (IOException e) {
+      throw DoppelException.processing("cannot write: " + path + ": " + e.getMessage());
+    }
   }
 }
