@@ -3,8 +3,9 @@
 never trained on):
 
 - reconstruction PSNR / SSIM inside the face mask for A->A and B->B;
-- an identity probe: logistic regression on 24x24 colour crops, trained only on the training
-  crops of the A and B face sets, then asked who the A->B and B->A outputs show.
+- an identity probe: logistic regression on 24x24 colour crops with everything outside the
+  face oval blacked out (so background and clothes cannot give the answer), trained only on
+  the training crops of the A and B face sets, then asked who the A->B and B->A outputs show.
 
     training/evaluate.py --spec S --checkpoint RUN/checkpoint.pt --faceset-a A --faceset-b B
 """
@@ -26,8 +27,9 @@ from model import PairModel  # noqa: E402
 PROBE_SIZE = 24
 
 
-def probe_features(images):
-    x = F.interpolate(torch.as_tensor(images), size=(PROBE_SIZE, PROBE_SIZE), mode="area")
+def probe_features(images, masks):
+    x = torch.as_tensor(images) * torch.as_tensor(masks)
+    x = F.interpolate(x, size=(PROBE_SIZE, PROBE_SIZE), mode="area")
     return x.flatten(1).numpy().astype(np.float64)
 
 
@@ -68,7 +70,7 @@ def main():
     model.eval()
     a = load_faceset(args.faceset_a, spec["size"], spec["holdout_every"])
     b = load_faceset(args.faceset_b, spec["size"], spec["holdout_every"])
-    probe = train_probe(probe_features(a["train"][0]), probe_features(b["train"][0]))
+    probe = train_probe(probe_features(*a["train"][:2]), probe_features(*b["train"][:2]))
     report = {"steps": ckpt["step"], "spec_sha256": spec["sha256"]}
     with torch.no_grad():
         for name, data, same, other, label in (("a", a, "a", "b", 1), ("b", b, "b", "a", 0)):
@@ -78,8 +80,9 @@ def main():
             rec, _ = model.decoder(same)(z)
             swapped, _ = model.decoder(other)(z)
             psnr, ssim = masked_quality(rec, images, masks)
-            says_b = probe(probe_features(swapped.numpy())) > 0.5
-            says_b_original = probe(probe_features(images.numpy())) > 0.5
+            # the swapped face is judged inside the source crop's face oval, where it was rendered
+            says_b = probe(probe_features(swapped.numpy(), masks.numpy())) > 0.5
+            says_b_original = probe(probe_features(images.numpy(), masks.numpy())) > 0.5
             correct = says_b if label == 1 else ~says_b
             report[f"{same}2{same}"] = {"psnr_db": round(psnr, 2), "ssim": round(ssim, 4),
                                         "heldout_crops": len(images)}
