@@ -72,7 +72,7 @@ public final class FaceBlender {
             ? transferLab(face, target, alpha) : face.clone()) {
       Rect region = regionOf(alignment, frame.cols(), frame.rows());
       if (region.width() <= 0 || region.height() <= 0) {
-        return new Pasted(region, new Mat(1, 1, CV_32FC1, new Scalar(0.0)));
+        return new Pasted(region, new Mat(1, 1, CV_32FC1));
       }
       Affine toRegion = shift(alignment.toFrame(), -region.x(), -region.y());
       Mat alphaBack = new Mat();
@@ -94,7 +94,7 @@ public final class FaceBlender {
   /** Model mask ∩ face oval, eroded and feathered, in crop pixels. */
   Mat cropAlpha(int s, Mat modelMask, List<Point2> oval, Affine toCrop) {
     Mat alpha = new Mat();
-    try (Mat ovalMask = new Mat(s, s, CV_32FC1, new Scalar(0.0))) {
+    try (Scalar zero = new Scalar(0.0); Mat ovalMask = new Mat(s, s, CV_32FC1, zero)) {
       fillPolygon(ovalMask, oval, toCrop);
       min(modelMask, ovalMask, alpha);
     }
@@ -205,8 +205,9 @@ public final class FaceBlender {
       try (Rect inner = org.bytedeco.opencv.global.opencv_imgproc.boundingRect(mask8);
           Point centre = new Point(region.x() + inner.x() + inner.width() / 2,
               region.y() + inner.y() + inner.height() / 2);
-          Mat full = new Mat(frame.rows(), frame.cols(), CV_8UC3, new Scalar(0.0));
-          Mat fullMask = new Mat(frame.rows(), frame.cols(), CV_8UC1, new Scalar(0.0));
+          Scalar zero = new Scalar(0.0);
+          Mat full = new Mat(frame.rows(), frame.cols(), CV_8UC3, zero);
+          Mat fullMask = new Mat(frame.rows(), frame.cols(), CV_8UC1, zero);
           Mat fr = full.apply(region); Mat mr = fullMask.apply(region)) {
         face8.copyTo(fr);
         mask8.copyTo(mr);
