@@ -7,13 +7,15 @@ package dev.doppel.blend;
  * @param feather blur the mask edge by this fraction of the face size
  * @param colour colour transfer to the target's skin
  * @param mode feathered alpha blend, or Poisson (OpenCV seamlessClone) on top of it
+ * @param keepMouth leave the target's mouth opening (inside the inner lips) as it was
  */
-public record BlendSettings(double erode, double feather, ColourTransfer colour, Mode mode) {
+public record BlendSettings(double erode, double feather, ColourTransfer colour, Mode mode,
+    boolean keepMouth) {
   public enum Mode { FEATHER, POISSON }
 
   public enum ColourTransfer { NONE, LAB }
 
   public static BlendSettings defaults() {
-    return new BlendSettings(0.04, 0.06, ColourTransfer.LAB, Mode.FEATHER);
+    return new BlendSettings(0.04, 0.06, ColourTransfer.LAB, Mode.FEATHER, false);
   }
 }

@@ -63,11 +63,15 @@ public final class FaceBlender {
    *
    * @param modelMask the model's alpha (CV_32FC1, crop-sized)
    * @param oval the face outline in frame pixels
+   * @param mouth the inner-lip outline in frame pixels, kept from the target when the settings
+   *     say so
    */
-  public Pasted paste(Mat frame, Alignment alignment, Mat face, Mat modelMask, List<Point2> oval) {
+  public Pasted paste(Mat frame, Alignment alignment, Mat face, Mat modelMask, List<Point2> oval,
+      List<Point2> mouth) {
     int s = alignment.size();
     try (Mat target = alignment.crop(frame);
-        Mat alpha = cropAlpha(s, modelMask, oval, alignment.toCrop());
+        Mat alpha = cropAlpha(s, modelMask, oval, settings.keepMouth() ? mouth : null,
+            alignment.toCrop());
         Mat recoloured = settings.colour() == BlendSettings.ColourTransfer.LAB
             ? transferLab(face, target, alpha) : face.clone()) {
       Rect region = regionOf(alignment, frame.cols(), frame.rows());
@@ -91,11 +95,12 @@ public final class FaceBlender {
     }
   }
 
-  /** Model mask ∩ face oval, eroded and feathered, in crop pixels. */
-  Mat cropAlpha(int s, Mat modelMask, List<Point2> oval, Affine toCrop) {
+  /** Model mask ∩ face oval (minus the mouth opening, if kept), eroded and feathered. */
+  Mat cropAlpha(int s, Mat modelMask, List<Point2> oval, List<Point2> keep, Affine toCrop) {
     Mat alpha = new Mat();
     try (Scalar zero = new Scalar(0.0); Mat ovalMask = new Mat(s, s, CV_32FC1, zero)) {
-      fillPolygon(ovalMask, oval, toCrop);
+      fillPolygon(ovalMask, oval, toCrop, 1.0);
+      if (keep != null) fillPolygon(ovalMask, keep, toCrop, 0.0);
       min(modelMask, ovalMask, alpha);
     }
     int e = (int) Math.round(settings.erode() * s);
@@ -114,10 +119,10 @@ public final class FaceBlender {
     return alpha;
   }
 
-  private static void fillPolygon(Mat mask, List<Point2> polygon, Affine to) {
+  private static void fillPolygon(Mat mask, List<Point2> polygon, Affine to, double value) {
     try (Point pts = new Point(polygon.size());
         IntPointer count = new IntPointer(1).put(polygon.size());
-        Scalar one = new Scalar(1.0)) {
+        Scalar one = new Scalar(value)) {
       for (int i = 0; i < polygon.size(); i++) {
         Point2 p = to.apply(polygon.get(i));
         pts.position(i).x((int) Math.round(p.x())).y((int) Math.round(p.y()));

@@ -63,6 +63,10 @@ final class SwapCommand implements Callable<Integer> {
           + "${DEFAULT-VALUE}.")
   double feather;
 
+  @Option(names = "--keep-mouth",
+      description = "Keep the target's mouth opening (teeth, tongue) instead of the model's.")
+  boolean keepMouth;
+
   @Option(names = "--preview", paramLabel = "FRAME",
       description = "Write only a PNG of this frame: input | swapped | mask.")
   Long preview;
@@ -84,7 +88,8 @@ final class SwapCommand implements Callable<Integer> {
           case "feather" -> BlendSettings.Mode.FEATHER;
           case "poisson" -> BlendSettings.Mode.POISSON;
           default -> throw DoppelException.usage("--blend " + blend + ": use feather or poisson");
-        });
+        },
+        keepMouth);
     if (erode < 0 || erode > 0.3 || feather < 0 || feather > 0.3) {
       throw DoppelException.usage("--erode and --feather must be between 0 and 0.3");
     }

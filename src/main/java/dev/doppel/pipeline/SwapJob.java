@@ -12,6 +12,7 @@ import dev.doppel.blend.FaceBlender;
 import dev.doppel.face.Alignment;
 import dev.doppel.face.Face;
 import dev.doppel.face.FaceTracker;
+import dev.doppel.face.MeshTopology;
 import dev.doppel.swap.ModelInfo;
 import dev.doppel.swap.PairSwapper;
 import dev.doppel.swap.SwapOutput;
@@ -102,7 +103,7 @@ public final class SwapJob {
     try (Mat crop = alignment.crop(frame);
         SwapOutput out = swapper.swap(crop);
         FaceBlender.Pasted pasted = blender.paste(frame, alignment, out.face(), out.mask(),
-            face.maskPolygon())) {
+            face.maskPolygon(), face.landmarks().points(MeshTopology.LIPS_INNER))) {
       if (writtenMask != null && pasted.region().width() > 0) {
         try (Mat dst = writtenMask.apply(pasted.region()); Mat alpha8 = new Mat()) {
           pasted.alpha().convertTo(alpha8, CV_8UC1, 255, 0);

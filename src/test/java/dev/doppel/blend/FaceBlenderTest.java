@@ -37,13 +37,13 @@ class FaceBlenderTest {
     Alignment alignment = Alignment.of(FACE, AlignmentTemplate.FACE, 96);
     List<Point2> oval = circle(new Point2(331, 235), 60);
     BlendSettings settings = new BlendSettings(0.04, 0.06, BlendSettings.ColourTransfer.NONE,
-        BlendSettings.Mode.FEATHER);
+        BlendSettings.Mode.FEATHER, false);
     try (Mat frame = TestMedia.syntheticFrame(640, 480, 5);
         Mat before = frame.clone();
         Mat face = new Mat(96, 96, CV_32FC3, new Scalar(0.2, 0.4, 0.8, 0));
         Mat modelMask = new Mat(96, 96, CV_32FC1, new Scalar(1.0));
         FaceBlender.Pasted pasted = new FaceBlender(settings).paste(frame, alignment, face,
-            modelMask, oval)) {
+            modelMask, oval, List.of())) {
       try (UByteIndexer a = before.createIndexer(); UByteIndexer b = frame.createIndexer()) {
         int changedOutside = 0;
         for (int y = 0; y < 480; y++) {
@@ -60,6 +60,28 @@ class FaceBlenderTest {
         assertEquals(204, b.get(235, 331, 2), 1);
       }
       assertTrue(pasted.region().width() > 0 && pasted.region().width() < 640);
+    }
+  }
+
+  @Test
+  void keepMouthLeavesTheMouthOpeningAlone() {
+    Alignment alignment = Alignment.of(FACE, AlignmentTemplate.FACE, 96);
+    List<Point2> oval = circle(new Point2(331, 235), 60);
+    List<Point2> mouth = circle(new Point2(331, 272), 14);
+    BlendSettings settings = new BlendSettings(0.0, 0.02, BlendSettings.ColourTransfer.NONE,
+        BlendSettings.Mode.FEATHER, true);
+    try (Mat frame = TestMedia.syntheticFrame(640, 480, 5);
+        Mat before = frame.clone();
+        Mat face = new Mat(96, 96, CV_32FC3, new Scalar(0.2, 0.4, 0.8, 0));
+        Mat modelMask = new Mat(96, 96, CV_32FC1, new Scalar(1.0));
+        FaceBlender.Pasted pasted = new FaceBlender(settings).paste(frame, alignment, face,
+            modelMask, oval, mouth)) {
+      try (UByteIndexer a = before.createIndexer(); UByteIndexer b = frame.createIndexer()) {
+        for (int c = 0; c < 3; c++) {
+          assertEquals(a.get(272, 331, c), b.get(272, 331, c), "mouth centre kept");
+        }
+        assertEquals(204, b.get(230, 331, 2), 1, "the rest of the face is replaced");
+      }
     }
   }
 
