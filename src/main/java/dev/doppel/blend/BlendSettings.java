@@ -13,7 +13,8 @@ public record BlendSettings(double erode, double feather, ColourTransfer colour,
     boolean keepMouth) {
   public enum Mode { FEATHER, POISSON }
 
-  public enum ColourTransfer { NONE, LAB }
+  /** NONE; LAB mean/deviation (Reinhard); HISTOGRAM: per-channel histogram matching in LAB. */
+  public enum ColourTransfer { NONE, LAB, HISTOGRAM }
 
   public static BlendSettings defaults() {
     return new BlendSettings(0.04, 0.06, ColourTransfer.LAB, Mode.FEATHER, false);

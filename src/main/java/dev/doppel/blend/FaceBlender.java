@@ -72,8 +72,11 @@ public final class FaceBlender {
     try (Mat target = alignment.crop(frame);
         Mat alpha = cropAlpha(s, modelMask, oval, settings.keepMouth() ? mouth : null,
             alignment.toCrop());
-        Mat recoloured = settings.colour() == BlendSettings.ColourTransfer.LAB
-            ? transferLab(face, target, alpha) : face.clone()) {
+        Mat recoloured = switch (settings.colour()) {
+          case LAB -> transferLab(face, target, alpha);
+          case HISTOGRAM -> HistogramMatch.inLab(face, target, alpha);
+          case NONE -> face.clone();
+        }) {
       Rect region = regionOf(alignment, frame.cols(), frame.rows());
       if (region.width() <= 0 || region.height() <= 0) {
         return new Pasted(region, new Mat(1, 1, CV_32FC1));

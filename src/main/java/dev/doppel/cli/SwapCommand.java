@@ -50,8 +50,9 @@ final class SwapCommand implements Callable<Integer> {
           + "${DEFAULT-VALUE}.")
   String blend;
 
-  @Option(names = "--colour", defaultValue = "lab", paramLabel = "lab|none",
-      description = "Colour transfer to the target's skin. Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--colour", defaultValue = "lab", paramLabel = "lab|histogram|none",
+      description = "Colour transfer to the target's skin: LAB mean and deviation, or "
+          + "histogram matching. Default: ${DEFAULT-VALUE}.")
   String colour;
 
   @Option(names = "--erode", defaultValue = "0.04", paramLabel = "FRACTION",
@@ -81,8 +82,10 @@ final class SwapCommand implements Callable<Integer> {
     BlendSettings blendSettings = new BlendSettings(erode, feather,
         switch (colour.toLowerCase(Locale.ROOT)) {
           case "lab" -> BlendSettings.ColourTransfer.LAB;
+          case "histogram" -> BlendSettings.ColourTransfer.HISTOGRAM;
           case "none" -> BlendSettings.ColourTransfer.NONE;
-          default -> throw DoppelException.usage("--colour " + colour + ": use lab or none");
+          default -> throw DoppelException.usage(
+              "--colour " + colour + ": use lab, histogram or none");
         },
         switch (blend.toLowerCase(Locale.ROOT)) {
           case "feather" -> BlendSettings.Mode.FEATHER;

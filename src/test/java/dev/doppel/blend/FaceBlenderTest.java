@@ -86,6 +86,22 @@ class FaceBlenderTest {
   }
 
   @Test
+  void histogramMatchingTakesTheTargetsDistribution() {
+    try (Mat face = TestMedia.syntheticFrame(64, 64, 1); Mat faceF = new Mat();
+        Mat target = TestMedia.syntheticFrame(64, 64, 30);
+        Mat alpha = new Mat(64, 64, CV_32FC1, new Scalar(1.0))) {
+      face.convertTo(faceF, CV_32FC3, 1 / 255.0, 0);
+      try (Mat out = HistogramMatch.inLab(faceF, target, alpha)) {
+        Scalar got = opencv_core.mean(out);
+        Scalar want = opencv_core.mean(target);
+        for (int c = 0; c < 3; c++) {
+          assertEquals(want.get(c) / 255.0, got.get(c), 0.03, "channel " + c + " mean");
+        }
+      }
+    }
+  }
+
+  @Test
   void labTransferMovesTheFaceTowardsTheTargetColour() {
     try (Mat face = new Mat(64, 64, CV_32FC3, new Scalar(0.2, 0.3, 0.9, 0));
         Mat target = new Mat(64, 64, opencv_core.CV_8UC3, new Scalar(40, 120, 200, 0));
