@@ -6,7 +6,6 @@ import dev.doppel.pipeline.Progress;
 import dev.doppel.pipeline.SwapJob;
 import dev.doppel.pipeline.SwapOptions;
 import dev.doppel.swap.FaceSelection;
-import dev.doppel.swap.ModelResolver;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -102,8 +101,8 @@ final class SwapCommand implements Callable<Integer> {
           ? "--preview writes a PNG: give -o something.png"
           : "cannot write video: " + output + ": a .png output needs --preview FRAME");
     }
-    Path graph = ModelResolver.resolve(model, direction).path();
-    SwapOptions options = new SwapOptions(input, output, graph, FaceSelection.parse(faces),
+    SwapOptions options = new SwapOptions(input, output, model, direction,
+        FaceSelection.parse(faces),
         blendSettings, preview != null ? null : encode.settingsFor(output), common.tracker(),
         preview, !encode.noLabel);
     SwapJob.Summary s;

@@ -14,6 +14,7 @@ import dev.doppel.face.Face;
 import dev.doppel.face.FaceTracker;
 import dev.doppel.face.MeshTopology;
 import dev.doppel.swap.ModelInfo;
+import dev.doppel.swap.ModelResolver;
 import dev.doppel.swap.PairSwapper;
 import dev.doppel.swap.SwapOutput;
 import dev.doppel.video.BackgroundEncoder;
@@ -40,11 +41,11 @@ public final class SwapJob {
   public record Summary(long frames, long facesSwapped) {}
 
   public static Summary run(SwapOptions o, Progress progress) {
-    ModelInfo info = ModelInfo.read(o.model());
     FaceBlender blender = new FaceBlender(o.blend());
     try (VideoReader reader = VideoReader.open(o.input());
-        FaceTracker tracker = new FaceTracker(o.tracker());
-        PairSwapper swapper = new PairSwapper(info)) {
+        PairSwapper swapper = new PairSwapper(ModelResolver.resolve(o.model(), o.direction()));
+        FaceTracker tracker = new FaceTracker(o.tracker())) {
+      ModelInfo info = swapper.info();
       if (o.previewFrame() != null) {
         return preview(o, reader, tracker, swapper, blender);
       }
@@ -76,8 +77,8 @@ public final class SwapJob {
       }
       if (o.label()) {
         Map<String, Object> settings = new LinkedHashMap<>();
-        settings.put("model", o.model().toString());
-        settings.put("model_sha256", Provenance.sha256(o.model()));
+        settings.put("model", info.path().toString());
+        settings.put("model_sha256", Provenance.sha256(info.path()));
         settings.put("model_metadata", info.metadata());
         settings.put("faces", o.faces().toString());
         settings.put("blend", o.blend());

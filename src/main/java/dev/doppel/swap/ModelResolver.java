@@ -20,6 +20,9 @@ public final class ModelResolver {
     if (direction != null && !direction.equals("a2b") && !direction.equals("b2a")) {
       throw DoppelException.usage("--direction " + direction + ": use a2b or b2a");
     }
+    if (model.getFileName().toString().endsWith(".onnx") && !Files.exists(model)) {
+      throw DoppelException.usage("cannot load model: " + model + ": no such file");
+    }
     if (Files.isRegularFile(model)) {
       ModelInfo info = ModelInfo.read(model);
       String own = info.metadata().get("doppel.direction");

@@ -110,6 +110,22 @@ class SwapCommandTest {
   }
 
   @Test
+  void badModelsAreOneLineErrorsAndLeaveNothing() throws Exception {
+    Path out = dir.resolve("never.mp4");
+    CliRunner.Result missing = CliRunner.run("swap", TestMedia.sample("hopper.mp4").toString(),
+        "-o", out.toString(), "--model", "models/none.onnx");
+    assertEquals(2, missing.exitCode());
+    assertEquals("doppel: cannot load model: models/none.onnx: no such file", missing.err().strip());
+    CliRunner.Result notModel = CliRunner.run("swap", TestMedia.sample("hopper.mp4").toString(),
+        "-o", out.toString(), "--model", "samples/clips.json");
+    assertEquals(1, notModel.exitCode());
+    assertTrue(notModel.err().strip().startsWith("doppel: cannot load model: samples/clips.json"));
+    try (var files = java.nio.file.Files.list(dir)) {
+      assertEquals(List.of(), files.toList());
+    }
+  }
+
+  @Test
   void previewShowsInputSwapAndMask() throws Exception {
     Path png = dir.resolve("preview.png");
     CliRunner.Result r = CliRunner.run("swap", TestMedia.sample("duo.mp4").toString(), "-o",
