@@ -28,9 +28,17 @@ public final class Provenance {
     tags.put("encoder_tool", "Doppel " + Version.get());
     tags.put("doppel_kind", kind);
     tags.put("doppel_synthetic", String.valueOf(synthetic));
-    tags.put("comment", synthetic
+    String words = synthetic
         ? "SYNTHETIC: faces in this video were altered by Doppel " + Version.get()
-        : "Doppel " + Version.get() + " " + kind + " (faces not altered)");
+        : "Doppel " + Version.get() + " " + kind + " (faces not altered)";
+    // plain MP4 players keep comment and description; the custom keys need use_metadata_tags
+    tags.put("comment", words);
+    tags.put("description", words);
+    if (synthetic) {
+      // IPTC digital source type for media made by a trained model
+      tags.put("digital_source_type",
+          "http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia");
+    }
     return tags;
   }
 

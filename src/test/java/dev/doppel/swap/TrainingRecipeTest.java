@@ -101,6 +101,21 @@ class TrainingRecipeTest {
     try (Stream<Path> previews = Files.list(out)) {
       assertTrue(previews.anyMatch(p -> p.getFileName().toString().startsWith("preview-")));
     }
+
+    // the same seed gives the same run: train again from scratch and compare the loss log
+    Path again = dir.resolve("again");
+    TestMedia.Result r2 = TestMedia.run(python, "training/train.py", "--spec",
+        "training/specs/tiny.json", "--faceset-a", a.toString(), "--faceset-b", b.toString(),
+        "--name-a", "astronaut", "--name-b", "hopper", "--out", again.toString(),
+        "--threads", "2");
+    assertEquals(0, r2.exitCode(), r2.out());
+    assertEquals(lossColumns(out), lossColumns(again), "deterministic with a seed");
+  }
+
+  /** The loss log without its wall-clock column. */
+  private static List<String> lossColumns(Path run) throws Exception {
+    return Files.readAllLines(run.resolve("loss.csv")).stream()
+        .map(l -> l.replaceFirst("^([^,]*),[^,]*,", "$1,")).toList();
   }
 
   private static float[] readFloats(Path file) throws Exception {
