@@ -58,12 +58,7 @@ class TrainingRecipeTest {
         AlignmentTemplate.FACE, 48, tracker), Progress.NONE);
     ExtractJob.run(new ExtractOptions(List.of(TestMedia.sample("hopper.mp4")), b, 64, 2,
         AlignmentTemplate.FACE, 48, tracker), Progress.NONE);
-    Path out = dir.resolve("run");
-    TestMedia.Result r = TestMedia.run(python, "training/train.py", "--spec",
-        "training/specs/tiny.json", "--faceset-a", a.toString(), "--faceset-b", b.toString(),
-        "--name-a", "astronaut", "--name-b", "hopper", "--out", out.toString(),
-        "--threads", "2");
-    assertEquals(0, r.exitCode(), r.out());
+    Path out = train(python, a, b, dir.resolve("run"));
 
     List<double[]> rows = new ArrayList<>();
     for (String line : Files.readAllLines(out.resolve("loss.csv")).subList(1, 17)) {
@@ -103,13 +98,18 @@ class TrainingRecipeTest {
     }
 
     // the same seed gives the same run: train again from scratch and compare the loss log
-    Path again = dir.resolve("again");
-    TestMedia.Result r2 = TestMedia.run(python, "training/train.py", "--spec",
-        "training/specs/tiny.json", "--faceset-a", a.toString(), "--faceset-b", b.toString(),
-        "--name-a", "astronaut", "--name-b", "hopper", "--out", again.toString(),
-        "--threads", "2");
-    assertEquals(0, r2.exitCode(), r2.out());
+    Path again = train(python, a, b, dir.resolve("again"));
     assertEquals(lossColumns(out), lossColumns(again), "deterministic with a seed");
+  }
+
+  /** training/train.py with the tiny spec; fails the test if it exits non-zero. */
+  private static Path train(String python, Path a, Path b, Path out) throws Exception {
+    TestMedia.Result r = TestMedia.run(python, "training/train.py", "--spec",
+        "training/specs/tiny.json", "--faceset-a", a.toString(), "--faceset-b", b.toString(),
+        "--name-a", "astronaut", "--name-b", "hopper", "--out", out.toString(),
+        "--threads", "2");
+    assertEquals(0, r.exitCode(), r.out());
+    return out;
   }
 
   /** The loss log without its wall-clock column. */
