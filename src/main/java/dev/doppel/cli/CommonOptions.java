@@ -15,7 +15,7 @@ final class CommonOptions {
   @Option(names = "--detector", defaultValue = "full", paramLabel = "short|full",
       description = "Face detector: short (faces near the camera) or full (any distance). "
           + "Default: ${DEFAULT-VALUE}.")
-  String detector;
+  BlazeFaceDetector.Range detector;
 
   @Option(names = "--detect-every", defaultValue = "10", paramLabel = "N",
       description = "Run the detector at least every N frames; faces are tracked between. "
@@ -30,15 +30,9 @@ final class CommonOptions {
   boolean noSmoothing;
 
   TrackerSettings tracker() {
-    BlazeFaceDetector.Range range = switch (detector) {
-      case "short" -> BlazeFaceDetector.Range.SHORT;
-      case "full" -> BlazeFaceDetector.Range.FULL;
-      default -> throw dev.doppel.DoppelException.usage(
-          "--detector " + detector + ": use short or full");
-    };
     if (detectEvery < 1) throw dev.doppel.DoppelException.usage("--detect-every must be >= 1");
     if (maxFaces < 1) throw dev.doppel.DoppelException.usage("--max-faces must be >= 1");
-    return new TrackerSettings(range, detectEvery, 0.5, 0.5, maxFaces, !noSmoothing);
+    return new TrackerSettings(detector, detectEvery, 0.5, 0.5, maxFaces, !noSmoothing);
   }
 
   void applyLogging() {

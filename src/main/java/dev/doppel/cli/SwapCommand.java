@@ -47,12 +47,12 @@ final class SwapCommand implements Callable<Integer> {
   @Option(names = "--blend", defaultValue = "feather", paramLabel = "feather|poisson",
       description = "Feathered alpha blend, or Poisson (seamless clone). Default: "
           + "${DEFAULT-VALUE}.")
-  String blend;
+  BlendSettings.Mode blend;
 
   @Option(names = "--colour", defaultValue = "lab", paramLabel = "lab|histogram|none",
       description = "Colour transfer to the target's skin: LAB mean and deviation, or "
           + "histogram matching. Default: ${DEFAULT-VALUE}.")
-  String colour;
+  BlendSettings.ColourTransfer colour;
 
   @Option(names = "--erode", defaultValue = "0.04", paramLabel = "FRACTION",
       description = "Shrink the mask by this fraction of the crop. Default: ${DEFAULT-VALUE}.")
@@ -78,20 +78,7 @@ final class SwapCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     common.applyLogging();
-    BlendSettings blendSettings = new BlendSettings(erode, feather,
-        switch (colour.toLowerCase(Locale.ROOT)) {
-          case "lab" -> BlendSettings.ColourTransfer.LAB;
-          case "histogram" -> BlendSettings.ColourTransfer.HISTOGRAM;
-          case "none" -> BlendSettings.ColourTransfer.NONE;
-          default -> throw DoppelException.usage(
-              "--colour " + colour + ": use lab, histogram or none");
-        },
-        switch (blend.toLowerCase(Locale.ROOT)) {
-          case "feather" -> BlendSettings.Mode.FEATHER;
-          case "poisson" -> BlendSettings.Mode.POISSON;
-          default -> throw DoppelException.usage("--blend " + blend + ": use feather or poisson");
-        },
-        keepMouth);
+    BlendSettings blendSettings = new BlendSettings(erode, feather, colour, blend, keepMouth);
     if (erode < 0 || erode > 0.3 || feather < 0 || feather > 0.3) {
       throw DoppelException.usage("--erode and --feather must be between 0 and 0.3");
     }
