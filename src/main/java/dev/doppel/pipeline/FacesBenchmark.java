@@ -7,6 +7,7 @@ import dev.doppel.face.FaceTracker;
 import dev.doppel.face.StageTimes;
 import dev.doppel.face.TrackerSettings;
 import dev.doppel.swap.ModelInfo;
+import dev.doppel.swap.ModelResolver;
 import dev.doppel.swap.PairSwapper;
 import dev.doppel.video.BackgroundEncoder;
 import dev.doppel.video.EncodeSettings;
@@ -46,7 +47,7 @@ public final class FacesBenchmark {
    */
   public static Result run(Path input, long minFrames, TrackerSettings tracker, Path scratchDir,
       String codec, Path model) throws IOException {
-    ModelInfo modelInfo = model == null ? null : ModelInfo.read(model);
+    ModelInfo modelInfo = model == null ? null : ModelResolver.resolve(model, null);
     FaceBlender blender = new FaceBlender(BlendSettings.defaults());
     Path out = Files.createTempFile(scratchDir, "doppel-bench-", ".mp4");
     StageTimes times;

@@ -13,6 +13,7 @@ import dev.doppel.face.Alignment;
 import dev.doppel.face.Face;
 import dev.doppel.face.FaceTracker;
 import dev.doppel.face.MeshTopology;
+import dev.doppel.swap.FaceSelection;
 import dev.doppel.swap.ModelInfo;
 import dev.doppel.swap.ModelResolver;
 import dev.doppel.swap.PairSwapper;
@@ -49,28 +50,22 @@ public final class SwapJob {
       if (o.previewFrame() != null) {
         return preview(o, reader, tracker, swapper, blender);
       }
-      boolean synthetic = !(o.faces() instanceof dev.doppel.swap.FaceSelection.None);
+      boolean synthetic = !(o.faces() instanceof FaceSelection.None);
       Map<String, String> tags = o.label()
           ? Provenance.containerTags(synthetic ? "face-swap" : "pass-through", synthetic)
           : Map.of();
       List<int[]> swappedPerFrame = new ArrayList<>();
-      long frames = 0;
-      long swapped = 0;
       try (BackgroundEncoder writer = new BackgroundEncoder(VideoWriter.create(o.output(),
           reader.info(), o.encode(), o.input(), tags), 4)) {
         progress.start("swap", reader.info().frameCountEstimate());
-        for (VideoFrame frame = reader.next(); frame != null; frame = reader.next()) {
-          try (VideoFrame f = frame) {
-            List<Face> chosen = o.faces().pick(tracker.next(f.image(), f.micros() / 1e6));
-            for (Face face : chosen) swapOne(f.image(), face, swapper, blender, null);
-            swappedPerFrame.add(chosen.stream().mapToInt(Face::trackId).toArray());
-            swapped += chosen.size();
-            writer.write(f.image(), f.pts());
-          }
-          frames++;
+        reader.forEachFrame(f -> {
+          List<Face> chosen = o.faces().pick(tracker.next(f.image(), f.micros() / 1e6));
+          for (Face face : chosen) swapOne(f.image(), face, swapper, blender, null);
+          swappedPerFrame.add(chosen.stream().mapToInt(Face::trackId).toArray());
+          writer.write(f.image(), f.pts());
           progress.step();
-        }
-        if (frames == 0) {
+        });
+        if (swappedPerFrame.isEmpty()) {
           throw DoppelException.processing("cannot read video: " + o.input() + ": no frames");
         }
         writer.finish();
@@ -88,7 +83,8 @@ public final class SwapJob {
         Provenance.writeSidecar(o.output(), synthetic ? "face-swap" : "pass-through", synthetic,
             o.input(), settings);
       }
-      return new Summary(frames, swapped);
+      long swapped = swappedPerFrame.stream().mapToLong(ids -> ids.length).sum();
+      return new Summary(swappedPerFrame.size(), swapped);
     }
   }
 

@@ -26,6 +26,9 @@ public final class PairSwapper implements AutoCloseable {
   private final ModelInfo info;
   private final ZooModel<float[], float[][]> model;
   private final Predictor<float[], float[][]> predictor;
+  // per-frame conversion buffers, reused: one swapper serves one thread
+  private final float[] chw;
+  private final float[] hwc;
 
   public PairSwapper(ModelInfo info) {
     if (!info.kind().equals("pair")) {
@@ -46,6 +49,8 @@ public final class PairSwapper implements AutoCloseable {
           + e.getMessage());
     }
     this.predictor = model.newPredictor();
+    this.chw = new float[3 * info.size() * info.size()];
+    this.hwc = new float[3 * info.size() * info.size()];
   }
 
   public ModelInfo info() {
@@ -55,14 +60,13 @@ public final class PairSwapper implements AutoCloseable {
   /** Renders a BGR 8-bit crop of the model's size; the caller closes the result. */
   public SwapOutput swap(Mat crop) {
     int s = info.size();
-    float[] chw = new float[3 * s * s];
     try (Size size = new Size(s, s); Scalar zero = new Scalar(0.0);
         Mat blob = blobFromImage(crop, 1 / 255.0, size, zero, true, false, CV_32F);
         FloatPointer data = new FloatPointer(blob.data())) {
       data.get(chw);
     }
     float[][] out = predict(chw);
-    return new SwapOutput(planarRgbToBgr(out[0], s), planarToMat(out[1], s));
+    return new SwapOutput(planarRgbToBgr(out[0], s, hwc), planarToMat(out[1], s));
   }
 
   /** The raw graph: planar RGB in [0,1] in; planar RGB and mask out. */
@@ -75,9 +79,8 @@ public final class PairSwapper implements AutoCloseable {
     }
   }
 
-  static Mat planarRgbToBgr(float[] chw, int s) {
+  static Mat planarRgbToBgr(float[] chw, int s, float[] hwc) {
     Mat m = new Mat(s, s, CV_32FC3);
-    float[] hwc = new float[3 * s * s];
     int plane = s * s;
     for (int i = 0; i < plane; i++) {
       hwc[3 * i] = chw[2 * plane + i];
