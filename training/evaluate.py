@@ -22,7 +22,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import spec as specs  # noqa: E402
 from faceset import load_faceset  # noqa: E402
 from losses import ssim_map  # noqa: E402
-from model import PairModel  # noqa: E402
+from model import inference_model  # noqa: E402
 
 PROBE_SIZE = 24
 
@@ -65,8 +65,7 @@ def main():
     args = p.parse_args()
     spec = specs.load(args.spec)
     ckpt = torch.load(args.checkpoint, map_location="cpu")
-    model = PairModel(spec)
-    model.load_state_dict(ckpt["model"])
+    model = inference_model(spec, ckpt)
     model.eval()
     a = load_faceset(args.faceset_a, spec["size"], spec["holdout_every"])
     b = load_faceset(args.faceset_b, spec["size"], spec["holdout_every"])

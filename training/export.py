@@ -68,7 +68,7 @@ def main():
     import sys
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     import spec as specs
-    from model import PairModel
+    from model import inference_model
     p = argparse.ArgumentParser(description="Export a checkpoint to ONNX (both directions).")
     p.add_argument("--spec", required=True)
     p.add_argument("--checkpoint", required=True)
@@ -80,8 +80,7 @@ def main():
     ckpt = torch.load(args.checkpoint, map_location="cpu")
     if ckpt["spec_sha256"] != spec["sha256"]:
         raise SystemExit(f"{args.checkpoint} was trained with another spec")
-    model = PairModel(spec)
-    model.load_state_dict(ckpt["model"])
+    model = inference_model(spec, ckpt)
     for path in export_pair(model.eval(), spec, args.out, args.name_a, args.name_b, ckpt["step"]):
         print("exported", path)
 

@@ -114,6 +114,33 @@ class PairModel(nn.Module):
         return list(self.disc_a.parameters()) + list(self.disc_b.parameters())
 
 
+class WeightAverage:
+    """Exponential moving average of the generator's weights (as in progressive GANs): averages
+    out the step-to-step noise of adversarial training, so previews, evaluation and the exported
+    graphs use it. The decay ramps up from 0.5 so that short runs still follow the model."""
+
+    def __init__(self, model, decay):
+        import copy
+        self.decay = decay
+        self.model = copy.deepcopy(model).eval()
+        for p in self.model.parameters():
+            p.requires_grad_(False)
+
+    def update(self, model, step):
+        d = min(self.decay, (1 + step) / (10 + step))
+        with torch.no_grad():
+            for avg, live in zip(self.model.generator_parameters(), model.generator_parameters()):
+                avg.mul_(d).add_(live.detach(), alpha=1 - d)
+
+
+def inference_model(spec, checkpoint):
+    """The generator to evaluate or export from a checkpoint: its weight average when the run
+    kept one, else the live weights."""
+    model = PairModel(spec)
+    model.load_state_dict(checkpoint.get("ema") or checkpoint["model"])
+    return model.eval()
+
+
 class SwapGraph(nn.Module):
     """What ships: encoder + one decoder. Input 1x3xSxS RGB in [0,1]; outputs rgb, mask."""
 

@@ -13,7 +13,11 @@ DEFAULTS = {
     "discriminator_channels": [32, 64, 128],
     "loss": {"l1": 1.0, "dssim": 1.0, "eyes": 3.0, "mouth": 2.0, "mask": 0.5,
              "mask_tv": 0.1, "adversarial": 0.1},
-    "optim": {"lr_g": 1e-4, "lr_d": 2e-4, "beta1": 0.5, "beta2": 0.999},
+    # decay_from: fraction of the steps after which both learning rates follow a cosine down to
+    # final_lr_scale x their start; ema: decay of the generator's weight average, which is what
+    # previews, evaluation and export use (0 turns it off)
+    "optim": {"lr_g": 1e-4, "lr_d": 2e-4, "beta1": 0.5, "beta2": 0.999,
+              "decay_from": 0.6, "final_lr_scale": 0.05, "ema": 0.999},
     "augment": {"warp_grid": 5, "warp_sigma": 0.0195, "rotate_deg": 10, "scale": 0.05,
                 "shift": 0.05, "flip": True, "colour": 0.05},
     "batch": 16,

@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 out=${1:-training/runs/cpu96}
 py=${PYTHON:-python3}
 faces=training/runs/facesets
+mkdir -p "$faces"
 [ -x bin/doppel ] && ls target/doppel-*.jar >/dev/null 2>&1 || mvn -q -B package -DskipTests
 [ -d "$faces/astronaut" ] || bin/doppel extract samples/astronaut.mp4 -o "$faces/astronaut" --size 128 -q
 [ -d "$faces/hopper" ] || bin/doppel extract samples/hopper.mp4 -o "$faces/hopper" --size 128 -q

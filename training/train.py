@@ -24,7 +24,7 @@ from export import export_pair  # noqa: E402
 from faceset import load_faceset  # noqa: E402
 from losses import (lsgan_discriminator, lsgan_generator, mask_losses,  # noqa: E402
                     reconstruction, ssim_map)
-from model import PairModel, SwapGraph, count_macs  # noqa: E402
+from model import PairModel, SwapGraph, WeightAverage, count_macs  # noqa: E402
 
 
 def parse_args():
@@ -75,6 +75,18 @@ def preview(model, data, path):
     Image.fromarray(grid).save(path)
 
 
+def lr_scale(spec, step):
+    """1 until optim.decay_from x steps, then a cosine down to optim.final_lr_scale at the end."""
+    import math
+    opt, total = spec["optim"], spec["steps"]
+    start = int(opt["decay_from"] * total)
+    if step < start or total <= start:
+        return 1.0
+    t = (step - start) / (total - start)
+    final = opt["final_lr_scale"]
+    return final + (1 - final) * 0.5 * (1 + math.cos(math.pi * t))
+
+
 def main():
     args = parse_args()
     spec = specs.load(args.spec)
@@ -105,6 +117,7 @@ def main():
                              betas=(opt["beta1"], opt["beta2"]))
     opt_d = torch.optim.Adam(model.discriminator_parameters(), lr=opt["lr_d"],
                              betas=(opt["beta1"], opt["beta2"]))
+    average = WeightAverage(model, opt["ema"]) if opt["ema"] > 0 else None
     gen = torch.Generator(device=device).manual_seed(spec["seed"])
     step, elapsed = 0, 0.0
     ckpt_path = os.path.join(args.out, "checkpoint.pt")
@@ -115,6 +128,8 @@ def main():
         model.load_state_dict(ckpt["model"])
         opt_g.load_state_dict(ckpt["opt_g"])
         opt_d.load_state_dict(ckpt["opt_d"])
+        if average is not None:
+            average.model.load_state_dict(ckpt["ema"])
         gen.set_state(ckpt["rng"].to("cpu") if device.type == "cpu" else ckpt["rng"])
         step, elapsed = ckpt["step"], ckpt["elapsed"]
         print(f"resumed at step {step}", flush=True)
@@ -122,6 +137,7 @@ def main():
     def save_checkpoint():
         torch.save({"model": model.state_dict(), "opt_g": opt_g.state_dict(),
                     "opt_d": opt_d.state_dict(), "rng": gen.get_state(), "step": step,
+                    "ema": average.model.state_dict() if average is not None else None,
                     "elapsed": elapsed, "spec_sha256": spec["sha256"]}, ckpt_path + ".tmp")
         os.replace(ckpt_path + ".tmp", ckpt_path)
 
@@ -138,6 +154,11 @@ def main():
     model.train()
     while step < spec["steps"]:
         adversarial = step >= spec["adversarial_from"]
+        scale = lr_scale(spec, step)
+        for group in opt_g.param_groups:
+            group["lr"] = opt["lr_g"] * scale
+        for group in opt_d.param_groups:
+            group["lr"] = opt["lr_d"] * scale
         g_total, stats, fakes = 0, {}, {}
         for ident in ("a", "b"):
             images, masks, regions = data[ident]["train"]
@@ -170,6 +191,8 @@ def main():
             d_total.backward()
             opt_d.step()
         step += 1
+        if average is not None:
+            average.update(model, step)
         elapsed = time.time() - started
         if step % spec["log_every"] == 0 or step == spec["steps"]:
             writer.writerow([step, round(elapsed, 1)] + [
@@ -179,8 +202,8 @@ def main():
             print(f"step {step} {elapsed:.0f}s rec_a {stats['rec_a']:.4f} "
                   f"rec_b {stats['rec_b']:.4f}", flush=True)
         if step % spec["preview_every"] == 0 or step == spec["steps"]:
-            model.eval()
-            preview(model, data, os.path.join(args.out, f"preview-{step:06d}.png"))
+            shown = average.model if average is not None else model.eval()
+            preview(shown, data, os.path.join(args.out, f"preview-{step:06d}.png"))
             model.train()
         if step % spec["checkpoint_every"] == 0:
             save_checkpoint()
@@ -190,7 +213,7 @@ def main():
     save_checkpoint()
     log.close()
 
-    model.eval()
+    model = average.model if average is not None else model.eval()
     quality = {ident: psnr_ssim(model, ident, data[ident]["test"]) for ident in ("a", "b")}
     graph = SwapGraph(model.encoder, model.decoder_b).eval().cpu()
     report = {"spec": spec["name"], "spec_sha256": spec["sha256"], "steps": step,

@@ -20,7 +20,8 @@ import picocli.CommandLine.Spec;
     name = "swap",
     mixinStandardHelpOptions = true,
     description = {
-      "Replace faces in a video with a trained pair model's rendering of the other identity.",
+      "Replace faces in a video: with a trained pair model's rendering of its other identity,",
+      "or with the face of a photo through a one-shot model (inswapper_128.onnx + --source).",
       "The output keeps the input's frames, timestamps and audio, and is labelled synthetic."
     })
 final class SwapCommand implements Callable<Integer> {
@@ -33,15 +34,37 @@ final class SwapCommand implements Callable<Integer> {
 
   @Option(names = "--model", required = true, paramLabel = "MODEL",
       description = "A pair model: one direction's file (models/pair96-astronaut2hopper.onnx) "
-          + "or the pair's prefix (models/pair96) with --direction.")
+          + "or the pair's prefix (models/pair96) with --direction; or a one-shot model "
+          + "(inswapper_128.onnx) with --source and --recognizer.")
   Path model;
+
+  @Option(names = "--source", paramLabel = "PHOTO", split = ",",
+      description = "Photo of the new face, for a one-shot model. Repeat (or comma-separate) "
+          + "to average several photos of one person.")
+  java.util.List<Path> sources = new java.util.ArrayList<>();
+
+  @Option(names = "--source-face", paramLabel = "N",
+      description = "Which face of each source photo to use, 1 = leftmost (needed when a "
+          + "photo shows more than one).")
+  Integer sourceFace;
+
+  @Option(names = "--recognizer", paramLabel = "MODEL",
+      description = "ArcFace-style recogniser (w600k_r50.onnx): for one-shot models and "
+          + "--faces like:PHOTO.")
+  Path recognizer;
+
+  @Option(names = "--like-threshold", defaultValue = "0.4", paramLabel = "COSINE",
+      description = "With --faces like:PHOTO, the least cosine similarity to the reference "
+          + "face. Default: ${DEFAULT-VALUE}.")
+  double likeThreshold;
 
   @Option(names = "--direction", paramLabel = "a2b|b2a",
       description = "Which way to swap when --model names a pair. Default: a2b.")
   String direction;
 
   @Option(names = "--faces", defaultValue = "all", paramLabel = "WHICH",
-      description = "all, largest, track=N, or none (re-encode only). Default: ${DEFAULT-VALUE}.")
+      description = "all, largest, track=N, like:PHOTO (faces that look like the photo's; "
+          + "needs --recognizer), or none (re-encode only). Default: ${DEFAULT-VALUE}.")
   String faces;
 
   @Option(names = "--blend", defaultValue = "feather", paramLabel = "feather|poisson",
@@ -49,9 +72,9 @@ final class SwapCommand implements Callable<Integer> {
           + "${DEFAULT-VALUE}.")
   BlendSettings.Mode blend;
 
-  @Option(names = "--colour", defaultValue = "lab", paramLabel = "lab|histogram|none",
+  @Option(names = "--colour", paramLabel = "lab|histogram|none",
       description = "Colour transfer to the target's skin: LAB mean and deviation, or "
-          + "histogram matching. Default: ${DEFAULT-VALUE}.")
+          + "histogram matching. Default: lab for pair models, none for one-shot models.")
   BlendSettings.ColourTransfer colour;
 
   @Option(names = "--erode", defaultValue = "0.04", paramLabel = "FRACTION",
@@ -89,9 +112,9 @@ final class SwapCommand implements Callable<Integer> {
           : "cannot write video: " + output + ": a .png output needs --preview FRAME");
     }
     SwapOptions options = new SwapOptions(input, output, model, direction,
-        FaceSelection.parse(faces),
+        FaceSelection.parse(faces, likeThreshold),
         blendSettings, preview != null ? null : encode.settingsFor(output), common.tracker(),
-        preview, !encode.noLabel);
+        preview, !encode.noLabel, sources, sourceFace, recognizer);
     SwapJob.Summary s;
     try (Progress progress = ProgressBarReporter.forTerminal(common.quiet)) {
       s = SwapJob.run(options, progress);

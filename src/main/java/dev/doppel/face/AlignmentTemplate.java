@@ -3,9 +3,7 @@ package dev.doppel.face;
 import java.util.List;
 
 /**
- * Where the five key points land in an aligned crop, in units of the crop side; multiplied by
- * the side S they are pixel coordinates as InsightFace uses them (so ARCFACE at S = 112 is the
- * published template exactly).
+ * Where the five key points land in an aligned crop of S pixels.
  *
  * <ul>
  *   <li>{@link #ARCFACE}: InsightFace's 112-pixel ArcFace template, (38.2946, 51.6963),
@@ -37,6 +35,15 @@ public enum AlignmentTemplate {
   /** The template's five points for a square crop of {@code size} pixels. */
   public FivePoints at(int size) {
     Point2[] p = new Point2[5];
+    if (this == ARCFACE) {
+      boolean multipleOf112 = size % 112 == 0;
+      double ratio = multipleOf112 ? size / 112.0 : size / 128.0;
+      double shiftX = multipleOf112 ? 0 : 8 * ratio;
+      for (int i = 0; i < 5; i++) {
+        p[i] = new Point2(ARCFACE_112[i][0] * ratio + shiftX, ARCFACE_112[i][1] * ratio);
+      }
+      return FivePoints.of(List.of(p));
+    }
     for (int i = 0; i < 5; i++) {
       double u = 0.5 + (ARCFACE_112[i][0] / 112 - 0.5) * scale;
       double v = 0.5 + (ARCFACE_112[i][1] / 112 - 0.5) * scale + shiftY;

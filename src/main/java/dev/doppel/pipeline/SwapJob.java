@@ -16,7 +16,13 @@ import dev.doppel.face.MeshTopology;
 import dev.doppel.swap.FaceSelection;
 import dev.doppel.swap.ModelInfo;
 import dev.doppel.swap.ModelResolver;
+import dev.doppel.blend.BlendSettings;
+import dev.doppel.swap.FacePhotos;
+import dev.doppel.swap.LookalikeFilter;
+import dev.doppel.swap.OneShotSwapper;
 import dev.doppel.swap.PairSwapper;
+import dev.doppel.swap.Recognizer;
+import dev.doppel.swap.Swapper;
 import dev.doppel.swap.SwapOutput;
 import dev.doppel.video.BackgroundEncoder;
 import dev.doppel.video.VideoFrame;
@@ -42,13 +48,25 @@ public final class SwapJob {
   public record Summary(long frames, long facesSwapped) {}
 
   public static Summary run(SwapOptions o, Progress progress) {
-    FaceBlender blender = new FaceBlender(o.blend());
-    try (VideoReader reader = VideoReader.open(o.input());
-        PairSwapper swapper = new PairSwapper(ModelResolver.resolve(o.model(), o.direction()));
+    ModelInfo info = ModelResolver.resolve(o.model(), o.direction());
+    boolean oneShot = info.kind().equals(ModelInfo.ONESHOT);
+    checkSources(o, info, oneShot);
+    BlendSettings blend = o.blend().colour() != null ? o.blend() : o.blend().withColour(
+        oneShot ? BlendSettings.ColourTransfer.NONE : BlendSettings.ColourTransfer.LAB);
+    FaceBlender blender = new FaceBlender(blend);
+    try (Recognizer recognizer = o.recognizer() != null ? new Recognizer(o.recognizer()) : null;
+        VideoReader reader = VideoReader.open(o.input());
+        Swapper swapper = oneShot
+            ? new OneShotSwapper(info, FacePhotos.identity(o.sources(), o.sourceFace(),
+                recognizer, "--source"))
+            : new PairSwapper(info);
         FaceTracker tracker = new FaceTracker(o.tracker())) {
-      ModelInfo info = swapper.info();
+      LookalikeFilter lookalikes = o.faces() instanceof FaceSelection.Like like
+          ? new LookalikeFilter(like, recognizer) : null;
+      FaceChooser chooser = lookalikes != null ? lookalikes::pick
+          : (faces, frame) -> o.faces().pick(faces);
       if (o.previewFrame() != null) {
-        return preview(o, reader, tracker, swapper, blender);
+        return preview(o, reader, tracker, chooser, swapper, blender);
       }
       boolean synthetic = !(o.faces() instanceof FaceSelection.None);
       Map<String, String> tags = o.label()
@@ -59,7 +77,8 @@ public final class SwapJob {
           reader.info(), o.encode(), o.input(), tags), 4)) {
         progress.start("swap", reader.info().frameCountEstimate());
         reader.forEachFrame(f -> {
-          List<Face> chosen = o.faces().pick(tracker.next(f.image(), f.micros() / 1e6));
+          List<Face> chosen = chooser.choose(tracker.next(f.image(), f.micros() / 1e6),
+              f.image());
           for (Face face : chosen) swapOne(f.image(), face, swapper, blender, null);
           swappedPerFrame.add(chosen.stream().mapToInt(Face::trackId).toArray());
           writer.write(f.image(), f.pts());
@@ -76,7 +95,19 @@ public final class SwapJob {
         settings.put("model_sha256", Provenance.sha256(info.path()));
         settings.put("model_metadata", info.metadata());
         settings.put("faces", o.faces().toString());
-        settings.put("blend", o.blend());
+        if (oneShot) {
+          settings.put("source_photos", o.sources().stream().map(p -> Map.of("path",
+              p.toString(), "sha256", Provenance.sha256(p))).toList());
+          settings.put("source_face", o.sourceFace());
+        }
+        if (recognizer != null) {
+          settings.put("recognizer", recognizer.info().path().toString());
+          settings.put("recognizer_sha256", Provenance.sha256(recognizer.info().path()));
+        }
+        if (lookalikes != null) {
+          settings.put("like_similarity_per_track", lookalikes.similarities());
+        }
+        settings.put("blend", blend);
         settings.put("encode", o.encode());
         settings.put("tracker", o.tracker());
         settings.put("swapped_track_ids_per_frame", swappedPerFrame);
@@ -88,12 +119,33 @@ public final class SwapJob {
     }
   }
 
+  /** Picks the faces to swap in one frame (which may look at the frame: like:REF). */
+  @FunctionalInterface
+  interface FaceChooser {
+    List<Face> choose(List<Face> faces, Mat frame);
+  }
+
+  private static void checkSources(SwapOptions o, ModelInfo info, boolean oneShot) {
+    if (oneShot && (o.sources().isEmpty() || o.recognizer() == null)) {
+      throw DoppelException.usage("--model " + info.path() + " is a one-shot model: give the "
+          + "new face with --source PHOTO and a recogniser with --recognizer w600k_r50.onnx");
+    }
+    if (!oneShot && !o.sources().isEmpty()) {
+      throw DoppelException.usage("--source: " + info.path() + " is a pair model (it swaps "
+          + info.source() + " to " + info.target() + "); --source needs a one-shot model");
+    }
+    if (o.faces() instanceof FaceSelection.Like && o.recognizer() == null) {
+      throw DoppelException.usage("--faces like: needs a recogniser: add --recognizer "
+          + "w600k_r50.onnx");
+    }
+  }
+
   /**
    * Aligns, renders and blends one face into {@code frame}. When {@code writtenMask} (8-bit,
    * frame-sized) is given, the alpha actually used is max-combined into it: exactly the pixels
    * Doppel changed.
    */
-  static void swapOne(Mat frame, Face face, PairSwapper swapper, FaceBlender blender,
+  static void swapOne(Mat frame, Face face, Swapper swapper, FaceBlender blender,
       Mat writtenMask) {
     ModelInfo info = swapper.info();
     Alignment alignment = Alignment.of(face.fivePoints(), info.template(), info.size());
@@ -112,11 +164,11 @@ public final class SwapJob {
 
   /** Input | swapped | mask, side by side, for one frame: a quick look before a long run. */
   private static Summary preview(SwapOptions o, VideoReader reader, FaceTracker tracker,
-      PairSwapper swapper, FaceBlender blender) {
+      FaceChooser chooser, Swapper swapper, FaceBlender blender) {
     long wanted = o.previewFrame();
     for (VideoFrame frame = reader.next(); frame != null; frame = reader.next()) {
       try (VideoFrame f = frame) {
-        List<Face> faces = o.faces().pick(tracker.next(f.image(), f.micros() / 1e6));
+        List<Face> faces = chooser.choose(tracker.next(f.image(), f.micros() / 1e6), f.image());
         if (f.index() < wanted) continue;
         try (Scalar black = new Scalar(0.0);
             Mat original = f.image().clone();

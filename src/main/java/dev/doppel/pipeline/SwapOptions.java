@@ -12,6 +12,9 @@ import java.nio.file.Path;
  * @param model a graph file, or a pair prefix resolved with {@code direction}
  * @param direction a2b, b2a, or null for the file's own (a2b for a prefix)
  * @param previewFrame when not null, write only a side-by-side PNG of this frame to output
+ * @param sources photos of the new face, for a one-shot model (averaged when several)
+ * @param sourceFace which face of each source photo (1 = leftmost), null when each shows one
+ * @param recognizer ArcFace-style model: needed for one-shot models and {@code --faces like:}
  */
 public record SwapOptions(
     Path input,
@@ -23,4 +26,7 @@ public record SwapOptions(
     EncodeSettings encode,
     TrackerSettings tracker,
     Long previewFrame,
-    boolean label) {}
+    boolean label,
+    java.util.List<Path> sources,
+    Integer sourceFace,
+    Path recognizer) {}

@@ -5,7 +5,10 @@ import dev.doppel.face.Face;
 import java.util.Comparator;
 import java.util.List;
 
-/** Which of a frame's faces to swap: all, the largest, one track, or none (pass-through). */
+/**
+ * Which of a frame's faces to swap: all, the largest, one track, none (pass-through), or those
+ * that look like a reference photo (needs a recogniser: see {@link LookalikeFilter}).
+ */
 public sealed interface FaceSelection {
   List<Face> pick(List<Face> faces);
 
@@ -39,6 +42,24 @@ public sealed interface FaceSelection {
     }
   }
 
+  /**
+   * Faces whose recogniser embedding has cosine similarity of at least {@code threshold} with
+   * the face in {@code reference}. Chosen by {@link LookalikeFilter}, which holds the recogniser.
+   */
+  record Like(java.nio.file.Path reference, double threshold) implements FaceSelection {
+    @Override
+    public List<Face> pick(List<Face> faces) {
+      throw new UnsupportedOperationException("like: needs a recogniser; use LookalikeFilter");
+    }
+  }
+
+  public static FaceSelection parse(String s, double likeThreshold) {
+    if (s.startsWith("like:") && s.length() > 5) {
+      return new Like(java.nio.file.Path.of(s.substring(5)), likeThreshold);
+    }
+    return parse(s);
+  }
+
   public static FaceSelection parse(String s) {
     if (s.equals("all")) return new All();
     if (s.equals("largest")) return new Largest();
@@ -50,6 +71,7 @@ public sealed interface FaceSelection {
         // fall through to the usage error
       }
     }
-    throw DoppelException.usage("--faces " + s + ": use all, largest, none or track=N");
+    throw DoppelException.usage("--faces " + s
+        + ": use all, largest, none, track=N or like:PHOTO");
   }
 }

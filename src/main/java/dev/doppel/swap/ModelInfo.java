@@ -1,20 +1,46 @@
 package dev.doppel.swap;
 
+import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
 import dev.doppel.DoppelException;
 import dev.doppel.face.AlignmentTemplate;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 
 /**
- * What a swap model's ONNX {@code metadata_props} say (written by training/export.py): kind,
- * crop size, alignment template, colour order and the identities it maps between.
+ * What a model file is and how to feed it. Doppel's own pair models say so in their ONNX
+ * {@code metadata_props} (written by training/export.py); the one-shot files that FaceFusion,
+ * roop and Deep-Live-Cam share carry no metadata and are recognised by their signature:
+ *
+ * <ul>
+ *   <li>{@code pair}: Doppel's encoder + one decoder, metadata {@code doppel.kind=pair};
+ *   <li>{@code oneshot}: inswapper-style, inputs 1x3xSxS (the target crop) and 1x512 (the source
+ *       latent), one output 1x3xSxS; ArcFace template at S;
+ *   <li>{@code recognizer}: ArcFace-style, one input Nx3x112x112, one output Nx512.
+ * </ul>
  */
 public record ModelInfo(Path path, String kind, int size, AlignmentTemplate template,
-    String colourOrder, String source, String target, Map<String, String> metadata) {
+    String colourOrder, String source, String target, Map<String, String> metadata,
+    List<Port> inputs, List<Port> outputs) {
+
+  /** One graph input or output: name, element type and shape (-1 for a free dimension). */
+  public record Port(String name, String type, long[] shape) {
+    @Override
+    public String toString() {
+      return name + " " + type + Arrays.toString(shape).replace("-1", "N");
+    }
+  }
+
+  public static final String PAIR = "pair";
+  public static final String ONESHOT = "oneshot";
+  public static final String RECOGNIZER = "recognizer";
 
   public static ModelInfo read(Path path) {
     if (!Files.isRegularFile(path)) {
@@ -24,24 +50,74 @@ public record ModelInfo(Path path, String kind, int size, AlignmentTemplate temp
     // it must exist before we ask for the environment, or DJL cannot start later.
     ai.djl.engine.Engine.getEngine("OnnxRuntime");
     OrtEnvironment env = OrtEnvironment.getEnvironment();
-    try (OrtSession.SessionOptions options = new OrtSession.SessionOptions();
-        OrtSession session = env.createSession(path.toString(), options)) {
-      Map<String, String> meta = session.getMetadata().getCustomMetadata();
-      String kind = meta.get("doppel.kind");
-      if (kind == null) {
-        throw DoppelException.usage("cannot load model: " + path
-            + ": not a Doppel model (no doppel.kind in its metadata)");
+    try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+      // inswapper keeps its emap as an unused initializer; ORT warns that it drops it
+      options.setSessionLogLevel(ai.onnxruntime.OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
+      try (OrtSession session = env.createSession(path.toString(), options)) {
+        Map<String, String> meta = session.getMetadata().getCustomMetadata();
+        List<Port> inputs = ports(session.getInputInfo());
+        List<Port> outputs = ports(session.getOutputInfo());
+        String kind = meta.get("doppel.kind");
+        if (kind != null) {
+          return new ModelInfo(path, kind,
+              Integer.parseInt(meta.getOrDefault("doppel.size", "0")),
+              AlignmentTemplate.valueOf(meta.getOrDefault("doppel.template", "FACE")),
+              meta.getOrDefault("doppel.colour_order", "RGB"),
+              meta.getOrDefault("doppel.source_identity", "?"),
+              meta.getOrDefault("doppel.target_identity", "?"), Map.copyOf(meta), inputs,
+              outputs);
+        }
+        return bySignature(path, Map.copyOf(meta), inputs, outputs);
       }
-      return new ModelInfo(path, kind, Integer.parseInt(meta.getOrDefault("doppel.size", "0")),
-          AlignmentTemplate.valueOf(meta.getOrDefault("doppel.template", "FACE")),
-          meta.getOrDefault("doppel.colour_order", "RGB"),
-          meta.getOrDefault("doppel.source_identity", "?"),
-          meta.getOrDefault("doppel.target_identity", "?"), Map.copyOf(meta));
     } catch (OrtException e) {
       throw DoppelException.processing("cannot load model: " + path + ": " + e.getMessage());
     } catch (IllegalArgumentException e) {
       throw DoppelException.processing("cannot load model: " + path + ": bad metadata ("
           + e.getMessage() + ")");
     }
+  }
+
+  /** The input port fed with the aligned crop (one-shot: the 1x3xSxS one). */
+  public Port imageInput() {
+    return inputs.stream().filter(p -> p.shape().length == 4).findFirst().orElseThrow();
+  }
+
+  private static ModelInfo bySignature(Path path, Map<String, String> meta, List<Port> inputs,
+      List<Port> outputs) {
+    if (inputs.size() == 2 && outputs.size() == 1) {
+      Port image = inputs.stream().filter(ModelInfo::isSquareImage).findFirst().orElse(null);
+      Port latent = inputs.stream().filter(p -> p.shape().length == 2).findFirst().orElse(null);
+      if (image != null && latent != null && latent.shape()[1] == 512
+          && Arrays.equals(outputs.get(0).shape(), image.shape())) {
+        return new ModelInfo(path, ONESHOT, (int) image.shape()[2], AlignmentTemplate.ARCFACE,
+            "RGB", "any", "source photo", meta, inputs, outputs);
+      }
+    }
+    if (inputs.size() == 1 && outputs.size() == 1 && isSquareImage(inputs.get(0))
+        && inputs.get(0).shape()[2] == 112 && outputs.get(0).shape().length == 2
+        && outputs.get(0).shape()[1] == 512) {
+      return new ModelInfo(path, RECOGNIZER, 112, AlignmentTemplate.ARCFACE, "RGB", "-", "-",
+          meta, inputs, outputs);
+    }
+    throw DoppelException.usage("cannot load model: " + path + ": neither a Doppel model (no "
+        + "doppel.kind metadata) nor an inswapper- or ArcFace-style graph (inputs " + inputs
+        + ", outputs " + outputs + ")");
+  }
+
+  private static boolean isSquareImage(Port p) {
+    long[] s = p.shape();
+    return s.length == 4 && s[1] == 3 && s[2] > 0 && s[2] == s[3];
+  }
+
+  private static List<Port> ports(Map<String, NodeInfo> info) {
+    List<Port> ports = new ArrayList<>();
+    for (Map.Entry<String, NodeInfo> e : info.entrySet()) {
+      if (e.getValue().getInfo() instanceof TensorInfo t) {
+        ports.add(new Port(e.getKey(), t.type.toString().toLowerCase(), t.getShape()));
+      } else {
+        ports.add(new Port(e.getKey(), "non-tensor", new long[0]));
+      }
+    }
+    return List.copyOf(ports);
   }
 }

@@ -22,7 +22,7 @@ import org.bytedeco.opencv.opencv_core.Size;
  * Runs a pair model (encoder + the target identity's decoder) on aligned crops through DJL's
  * ONNX Runtime engine. Loaded once; one predictor, used from one thread; close to free both.
  */
-public final class PairSwapper implements AutoCloseable {
+public final class PairSwapper implements Swapper {
   private final ModelInfo info;
   private final ZooModel<float[], float[][]> model;
   private final Predictor<float[], float[][]> predictor;
@@ -53,11 +53,13 @@ public final class PairSwapper implements AutoCloseable {
     this.hwc = new float[3 * info.size() * info.size()];
   }
 
+  @Override
   public ModelInfo info() {
     return info;
   }
 
   /** Renders a BGR 8-bit crop of the model's size; the caller closes the result. */
+  @Override
   public SwapOutput swap(Mat crop) {
     int s = info.size();
     try (Size size = new Size(s, s); Scalar zero = new Scalar(0.0);

@@ -53,6 +53,44 @@ class AlignmentTest {
   }
 
   /**
+   * Other sizes follow InsightFace's estimate_norm: multiples of 112 scale; others scale by S/128
+   * and move right by 8·S/128. At 128 that is FaceFusion's published arcface_128_v2 template.
+   */
+  @Test
+  void arcfaceTemplateAtOtherSizesFollowsInsightFace() {
+    double[][] ff128 = {{46.2946, 51.6963}, {81.5318, 51.5014}, {64.0252, 71.7366},
+        {49.5493, 92.3655}, {78.7299, 92.2041}};
+    List<Point2> at128 = AlignmentTemplate.ARCFACE.at(128).asList();
+    List<Point2> at224 = AlignmentTemplate.ARCFACE.at(224).asList();
+    List<Point2> at256 = AlignmentTemplate.ARCFACE.at(256).asList();
+    List<Point2> at112 = AlignmentTemplate.ARCFACE.at(112).asList();
+    for (int i = 0; i < 5; i++) {
+      assertEquals(ff128[i][0], at128.get(i).x(), 1e-9);
+      assertEquals(ff128[i][1], at128.get(i).y(), 1e-9);
+      assertEquals(2 * at112.get(i).x(), at224.get(i).x(), 1e-9);
+      assertEquals(2 * ff128[i][0], at256.get(i).x(), 1e-9);
+      assertEquals(2 * ff128[i][1], at256.get(i).y(), 1e-9);
+    }
+  }
+
+  /** Key points that are an exact similarity of the template land on it in the 128 crop. */
+  @Test
+  void arcfaceCropPutsTheKeyPointsOnTheTemplate() {
+    List<Point2> template = AlignmentTemplate.ARCFACE.at(128).asList();
+    double angle = Math.toRadians(12), scale = 2.3;
+    Point2[] frame = new Point2[5];
+    for (int i = 0; i < 5; i++) {
+      Point2 t = template.get(i);
+      frame[i] = new Point2(400 + scale * (Math.cos(angle) * t.x() - Math.sin(angle) * t.y()),
+          150 + scale * (Math.sin(angle) * t.x() + Math.cos(angle) * t.y()));
+    }
+    Alignment al = Alignment.of(FivePoints.of(List.of(frame)), AlignmentTemplate.ARCFACE, 128);
+    for (int i = 0; i < 5; i++) {
+      assertTrue(al.toCrop().apply(frame[i]).distance(template.get(i)) < 1e-6, "point " + i);
+    }
+  }
+
+  /**
    * Warping pixels with the alignment and mapping a feature back with the inverse is sub-pixel
    * exact: a blurred dot at a fractional position is found again within 0.1 px.
    */
