@@ -46,6 +46,24 @@ final class ProgressBarReporter implements Progress {
   }
 
   @Override
+  public void startBytes(String task, long totalBytes) {
+    close();
+    bar = new ProgressBarBuilder()
+        .setTaskName(task)
+        .setInitialMax(totalBytes > 0 ? totalBytes : -1)
+        .setUnit(" MiB", 1 << 20)
+        .showSpeed()
+        .setStyle(ProgressBarStyle.ASCII)
+        .setConsumer(new ConsoleProgressBarConsumer(new PrintStream(System.err, true)))
+        .build();
+  }
+
+  @Override
+  public void stepBy(long n) {
+    if (bar != null) bar.stepBy(n);
+  }
+
+  @Override
   public void step() {
     if (bar != null) bar.step();
   }

@@ -18,6 +18,16 @@ public interface Progress extends AutoCloseable {
 
   void step();
 
+  /** A task counted in bytes (a download); {@code totalBytes} 0 if unknown. */
+  default void startBytes(String task, long totalBytes) {
+    start(task, totalBytes);
+  }
+
+  /** {@code n} more units done. */
+  default void stepBy(long n) {
+    for (long i = 0; i < n; i++) step();
+  }
+
   @Override
   void close();
 }

@@ -42,7 +42,7 @@ public final class Recognizer implements AutoCloseable {
   }
 
   /** InsightFace's rule: Sub/_minus and Mul/_mul among the first eight node names. */
-  static boolean normalisesInside(Path path) {
+  public static boolean normalisesInside(Path path) {
     List<String> names = OnnxFile.firstNodeNames(path, 8);
     boolean sub = names.stream().anyMatch(n -> n.startsWith("Sub") || n.startsWith("_minus"));
     boolean mul = names.stream().anyMatch(n -> n.startsWith("Mul") || n.startsWith("_mul"));

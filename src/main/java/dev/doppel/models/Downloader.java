@@ -1,0 +1,192 @@
+package dev.doppel.models;
+
+import dev.doppel.DoppelException;
+import dev.doppel.pipeline.Progress;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.HttpURLConnection;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HexFormat;
+
+/**
+ * Downloads a catalogue entry: into {@code FILE.part} beside the destination, resuming a
+ * previous partial download with an HTTP Range request, then checks size and SHA-256 and only
+ * then renames it into place. A mismatch deletes the partial file: nothing is left at the
+ * destination. A cut or stalled connection keeps the partial file for the next run.
+ */
+public final class Downloader {
+  private final Duration timeout;
+
+  /** @param timeout for connecting and for each read (a stalled server fails after this) */
+  public Downloader(Duration timeout) {
+    this.timeout = timeout;
+  }
+
+  /** What happened: downloaded (bytes this run, whether it resumed) or already present. */
+  public record Result(Path file, long bytesThisRun, boolean resumed, boolean alreadyPresent) {}
+
+  public Result pull(Catalog.Entry entry, Path folder, Progress progress) {
+    Path dest = folder.resolve(entry.file());
+    Path part = folder.resolve(entry.file() + ".part");
+    if (Files.exists(dest)) {
+      if (sha256(dest).equals(entry.sha256())) return new Result(dest, 0, false, true);
+      throw DoppelException.processing("models pull " + entry.name() + ": " + dest
+          + " exists but its SHA-256 does not match the catalogue; delete it to pull again");
+    }
+    try {
+      Files.createDirectories(folder);
+    } catch (IOException e) {
+      throw DoppelException.usage("models pull " + entry.name() + ": cannot create " + folder
+          + ": " + e.getMessage());
+    }
+    long have = partSize(part, entry.size());
+    HttpURLConnection http = open(entry, have);
+    try {
+      int status = http.getResponseCode();
+      boolean resumed = have > 0 && status == HttpURLConnection.HTTP_PARTIAL
+          && rangeStart(http) == have;
+      if (status == 416 || (have > 0 && !resumed && status == HttpURLConnection.HTTP_OK)) {
+        have = 0; // the server cannot resume: start over
+      } else if (status != HttpURLConnection.HTTP_OK && !resumed) {
+        throw DoppelException.processing("models pull " + entry.name() + ": " + entry.url()
+            + ": HTTP " + status + " " + http.getResponseMessage());
+      }
+      if (status == 416) {
+        http.disconnect();
+        http = open(entry, 0);
+        status = http.getResponseCode();
+        if (status != HttpURLConnection.HTTP_OK) {
+          throw DoppelException.processing("models pull " + entry.name() + ": " + entry.url()
+              + ": HTTP " + status + " " + http.getResponseMessage());
+        }
+      }
+      long total = entry.size() > 0 ? entry.size() : -1;
+      progress.startBytes("pull " + entry.name(), total);
+      progress.stepBy(have);
+      MessageDigest digest = sha256Digest();
+      if (have > 0) hashInto(part, digest);
+      long got = copy(http, part, have > 0, digest, progress, entry);
+      progress.close();
+      long size = Files.size(part);
+      if (entry.size() > 0 && size < entry.size()) {
+        throw DoppelException.processing("models pull " + entry.name() + ": " + entry.url()
+            + ": the connection ended after " + size + " of " + entry.size()
+            + " bytes; run again to resume");
+      }
+      String sha = HexFormat.of().formatHex(digest.digest());
+      if ((entry.size() > 0 && size != entry.size()) || !sha.equals(entry.sha256())) {
+        Files.deleteIfExists(part);
+        throw DoppelException.processing("models pull " + entry.name() + ": the download does "
+            + "not match the catalogue (" + size + " bytes, SHA-256 " + sha + "; expected "
+            + entry.size() + " bytes, " + entry.sha256() + "); nothing was kept");
+      }
+      Files.move(part, dest, StandardCopyOption.ATOMIC_MOVE);
+      return new Result(dest, got, resumed, false);
+    } catch (SocketTimeoutException e) {
+      throw DoppelException.processing("models pull " + entry.name() + ": " + entry.url()
+          + ": timed out (no data for " + timeout.toSeconds() + " s); run again to resume");
+    } catch (IOException e) {
+      throw DoppelException.processing("models pull " + entry.name() + ": " + entry.url()
+          + ": " + e.getMessage() + "; run again to resume");
+    } finally {
+      http.disconnect();
+    }
+  }
+
+  private HttpURLConnection open(Catalog.Entry entry, long from) {
+    try {
+      HttpURLConnection http = (HttpURLConnection) URI.create(entry.url()).toURL()
+          .openConnection();
+      http.setConnectTimeout((int) timeout.toMillis());
+      http.setReadTimeout((int) timeout.toMillis());
+      http.setInstanceFollowRedirects(true);
+      http.setRequestProperty("User-Agent", "Doppel/" + dev.doppel.Version.get());
+      if (from > 0) http.setRequestProperty("Range", "bytes=" + from + "-");
+      return http;
+    } catch (IOException | IllegalArgumentException e) {
+      throw DoppelException.usage("models pull " + entry.name() + ": bad URL " + entry.url()
+          + ": " + e.getMessage());
+    }
+  }
+
+  private static long copy(HttpURLConnection http, Path part, boolean append,
+      MessageDigest digest, Progress progress, Catalog.Entry entry) throws IOException {
+    long got = 0;
+    byte[] buffer = new byte[1 << 16];
+    try (InputStream in = http.getInputStream();
+        OutputStream out = Files.newOutputStream(part, StandardOpenOption.CREATE,
+            append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING,
+            StandardOpenOption.WRITE)) {
+      for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+        out.write(buffer, 0, n);
+        digest.update(buffer, 0, n);
+        got += n;
+        progress.stepBy(n);
+        if (entry.size() > 0 && Files.size(part) > entry.size()) {
+          break; // more than the catalogue says: stop, the check below refuses it
+        }
+      }
+    }
+    return got;
+  }
+
+  /** Bytes of a previous partial download worth resuming (0 if none or too large). */
+  private static long partSize(Path part, long expected) {
+    try {
+      if (!Files.exists(part)) return 0;
+      long size = Files.size(part);
+      if (expected > 0 && size >= expected) {
+        Files.delete(part);
+        return 0;
+      }
+      return size;
+    } catch (IOException e) {
+      return 0;
+    }
+  }
+
+  /** The first byte of a 206 response's Content-Range ("bytes 100-999/1000"), or -1. */
+  private static long rangeStart(HttpURLConnection http) {
+    String range = http.getHeaderField("Content-Range");
+    if (range == null || !range.startsWith("bytes ")) return -1;
+    try {
+      return Long.parseLong(range.substring(6, range.indexOf('-')).trim());
+    } catch (RuntimeException e) {
+      return -1;
+    }
+  }
+
+  public static String sha256(Path file) {
+    MessageDigest digest = sha256Digest();
+    try {
+      hashInto(file, digest);
+    } catch (IOException e) {
+      throw DoppelException.processing("cannot read: " + file + ": " + e.getMessage());
+    }
+    return HexFormat.of().formatHex(digest.digest());
+  }
+
+  private static void hashInto(Path file, MessageDigest digest) throws IOException {
+    try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
+      in.transferTo(OutputStream.nullOutputStream());
+    }
+  }
+
+  private static MessageDigest sha256Digest() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
