@@ -38,9 +38,9 @@ final class SwapCommand implements Callable<Integer> {
           + "(inswapper_128.onnx) with --source and --recognizer.")
   Path model;
 
-  @Option(names = "--source", paramLabel = "PHOTO", split = ",",
-      description = "Photo of the new face, for a one-shot model. Repeat (or comma-separate) "
-          + "to average several photos of one person.")
+  @Option(names = "--source", paramLabel = "PHOTO",
+      description = "Photo of the new face, for a one-shot model. Repeat to average several "
+          + "photos of one person.")
   java.util.List<Path> sources = new java.util.ArrayList<>();
 
   @Option(names = "--source-face", paramLabel = "N",
@@ -55,7 +55,7 @@ final class SwapCommand implements Callable<Integer> {
 
   @Option(names = "--like-threshold", defaultValue = "0.4", paramLabel = "COSINE",
       description = "With --faces like:PHOTO, the least cosine similarity to the reference "
-          + "face. Default: ${DEFAULT-VALUE}.")
+          + "face. Default: ${DEFAULT-VALUE} (FaceFusion's default distance 0.6 = 1 - cosine).")
   double likeThreshold;
 
   @Option(names = "--direction", paramLabel = "a2b|b2a",
