@@ -170,6 +170,23 @@ class OneShotContractTest {
     }
   }
 
+  /** The committed stand-ins are what training/standins.py writes, byte for byte. */
+  @Test
+  void standInsAreReproducible() throws Exception {
+    String python = TrainingRecipeTest.python("numpy, onnx");
+    if (python == null) {
+      System.out.println("SKIPPED standInsAreReproducible: no python3 with numpy and onnx");
+    }
+    org.junit.jupiter.api.Assumptions.assumeTrue(python != null, "no python3 with numpy, onnx");
+    TestMedia.Result r = TestMedia.run(python, "training/standins.py", "--out", dir.toString());
+    assertEquals(0, r.exitCode(), r.out());
+    for (String f : List.of("standin-inswapper_128.onnx", "standin-w600k_r50.onnx",
+        "standin-w600k_r50-mxnet.onnx", "standin-reference.json")) {
+      assertEquals(dev.doppel.pipeline.Provenance.sha256(Path.of("models", f)),
+          dev.doppel.pipeline.Provenance.sha256(dir.resolve(f)), f);
+    }
+  }
+
   private static double dot(float[] a, float[] b) {
     double s = 0;
     for (int i = 0; i < a.length; i++) s += (double) a[i] * b[i];

@@ -30,12 +30,17 @@ class TrainingRecipeTest {
 
   /** An interpreter with torch, onnx, numpy and PIL: $DOPPEL_PYTHON, python3, /usr/bin/python3. */
   static String python() {
+    return python("torch, onnx, numpy, PIL");
+  }
+
+  /** The first of $DOPPEL_PYTHON, python3, /usr/bin/python3 that can import these modules. */
+  static String python(String modules) {
     List<String> candidates = new ArrayList<>();
     if (System.getenv("DOPPEL_PYTHON") != null) candidates.add(System.getenv("DOPPEL_PYTHON"));
     candidates.addAll(List.of("python3", "/usr/bin/python3"));
     for (String p : candidates) {
       try {
-        if (TestMedia.run(p, "-c", "import torch, onnx, numpy, PIL").exitCode() == 0) return p;
+        if (TestMedia.run(p, "-c", "import " + modules).exitCode() == 0) return p;
       } catch (java.io.IOException ignored) {
         // not installed
       }
