@@ -1,6 +1,7 @@
 package dev.doppel.cli;
 
 import dev.doppel.pipeline.FacesBenchmark;
+import dev.doppel.pipeline.SwapBenchmark;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -15,10 +16,11 @@ import picocli.CommandLine.Spec;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = {
-      "Time the faces pipeline (decode, detect, mesh, draw, encode) on a clip and report "
-          + "frames per second, per-stage milliseconds per frame and resident memory.",
+      "Time on one clip: FFmpeg decoding alone, decoding + encoding (transcode), the faces "
+          + "pipeline and, with --model, the swap pipeline; report frames per second, "
+          + "per-stage milliseconds per frame and resident memory.",
       "Encoding runs on its own thread, overlapping the rest: 'wait for encoder' is the time "
-          + "the main thread was held up by it."
+          + "the faces loop was held up by it."
     })
 final class BenchCommand implements Callable<Integer> {
   @Parameters(paramLabel = "IN", description = "Input video; looped until --frames is reached.")
@@ -35,30 +37,60 @@ final class BenchCommand implements Callable<Integer> {
   String codec;
 
   @Option(names = "--model", paramLabel = "ONNX",
-      description = "Time face swapping with this pair model instead of annotation.")
+      description = "Also time the swap with this pair model (a file or a pair prefix).")
   Path model;
 
   @Mixin CommonOptions common;
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
+  @Option(names = "--single-thread",
+      description = "Time the swap on one thread instead of the pipeline.")
+  boolean singleThread;
+
   @Override
   public Integer call() throws Exception {
     common.applyLogging();
     if (threads != null) opencv_core.setNumThreads(threads);
-    FacesBenchmark.Result r = FacesBenchmark.run(input, frames, common.tracker(),
-        Path.of(System.getProperty("java.io.tmpdir")), codec, model);
+    Path scratch = Path.of(System.getProperty("java.io.tmpdir"));
     PrintWriter out = spec.commandLine().getOut();
+    long n = frames;
+    SwapBenchmark.Rate decode = SwapBenchmark.decodeOnly(input, n);
+    SwapBenchmark.Rate transcode = SwapBenchmark.transcodeOnly(input, n, codec, scratch);
+    FacesBenchmark.Result r = FacesBenchmark.run(input, frames, common.tracker(), scratch, codec,
+        null);
     out.printf("input        %s (%dx%d, %.2f fps)%n", input, r.info().width(), r.info().height(),
         r.info().frameRate());
-    out.printf("cores        %d available, OpenCV threads %d%n",
-        Runtime.getRuntime().availableProcessors(), opencv_core.getNumThreads());
-    out.printf("frames       %d in %.2f s: %.1f fps end to end (%s)%n", r.frames(), r.seconds(),
-        r.fps(), model == null ? "faces" : "swap");
-    out.printf("calls        detect %d, mesh %d%n", r.detectCalls(), r.meshCalls());
-    out.println("stage        ms/frame");
+    out.printf("cores        %d available, OpenCV threads %d, ONNX Runtime intra-op threads %d%n",
+        Runtime.getRuntime().availableProcessors(), opencv_core.getNumThreads(),
+        dev.doppel.swap.Swappers.intraOpThreads());
+    out.printf("decode only  %6.1f fps (%d frames, FFmpeg decode + BGR conversion)%n",
+        decode.fps(), decode.frames());
+    out.printf("transcode    %6.1f fps (%d frames, decode + %s encode: the ceiling for any "
+        + "pipeline)%n", transcode.fps(), transcode.frames(), codec);
+    out.printf("faces        %6.1f fps (%d frames: detect, mesh, draw, encode)%n", r.fps(),
+        r.frames());
+    if (model != null) {
+      var swap = SwapBenchmark.swap(input, model, n, common.tracker(), codec, scratch,
+          !singleThread);
+      SwapBenchmark.Rate rate = swap.getValue();
+      out.printf("swap         %6.1f fps (%d frames, %s) = %.0f%% of transcode%n", rate.fps(),
+          rate.frames(), singleThread ? "one thread" : "pipelined", 100 * rate.fps()
+              / transcode.fps());
+      out.println("swap stages  ms/frame busy (pipelined: each on its own thread; the slowest "
+          + "sets the pace)");
+      for (String stage : java.util.List.of("decode", "analyse", "swap", "write", "encode")) {
+        out.printf("  %-20s %8.2f%n", stage, swap.getKey().times().millis(stage) / rate.frames());
+      }
+      out.printf("swap memory  RSS %.0f MiB after 100 frames, %.0f MiB at end (%+.0f), peak "
+          + "%.0f MiB%n", rate.rssAfter100Mb(), rate.rssEndMb(),
+          rate.rssEndMb() - rate.rssAfter100Mb(), rate.rssPeakMb());
+    }
+    out.printf("faces calls  detect %d, mesh %d%n", r.detectCalls(), r.meshCalls());
+    out.println("faces stage  ms/frame");
     r.stageMillisPerFrame().forEach((stage, ms) -> out.printf("  %-20s %8.2f%n", stage, ms));
-    out.printf("memory       RSS %.0f MiB after 100 frames, %.0f MiB at end (%+.0f), peak %.0f MiB%n",
-        r.rssStartMb(), r.rssEndMb(), r.rssEndMb() - r.rssStartMb(), r.rssPeakMb());
+    out.printf("faces memory RSS %.0f MiB after 100 frames, %.0f MiB at end (%+.0f), peak "
+        + "%.0f MiB%n", r.rssStartMb(), r.rssEndMb(), r.rssEndMb() - r.rssStartMb(),
+        r.rssPeakMb());
     return 0;
   }
 }

@@ -90,6 +90,11 @@ final class SwapCommand implements Callable<Integer> {
       description = "Keep the target's mouth opening (teeth, tongue) instead of the model's.")
   boolean keepMouth;
 
+  @Option(names = "--single-thread",
+      description = "Decode, analyse, swap and encode one after another on one thread instead "
+          + "of as a pipeline (same output, slower; for comparison and debugging).")
+  boolean singleThread;
+
   @Option(names = "--preview", paramLabel = "FRAME",
       description = "Write only a PNG of this frame: input | swapped | mask.")
   Long preview;
@@ -114,7 +119,7 @@ final class SwapCommand implements Callable<Integer> {
     SwapOptions options = new SwapOptions(input, output, model, direction,
         FaceSelection.parse(faces, likeThreshold),
         blendSettings, preview != null ? null : encode.settingsFor(output), common.tracker(),
-        preview, !encode.noLabel, sources, sourceFace, recognizer);
+        preview, !encode.noLabel, sources, sourceFace, recognizer, !singleThread);
     SwapJob.Summary s;
     try (Progress progress = ProgressBarReporter.forTerminal(common.quiet)) {
       s = SwapJob.run(options, progress);

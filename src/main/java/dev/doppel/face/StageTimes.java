@@ -13,6 +13,16 @@ public final class StageTimes {
     t[1]++;
   }
 
+  /** Runs {@code work}, adding its wall time to {@code stage}; returns its result. */
+  public <T> T time(String stage, java.util.concurrent.Callable<T> work) throws Exception {
+    long t0 = System.nanoTime();
+    try {
+      return work.call();
+    } finally {
+      add(stage, System.nanoTime() - t0);
+    }
+  }
+
   /** Total milliseconds spent in a stage. */
   public synchronized double millis(String stage) {
     long[] t = totals.get(stage);

@@ -13,6 +13,7 @@ import dev.doppel.face.Alignment;
 import dev.doppel.face.Face;
 import dev.doppel.face.FaceTracker;
 import dev.doppel.face.MeshTopology;
+import dev.doppel.face.StageTimes;
 import dev.doppel.swap.FaceSelection;
 import dev.doppel.swap.ModelInfo;
 import dev.doppel.swap.ModelResolver;
@@ -45,9 +46,20 @@ import org.bytedeco.opencv.opencv_core.Scalar;
 public final class SwapJob {
   private SwapJob() {}
 
-  public record Summary(long frames, long facesSwapped) {}
+  /**
+   * @param loopSeconds wall time of the frame loop (decode to the last queued frame), without
+   *     model loading and file finishing
+   * @param times busy time per stage: decode, analyse, swap, write (handing frames to the
+   *     encoder), encode (the encoder's own thread)
+   */
+  public record Summary(long frames, long facesSwapped, double loopSeconds, StageTimes times) {}
 
   public static Summary run(SwapOptions o, Progress progress) {
+    return run(o, progress, 0);
+  }
+
+  /** @param loopToFrames replay the input until this many frames were swapped (benchmarks) */
+  static Summary run(SwapOptions o, Progress progress, long loopToFrames) {
     ModelInfo info = ModelResolver.resolve(o.model(), o.direction());
     boolean oneShot = info.kind().equals(ModelInfo.ONESHOT);
     checkSources(o, info, oneShot);
@@ -56,6 +68,8 @@ public final class SwapJob {
     FaceBlender blender = new FaceBlender(blend);
     try (Recognizer recognizer = o.recognizer() != null ? new Recognizer(o.recognizer()) : null;
         VideoReader reader = VideoReader.open(o.input());
+        LoopingFrames looping = loopToFrames > 0 ? new LoopingFrames(o.input(), loopToFrames)
+            : null;
         Swapper swapper = oneShot
             ? new OneShotSwapper(info, FacePhotos.identity(o.sources(), o.sourceFace(),
                 recognizer, "--source"))
@@ -73,21 +87,42 @@ public final class SwapJob {
           ? Provenance.containerTags(synthetic ? "face-swap" : "pass-through", synthetic)
           : Map.of();
       List<int[]> swappedPerFrame = new ArrayList<>();
+      StageTimes times = new StageTimes();
+      double loopSeconds;
       try (BackgroundEncoder writer = new BackgroundEncoder(VideoWriter.create(o.output(),
           reader.info(), o.encode(), o.input(), tags), 4)) {
         progress.start("swap", reader.info().frameCountEstimate());
-        reader.forEachFrame(f -> {
-          List<Face> chosen = chooser.choose(tracker.next(f.image(), f.micros() / 1e6),
-              f.image());
-          for (Face face : chosen) swapOne(f.image(), face, swapper, blender, null);
-          swappedPerFrame.add(chosen.stream().mapToInt(Face::trackId).toArray());
-          writer.write(f.image(), f.pts());
-          progress.step();
-        });
+        FramePipeline<SwapWork> pipeline = new FramePipeline<>(
+            () -> SwapWork.of(times.time("decode",
+                () -> looping != null ? looping.next() : reader.next())),
+            List.of(
+                w -> w.chosen = times.time("analyse", () -> chooser.choose(
+                    tracker.next(w.frame.image(), w.frame.micros() / 1e6), w.frame.image())),
+                w -> times.time("swap", () -> {
+                  for (Face face : w.chosen) swapOne(w.frame.image(), face, swapper, blender, null);
+                  return null;
+                })),
+            w -> {
+              swappedPerFrame.add(w.chosen.stream().mapToInt(Face::trackId).toArray());
+              times.time("write", () -> {
+                writer.write(w.frame.image(), w.frame.pts());
+                return null;
+              });
+              progress.step();
+            },
+            4);
+        long loopStart = System.nanoTime();
+        if (o.pipelined()) {
+          pipeline.run();
+        } else {
+          pipeline.runInline();
+        }
+        loopSeconds = (System.nanoTime() - loopStart) / 1e9;
         if (swappedPerFrame.isEmpty()) {
           throw DoppelException.processing("cannot read video: " + o.input() + ": no frames");
         }
         writer.finish();
+        times.add("encode", Math.round(writer.encodeMillis() * 1e6));
       }
       if (o.label()) {
         Map<String, Object> settings = new LinkedHashMap<>();
@@ -115,7 +150,26 @@ public final class SwapJob {
             o.input(), settings);
       }
       long swapped = swappedPerFrame.stream().mapToLong(ids -> ids.length).sum();
-      return new Summary(swappedPerFrame.size(), swapped);
+      return new Summary(swappedPerFrame.size(), swapped, loopSeconds, times);
+    }
+  }
+
+  /** One frame on its way through the swap pipeline, and the faces chosen in it. */
+  static final class SwapWork implements AutoCloseable {
+    final VideoFrame frame;
+    List<Face> chosen = List.of();
+
+    private SwapWork(VideoFrame frame) {
+      this.frame = frame;
+    }
+
+    static SwapWork of(VideoFrame frame) {
+      return frame == null ? null : new SwapWork(frame);
+    }
+
+    @Override
+    public void close() {
+      frame.close();
     }
   }
 
@@ -181,7 +235,7 @@ public final class SwapJob {
             writePng(row, o.output());
           }
         }
-        return new Summary(1, faces.size());
+        return new Summary(1, faces.size(), 0, new StageTimes());
       }
     }
     throw DoppelException.usage("--preview " + wanted + ": " + o.input() + " has only "

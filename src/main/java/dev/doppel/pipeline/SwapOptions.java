@@ -15,6 +15,8 @@ import java.nio.file.Path;
  * @param sources photos of the new face, for a one-shot model (averaged when several)
  * @param sourceFace which face of each source photo (1 = leftmost), null when each shows one
  * @param recognizer ArcFace-style model: needed for one-shot models and {@code --faces like:}
+ * @param pipelined decode, analysis, swap and encode on their own threads (false: one thread,
+ *     the reference the pipelined path must match)
  */
 public record SwapOptions(
     Path input,
@@ -29,4 +31,5 @@ public record SwapOptions(
     boolean label,
     java.util.List<Path> sources,
     Integer sourceFace,
-    Path recognizer) {}
+    Path recognizer,
+    boolean pipelined) {}

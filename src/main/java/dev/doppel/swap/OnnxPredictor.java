@@ -30,12 +30,27 @@ final class OnnxPredictor implements AutoCloseable {
   private final Predictor<float[][], float[][]> predictor;
   private final OrtSession.SessionOptions sessionOptions = new OrtSession.SessionOptions();
 
+  /**
+   * Threads ONNX Runtime uses inside one inference. Set deliberately rather than left at "all
+   * cores": in the swap pipeline, decoding, face analysis and encoding run on their own threads
+   * at the same time, and ORT's threads would fight them. Default: half the cores, at least 1;
+   * the system property {@code doppel.ort.threads} overrides it.
+   */
+  static int intraOpThreads() {
+    Integer set = Integer.getInteger("doppel.ort.threads");
+    return set != null && set > 0 ? set
+        : Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+  }
+
   OnnxPredictor(ModelInfo info) {
     this.info = info;
     try {
       // inswapper keeps its emap as an unused initializer, and ORT warns on stderr that it
       // drops it: only errors are worth a user's attention
       sessionOptions.setSessionLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
+      sessionOptions.setIntraOpNumThreads(intraOpThreads());
+      // idle ORT threads would otherwise spin, taking CPU from the other pipeline stages
+      sessionOptions.addConfigEntry("session.intra_op.allow_spinning", "0");
     } catch (OrtException e) {
       throw DoppelException.processing("cannot load model: " + info.path() + ": "
           + e.getMessage());

@@ -5,14 +5,7 @@ import static org.bytedeco.opencv.global.opencv_core.CV_32FC1;
 import static org.bytedeco.opencv.global.opencv_core.CV_32FC3;
 import static org.bytedeco.opencv.global.opencv_dnn.blobFromImage;
 
-import ai.djl.MalformedModelException;
-import ai.djl.inference.Predictor;
-import ai.djl.repository.zoo.Criteria;
-import ai.djl.repository.zoo.ModelNotFoundException;
-import ai.djl.repository.zoo.ZooModel;
-import ai.djl.translate.TranslateException;
 import dev.doppel.DoppelException;
-import java.io.IOException;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Scalar;
@@ -20,35 +13,22 @@ import org.bytedeco.opencv.opencv_core.Size;
 
 /**
  * Runs a pair model (encoder + the target identity's decoder) on aligned crops through DJL's
- * ONNX Runtime engine. Loaded once; one predictor, used from one thread; close to free both.
+ * ONNX Runtime engine. Loaded once; one predictor, used from one thread; close to free it.
  */
 public final class PairSwapper implements Swapper {
   private final ModelInfo info;
-  private final ZooModel<float[], float[][]> model;
-  private final Predictor<float[], float[][]> predictor;
+  private final OnnxPredictor predictor;
   // per-frame conversion buffers, reused: one swapper serves one thread
   private final float[] chw;
   private final float[] hwc;
 
   public PairSwapper(ModelInfo info) {
-    if (!info.kind().equals("pair")) {
+    if (!info.kind().equals(ModelInfo.PAIR)) {
       throw DoppelException.usage("cannot load model: " + info.path() + ": kind '" + info.kind()
           + "' is not a pair model");
     }
     this.info = info;
-    Criteria<float[], float[][]> criteria = Criteria.builder()
-        .setTypes(float[].class, float[][].class)
-        .optModelPath(info.path())
-        .optEngine("OnnxRuntime")
-        .optTranslator(new PairTranslator(info.size()))
-        .build();
-    try {
-      this.model = criteria.loadModel();
-    } catch (IOException | ModelNotFoundException | MalformedModelException e) {
-      throw DoppelException.processing("cannot load model: " + info.path() + ": "
-          + e.getMessage());
-    }
-    this.predictor = model.newPredictor();
+    this.predictor = new OnnxPredictor(info);
     this.chw = new float[3 * info.size() * info.size()];
     this.hwc = new float[3 * info.size() * info.size()];
   }
@@ -58,7 +38,6 @@ public final class PairSwapper implements Swapper {
     return info;
   }
 
-  /** Renders a BGR 8-bit crop of the model's size; the caller closes the result. */
   @Override
   public SwapOutput swap(Mat crop) {
     int s = info.size();
@@ -71,14 +50,10 @@ public final class PairSwapper implements Swapper {
     return new SwapOutput(planarRgbToBgr(out[0], s, hwc), planarToMat(out[1], s));
   }
 
-  /** The raw graph: planar RGB in [0,1] in; planar RGB and mask out. */
+  /** The raw graph: planar RGB in [0,1] in; planar RGB and mask out (in that order). */
   float[][] predict(float[] chw) {
-    try {
-      return predictor.predict(chw);
-    } catch (TranslateException e) {
-      throw DoppelException.processing("swap model failed: " + info.path() + ": "
-          + e.getMessage(), e);
-    }
+    float[][] out = predictor.predict(chw);
+    return out[0].length < out[1].length ? new float[][] {out[1], out[0]} : out;
   }
 
   static Mat planarRgbToBgr(float[] chw, int s, float[] hwc) {
@@ -106,6 +81,5 @@ public final class PairSwapper implements Swapper {
   @Override
   public void close() {
     predictor.close();
-    model.close();
   }
 }

@@ -119,6 +119,35 @@ class SwapCommandTest {
     }
   }
 
+  /** The pipelined path (a thread per stage) writes exactly what the one-thread path writes. */
+  @Test
+  void pipelineMatchesOneThreadFrameForFrame() throws Exception {
+    Path in = TestMedia.sample("duo.mp4");
+    Path one = dir.resolve("one.mkv");
+    Path piped = dir.resolve("piped.mkv");
+    assertEquals(0, CliRunner.run("swap", in.toString(), "-o", one.toString(), "--model",
+        MODEL.toString(), "--codec", "ffv1", "--single-thread").exitCode());
+    assertEquals(0, CliRunner.run("swap", in.toString(), "-o", piped.toString(), "--model",
+        MODEL.toString(), "--codec", "ffv1").exitCode());
+    assertEquals(TestMedia.readPts(one), TestMedia.readPts(piped));
+    int n = 0;
+    try (VideoReader a = VideoReader.open(one); VideoReader b = VideoReader.open(piped)) {
+      for (VideoFrame fa = a.next(), fb = b.next(); fa != null || fb != null;
+          fa = a.next(), fb = b.next(), n++) {
+        try (VideoFrame x = fa; VideoFrame y = fb; Mat diff = new Mat()) {
+          assertTrue(x != null && y != null, "frame counts differ at " + n);
+          opencv_core.absdiff(x.image(), y.image(), diff);
+          try (Mat gray = new Mat()) {
+            org.bytedeco.opencv.global.opencv_imgproc.cvtColor(diff, gray,
+                org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGR2GRAY);
+            assertEquals(0, opencv_core.countNonZero(gray), "frame " + n + " differs");
+          }
+        }
+      }
+    }
+    assertEquals(75, n);
+  }
+
   @Test
   void badModelsAreOneLineErrorsAndLeaveNothing() throws Exception {
     Path out = dir.resolve("never.mp4");
