@@ -1,5 +1,6 @@
 package dev.doppel.cli;
 
+import dev.doppel.DoppelException;
 import dev.doppel.pipeline.FacesBenchmark;
 import dev.doppel.pipeline.SwapBenchmark;
 import java.io.PrintWriter;
@@ -40,6 +41,11 @@ final class BenchCommand implements Callable<Integer> {
       description = "Also time the swap with this pair model (a file or a pair prefix).")
   Path model;
 
+  @Option(names = "--device", defaultValue = "cpu", paramLabel = "cpu|cuda",
+      description = "Where the swap model runs: cpu, or cuda (ONNX Runtime's CUDA provider; "
+          + "needs a build with -Pcuda). Default: ${DEFAULT-VALUE}.")
+  String device;
+
   @Mixin CommonOptions common;
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -50,6 +56,10 @@ final class BenchCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     common.applyLogging();
+    if (!device.equals("cpu") && !device.equals("cuda")) {
+      throw DoppelException.usage("--device " + device + ": use cpu or cuda");
+    }
+    System.setProperty("doppel.device", device);
     if (threads != null) opencv_core.setNumThreads(threads);
     Path scratch = Path.of(System.getProperty("java.io.tmpdir"));
     PrintWriter out = spec.commandLine().getOut();

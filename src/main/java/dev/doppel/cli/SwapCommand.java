@@ -99,6 +99,11 @@ final class SwapCommand implements Callable<Integer> {
       description = "Write only a PNG of this frame: input | swapped | mask.")
   Long preview;
 
+  @Option(names = "--device", defaultValue = "cpu", paramLabel = "cpu|cuda",
+      description = "Where the swap model runs: cpu, or cuda (ONNX Runtime's CUDA provider; "
+          + "needs a build with -Pcuda). Default: ${DEFAULT-VALUE}.")
+  String device;
+
   @Mixin CommonOptions common;
   @ArgGroup(exclusive = false, heading = "Encoding:%n") EncodeOptions encode = new EncodeOptions();
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -106,6 +111,10 @@ final class SwapCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     common.applyLogging();
+    if (!device.equals("cpu") && !device.equals("cuda")) {
+      throw DoppelException.usage("--device " + device + ": use cpu or cuda");
+    }
+    System.setProperty("doppel.device", device);
     BlendSettings blendSettings = new BlendSettings(erode, feather, colour, blend, keepMouth);
     if (erode < 0 || erode > 0.3 || feather < 0 || feather > 0.3) {
       throw DoppelException.usage("--erode and --feather must be between 0 and 0.3");

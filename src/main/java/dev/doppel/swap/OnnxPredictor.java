@@ -42,6 +42,11 @@ final class OnnxPredictor implements AutoCloseable {
         : Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
   }
 
+  /** Whether models run on ONNX Runtime's CUDA provider ({@code --device cuda}). */
+  static boolean useCuda() {
+    return "cuda".equals(System.getProperty("doppel.device"));
+  }
+
   OnnxPredictor(ModelInfo info) {
     this.info = info;
     try {
@@ -51,6 +56,16 @@ final class OnnxPredictor implements AutoCloseable {
       sessionOptions.setIntraOpNumThreads(intraOpThreads());
       // idle ORT threads would otherwise spin, taking CPU from the other pipeline stages
       sessionOptions.addConfigEntry("session.intra_op.allow_spinning", "0");
+      if (useCuda()) {
+        try {
+          sessionOptions.addCUDA(0);
+        } catch (OrtException e) {
+          sessionOptions.close();
+          throw DoppelException.usage("--device cuda: this build's ONNX Runtime has no CUDA "
+              + "provider, or no CUDA runtime was found (build with mvn -Pcuda; "
+              + e.getMessage().lines().findFirst().orElse("") + ")");
+        }
+      }
     } catch (OrtException e) {
       throw DoppelException.processing("cannot load model: " + info.path() + ": "
           + e.getMessage());
