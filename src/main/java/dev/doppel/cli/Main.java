@@ -17,7 +17,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.VersionProvider.class,
     description = "Face analysis and face swapping for video.",
-    subcommands = {FacesCommand.class, ExtractCommand.class, SwapCommand.class, BenchCommand.class,
+    subcommands = {FacesCommand.class, ExtractCommand.class, SwapCommand.class, BatchCommand.class,
+        BenchCommand.class,
         ModelsCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {

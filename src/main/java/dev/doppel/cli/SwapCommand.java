@@ -111,6 +111,18 @@ final class SwapCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     common.applyLogging();
+    SwapOptions options = options();
+    SwapJob.Summary s;
+    try (Progress progress = ProgressBarReporter.forTerminal(common.quiet)) {
+      s = SwapJob.run(options, progress);
+    }
+    spec.commandLine().getOut().printf("%s: %d frames, %d faces swapped%n", output, s.frames(),
+        s.facesSwapped());
+    return 0;
+  }
+
+  /** The parsed command line as a job, checked; {@code doppel batch} builds its rows so too. */
+  SwapOptions options() {
     if (!device.equals("cpu") && !device.equals("cuda")) {
       throw DoppelException.usage("--device " + device + ": use cpu or cuda");
     }
@@ -125,16 +137,9 @@ final class SwapCommand implements Callable<Integer> {
           ? "--preview writes a PNG: give -o something.png"
           : "cannot write video: " + output + ": a .png output needs --preview FRAME");
     }
-    SwapOptions options = new SwapOptions(input, output, model, direction,
+    return new SwapOptions(input, output, model, direction,
         FaceSelection.parse(faces, likeThreshold),
         blendSettings, preview != null ? null : encode.settingsFor(output), common.tracker(),
         preview, !encode.noLabel, sources, sourceFace, recognizer, !singleThread);
-    SwapJob.Summary s;
-    try (Progress progress = ProgressBarReporter.forTerminal(common.quiet)) {
-      s = SwapJob.run(options, progress);
-    }
-    spec.commandLine().getOut().printf("%s: %d frames, %d faces swapped%n", output, s.frames(),
-        s.facesSwapped());
-    return 0;
   }
 }

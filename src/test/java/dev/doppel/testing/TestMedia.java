@@ -77,6 +77,22 @@ public final class TestMedia {
     return file;
   }
 
+  /** The first {@code frames} frames of a clip, re-encoded (no audio): short real test input. */
+  public static Path trim(Path in, Path out, int frames) {
+    try (VideoReader reader = VideoReader.open(in);
+        VideoWriter w = VideoWriter.create(out, reader.info(),
+            EncodeSettings.forOutput(out, null, null, null), null, Map.of())) {
+      for (int i = 0; i < frames; i++) {
+        try (VideoFrame f = reader.next()) {
+          if (f == null) break;
+          w.write(f.image(), f.pts());
+        }
+      }
+      w.finish();
+    }
+    return out;
+  }
+
   /** Constant-rate timestamps 0..n-1 in a 1/fps time base. */
   public static long[] constantRate(int n) {
     long[] pts = new long[n];
