@@ -46,7 +46,8 @@ final class BatchCommand implements Callable<Integer> {
   /** Columns that are not options, and options a batch row may not set. */
   private static final Set<String> PATHS = Set.of("input", "output", "model", "source",
       "recognizer");
-  private static final Set<String> FLAGS = Set.of("keep-mouth", "single-thread", "no-label");
+  private static final Set<String> FLAGS = Set.of("keep-mouth", "single-thread", "no-label",
+      "int8");
   private static final Set<String> NOT_IN_ROWS = Set.of("preview", "device", "quiet", "q",
       "verbose", "v", "help", "version", "o");
 

@@ -41,6 +41,11 @@ final class BenchCommand implements Callable<Integer> {
       description = "Also time the swap with this pair model (a file or a pair prefix).")
   Path model;
 
+  @Option(names = "--int8",
+      description = "With a pair prefix (models/pair96), use its INT8 graphs "
+          + "(PREFIX-*.int8.onnx): faster on a CPU; see the model card for their quality.")
+  boolean int8;
+
   @Option(names = "--device", defaultValue = "cpu", paramLabel = "cpu|cuda",
       description = "Where the swap model runs: cpu, or cuda (ONNX Runtime's CUDA provider; "
           + "needs a build with -Pcuda). Default: ${DEFAULT-VALUE}.")
@@ -66,8 +71,7 @@ final class BenchCommand implements Callable<Integer> {
     long n = frames;
     SwapBenchmark.Rate decode = SwapBenchmark.decodeOnly(input, n);
     SwapBenchmark.Rate transcode = SwapBenchmark.transcodeOnly(input, n, codec, scratch);
-    FacesBenchmark.Result r = FacesBenchmark.run(input, frames, common.tracker(), scratch, codec,
-        null);
+    FacesBenchmark.Result r = FacesBenchmark.run(input, frames, common.tracker(), scratch, codec);
     out.printf("input        %s (%dx%d, %.2f fps)%n", input, r.info().width(), r.info().height(),
         r.info().frameRate());
     out.printf("cores        %d available, OpenCV threads %d, ONNX Runtime intra-op threads %d%n",
@@ -81,7 +85,7 @@ final class BenchCommand implements Callable<Integer> {
         r.frames());
     if (model != null) {
       var swap = SwapBenchmark.swap(input, model, n, common.tracker(), codec, scratch,
-          !singleThread);
+          !singleThread, int8);
       SwapBenchmark.Rate rate = swap.getValue();
       out.printf("swap         %6.1f fps (%d frames, %s) = %.0f%% of transcode%n", rate.fps(),
           rate.frames(), singleThread ? "one thread" : "pipelined", 100 * rate.fps()

@@ -99,6 +99,11 @@ final class SwapCommand implements Callable<Integer> {
       description = "Write only a PNG of this frame: input | swapped | mask.")
   Long preview;
 
+  @Option(names = "--int8",
+      description = "With a pair prefix (models/pair96), use its INT8 graphs "
+          + "(PREFIX-*.int8.onnx): faster on a CPU; see the model card for their quality.")
+  boolean int8;
+
   @Option(names = "--device", defaultValue = "cpu", paramLabel = "cpu|cuda",
       description = "Where the swap model runs: cpu, or cuda (ONNX Runtime's CUDA provider; "
           + "needs a build with -Pcuda). Default: ${DEFAULT-VALUE}.")
@@ -140,6 +145,6 @@ final class SwapCommand implements Callable<Integer> {
     return new SwapOptions(input, output, model, direction,
         FaceSelection.parse(faces, likeThreshold),
         blendSettings, preview != null ? null : encode.settingsFor(output), common.tracker(),
-        preview, !encode.noLabel, sources, sourceFace, recognizer, !singleThread);
+        preview, !encode.noLabel, sources, sourceFace, recognizer, !singleThread, int8);
   }
 }

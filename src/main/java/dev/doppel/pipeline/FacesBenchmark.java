@@ -1,14 +1,9 @@
 package dev.doppel.pipeline;
 
-import dev.doppel.blend.BlendSettings;
-import dev.doppel.blend.FaceBlender;
 import dev.doppel.face.Face;
 import dev.doppel.face.FaceTracker;
 import dev.doppel.face.StageTimes;
 import dev.doppel.face.TrackerSettings;
-import dev.doppel.swap.ModelInfo;
-import dev.doppel.swap.ModelResolver;
-import dev.doppel.swap.PairSwapper;
 import dev.doppel.video.BackgroundEncoder;
 import dev.doppel.video.EncodeSettings;
 import dev.doppel.video.VideoFrame;
@@ -41,14 +36,9 @@ public final class FacesBenchmark {
     }
   }
 
-  /**
-   * @param model a pair model: frames are face-swapped instead of annotated (stage "swap":
-   *     align, render, blend); null to time the faces pipeline
-   */
+  /** The swap pipeline is timed by {@link SwapBenchmark}. */
   public static Result run(Path input, long minFrames, TrackerSettings tracker, Path scratchDir,
-      String codec, Path model) throws IOException {
-    ModelInfo modelInfo = model == null ? null : ModelResolver.resolve(model, null);
-    FaceBlender blender = new FaceBlender(BlendSettings.defaults());
+      String codec) throws IOException {
     Path out = Files.createTempFile(scratchDir, "doppel-bench-", ".mp4");
     StageTimes times;
     long frames = 0;
@@ -61,7 +51,6 @@ public final class FacesBenchmark {
     }
     EncodeSettings settings = EncodeSettings.forOutput(out, codec, null, null);
     try (FaceTracker faceTracker = new FaceTracker(tracker);
-        PairSwapper swapper = modelInfo == null ? null : new PairSwapper(modelInfo);
         BackgroundEncoder writer = new BackgroundEncoder(
             VideoWriter.create(out, info, settings, null, Map.of()), 4)) {
       times = faceTracker.times();
@@ -78,17 +67,11 @@ public final class FacesBenchmark {
               List<Face> faces = faceTracker.next(frame.image(), (ptsOffset + frame.pts())
                   * info.timeBase().toDouble());
               long t1 = System.nanoTime();
-              if (swapper == null) {
-                FaceAnnotator.draw(frame.image(), faces);
-              } else {
-                for (Face face : faces) {
-                  SwapJob.swapOne(frame.image(), face, swapper, blender, null);
-                }
-              }
+              FaceAnnotator.draw(frame.image(), faces);
               long t2 = System.nanoTime();
               lastPts = ptsOffset + frame.pts();
               writer.write(frame.image(), lastPts);
-              times.add(swapper == null ? "draw" : "swap", t2 - t1);
+              times.add("draw", t2 - t1);
               times.add("wait for encoder", System.nanoTime() - t2);
             }
             frames++;
@@ -107,7 +90,7 @@ public final class FacesBenchmark {
     double seconds = (System.nanoTime() - start) / 1e9;
     double rssEnd = rssMb();
     Map<String, Double> perFrame = new java.util.LinkedHashMap<>();
-    for (String stage : List.of("decode", "detect", "mesh", modelInfo == null ? "draw" : "swap",
+    for (String stage : List.of("decode", "detect", "mesh", "draw",
         "wait for encoder", "encode (own thread)")) {
       perFrame.put(stage, times.millis(stage) / frames);
     }

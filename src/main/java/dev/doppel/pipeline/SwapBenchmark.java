@@ -74,14 +74,15 @@ public final class SwapBenchmark {
 
   /** The swap job on the clip, looped; {@code pipelined} false runs it on one thread. */
   public static Map.Entry<SwapJob.Summary, Rate> swap(Path input, Path model, long minFrames,
-      TrackerSettings tracker, String codec, Path scratch, boolean pipelined) throws IOException {
+      TrackerSettings tracker, String codec, Path scratch, boolean pipelined, boolean int8)
+      throws IOException {
     Path out = Files.createTempFile(scratch, "doppel-bench-", ".mp4");
     Files.delete(out);
     RssProgress rss = new RssProgress();
     try {
       SwapOptions o = new SwapOptions(input, out, model, null, new FaceSelection.All(),
           BlendSettings.defaults().withColour(null), EncodeSettings.forOutput(out, codec, null,
-              null), tracker, null, false, List.of(), null, null, pipelined);
+              null), tracker, null, false, List.of(), null, null, pipelined, int8);
       SwapJob.Summary s = SwapJob.run(o, rss, minFrames);
       return Map.entry(s, rss.rate(s.frames(), s.loopSeconds()));
     } finally {

@@ -60,7 +60,7 @@ public final class SwapJob {
 
   /** @param loopToFrames replay the input until this many frames were swapped (benchmarks) */
   static Summary run(SwapOptions o, Progress progress, long loopToFrames) {
-    ModelInfo info = ModelResolver.resolve(o.model(), o.direction());
+    ModelInfo info = ModelResolver.resolve(o.model(), o.direction(), o.int8());
     boolean oneShot = info.kind().equals(ModelInfo.ONESHOT);
     checkSources(o, info, oneShot);
     BlendSettings blend = o.blend().colour() != null ? o.blend() : o.blend().withColour(

@@ -17,6 +17,7 @@ import java.nio.file.Path;
  * @param recognizer ArcFace-style model: needed for one-shot models and {@code --faces like:}
  * @param pipelined decode, analysis, swap and encode on their own threads (false: one thread,
  *     the reference the pipelined path must match)
+ * @param int8 with a pair prefix, use its INT8 graphs
  */
 public record SwapOptions(
     Path input,
@@ -32,4 +33,5 @@ public record SwapOptions(
     java.util.List<Path> sources,
     Integer sourceFace,
     Path recognizer,
-    boolean pipelined) {}
+    boolean pipelined,
+    boolean int8) {}

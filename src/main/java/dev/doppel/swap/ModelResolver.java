@@ -11,12 +11,21 @@ import java.util.stream.Stream;
  * Finds the graph for a direction. {@code --model} names either one direction's file
  * ({@code models/pair96-astronaut2hopper.onnx}) or the pair's common prefix
  * ({@code models/pair96}), in which case {@code --direction a2b|b2a} picks the file whose
- * {@code doppel.direction} metadata matches.
+ * {@code doppel.direction} metadata matches (FP32 graphs, or with {@code --int8} the
+ * quantised {@code *.int8.onnx} ones).
  */
 public final class ModelResolver {
   private ModelResolver() {}
 
   public static ModelInfo resolve(Path model, String direction) {
+    return resolve(model, direction, false);
+  }
+
+  /**
+   * @param int8 with a prefix, take the pair's INT8 graphs ({@code *.int8.onnx}, made by
+   *     training/quantize.py) instead of the FP32 ones
+   */
+  public static ModelInfo resolve(Path model, String direction, boolean int8) {
     if (direction != null && !direction.equals("a2b") && !direction.equals("b2a")) {
       throw DoppelException.usage("--direction " + direction + ": use a2b or b2a");
     }
@@ -37,7 +46,8 @@ public final class ModelResolver {
     List<Path> candidates;
     try (Stream<Path> files = Files.list(folder)) {
       candidates = files.filter(p -> p.getFileName().toString().startsWith(prefix)
-          && p.toString().endsWith(".onnx")).sorted().toList();
+          && p.toString().endsWith(".onnx") && p.toString().endsWith(".int8.onnx") == int8)
+          .sorted().toList();
     } catch (IOException e) {
       throw DoppelException.usage("cannot load model: " + model + ": no such file");
     }
@@ -47,6 +57,6 @@ public final class ModelResolver {
       if (wanted.equals(info.metadata().get("doppel.direction"))) return info;
     }
     throw DoppelException.usage("cannot load model: " + model + ": no file " + prefix
-        + "*.onnx with direction " + wanted);
+        + (int8 ? "*.int8.onnx" : "*.onnx") + " with direction " + wanted);
   }
 }
