@@ -41,15 +41,7 @@ final class BenchCommand implements Callable<Integer> {
       description = "Also time the swap with this pair model (a file or a pair prefix).")
   Path model;
 
-  @Option(names = "--int8",
-      description = "With a pair prefix (models/pair96), use its INT8 graphs "
-          + "(PREFIX-*.int8.onnx): faster on a CPU; see the model card for their quality.")
-  boolean int8;
-
-  @Option(names = "--device", defaultValue = "cpu", paramLabel = "cpu|cuda",
-      description = "Where the swap model runs: cpu, or cuda (ONNX Runtime's CUDA provider; "
-          + "needs a build with -Pcuda). Default: ${DEFAULT-VALUE}.")
-  String device;
+  @Mixin ModelRunOptions run = new ModelRunOptions();
 
   @Mixin CommonOptions common;
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -61,10 +53,7 @@ final class BenchCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     common.applyLogging();
-    if (!device.equals("cpu") && !device.equals("cuda")) {
-      throw DoppelException.usage("--device " + device + ": use cpu or cuda");
-    }
-    System.setProperty("doppel.device", device);
+    run.apply();
     if (threads != null) opencv_core.setNumThreads(threads);
     Path scratch = Path.of(System.getProperty("java.io.tmpdir"));
     PrintWriter out = spec.commandLine().getOut();
@@ -85,7 +74,7 @@ final class BenchCommand implements Callable<Integer> {
         r.frames());
     if (model != null) {
       var swap = SwapBenchmark.swap(input, model, n, common.tracker(), codec, scratch,
-          !singleThread, int8);
+          !singleThread, run.int8);
       SwapBenchmark.Rate rate = swap.getValue();
       out.printf("swap         %6.1f fps (%d frames, %s) = %.0f%% of transcode%n", rate.fps(),
           rate.frames(), singleThread ? "one thread" : "pipelined", 100 * rate.fps()

@@ -34,24 +34,20 @@ final class ProgressBarReporter implements Progress {
 
   @Override
   public void start(String task, long totalFrames) {
-    close();
-    bar = new ProgressBarBuilder()
-        .setTaskName(task)
-        .setInitialMax(totalFrames > 0 ? totalFrames : -1)
-        .setUnit(" frames", 1)
-        .showSpeed()
-        .setStyle(ProgressBarStyle.ASCII)
-        .setConsumer(new ConsoleProgressBarConsumer(new PrintStream(System.err, true)))
-        .build();
+    open(task, totalFrames, " frames", 1);
   }
 
   @Override
   public void startBytes(String task, long totalBytes) {
+    open(task, totalBytes, " MiB", 1 << 20);
+  }
+
+  private void open(String task, long total, String unit, long unitSize) {
     close();
     bar = new ProgressBarBuilder()
         .setTaskName(task)
-        .setInitialMax(totalBytes > 0 ? totalBytes : -1)
-        .setUnit(" MiB", 1 << 20)
+        .setInitialMax(total > 0 ? total : -1)
+        .setUnit(unit, unitSize)
         .showSpeed()
         .setStyle(ProgressBarStyle.ASCII)
         .setConsumer(new ConsoleProgressBarConsumer(new PrintStream(System.err, true)))

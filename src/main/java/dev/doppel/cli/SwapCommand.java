@@ -99,15 +99,7 @@ final class SwapCommand implements Callable<Integer> {
       description = "Write only a PNG of this frame: input | swapped | mask.")
   Long preview;
 
-  @Option(names = "--int8",
-      description = "With a pair prefix (models/pair96), use its INT8 graphs "
-          + "(PREFIX-*.int8.onnx): faster on a CPU; see the model card for their quality.")
-  boolean int8;
-
-  @Option(names = "--device", defaultValue = "cpu", paramLabel = "cpu|cuda",
-      description = "Where the swap model runs: cpu, or cuda (ONNX Runtime's CUDA provider; "
-          + "needs a build with -Pcuda). Default: ${DEFAULT-VALUE}.")
-  String device;
+  @Mixin ModelRunOptions run = new ModelRunOptions();
 
   @Mixin CommonOptions common;
   @ArgGroup(exclusive = false, heading = "Encoding:%n") EncodeOptions encode = new EncodeOptions();
@@ -128,10 +120,7 @@ final class SwapCommand implements Callable<Integer> {
 
   /** The parsed command line as a job, checked; {@code doppel batch} builds its rows so too. */
   SwapOptions options() {
-    if (!device.equals("cpu") && !device.equals("cuda")) {
-      throw DoppelException.usage("--device " + device + ": use cpu or cuda");
-    }
-    System.setProperty("doppel.device", device);
+    run.apply();
     BlendSettings blendSettings = new BlendSettings(erode, feather, colour, blend, keepMouth);
     if (erode < 0 || erode > 0.3 || feather < 0 || feather > 0.3) {
       throw DoppelException.usage("--erode and --feather must be between 0 and 0.3");
@@ -145,6 +134,6 @@ final class SwapCommand implements Callable<Integer> {
     return new SwapOptions(input, output, model, direction,
         FaceSelection.parse(faces, likeThreshold),
         blendSettings, preview != null ? null : encode.settingsFor(output), common.tracker(),
-        preview, !encode.noLabel, sources, sourceFace, recognizer, !singleThread, int8);
+        preview, !encode.noLabel, sources, sourceFace, recognizer, !singleThread, run.int8);
   }
 }

@@ -1,14 +1,10 @@
 package dev.doppel.swap;
 
-import static org.bytedeco.opencv.global.opencv_core.CV_32F;
 import static org.bytedeco.opencv.global.opencv_core.CV_32FC1;
-import static org.bytedeco.opencv.global.opencv_dnn.blobFromImage;
 
 import dev.doppel.DoppelException;
-import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Scalar;
-import org.bytedeco.opencv.opencv_core.Size;
 
 /**
  * An inswapper-style one-shot model with a fixed source identity. The contract, as InsightFace's
@@ -83,11 +79,7 @@ public final class OneShotSwapper implements Swapper {
   @Override
   public SwapOutput swap(Mat crop) {
     int s = info.size();
-    try (Size size = new Size(s, s); Scalar zero = new Scalar(0.0);
-        Mat blob = blobFromImage(crop, 1 / 255.0, size, zero, true, false, CV_32F);
-        FloatPointer data = new FloatPointer(blob.data())) {
-      data.get(chw);
-    }
+    PairSwapper.planarRgb(crop, s, chw);
     float[][] out = imageFirst ? predictor.predict(chw, latent) : predictor.predict(latent, chw);
     Mat face = PairSwapper.planarRgbToBgr(out[0], s, hwc);
     try (Scalar one = new Scalar(1.0)) {

@@ -41,11 +41,7 @@ public final class PairSwapper implements Swapper {
   @Override
   public SwapOutput swap(Mat crop) {
     int s = info.size();
-    try (Size size = new Size(s, s); Scalar zero = new Scalar(0.0);
-        Mat blob = blobFromImage(crop, 1 / 255.0, size, zero, true, false, CV_32F);
-        FloatPointer data = new FloatPointer(blob.data())) {
-      data.get(chw);
-    }
+    planarRgb(crop, s, chw);
     float[][] out = predict(chw);
     return new SwapOutput(planarRgbToBgr(out[0], s, hwc), planarToMat(out[1], s));
   }
@@ -54,6 +50,15 @@ public final class PairSwapper implements Swapper {
   float[][] predict(float[] chw) {
     float[][] out = predictor.predict(chw);
     return out[0].length < out[1].length ? new float[][] {out[1], out[0]} : out;
+  }
+
+  /** A BGR 8-bit crop as planar RGB floats in [0,1] (resized to s when it is not), into chw. */
+  static void planarRgb(Mat crop, int s, float[] chw) {
+    try (Size size = new Size(s, s); Scalar zero = new Scalar(0.0);
+        Mat blob = blobFromImage(crop, 1 / 255.0, size, zero, true, false, CV_32F);
+        FloatPointer data = new FloatPointer(blob.data())) {
+      data.get(chw);
+    }
   }
 
   static Mat planarRgbToBgr(float[] chw, int s, float[] hwc) {
