@@ -46,6 +46,10 @@ final class BenchCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
+  @Option(names = "--swap-only",
+      description = "Time only the swap (with --model): for long memory runs.")
+  boolean swapOnly;
+
   @Option(names = "--single-thread",
       description = "Time the swap on one thread instead of the pipeline.")
   boolean singleThread;
@@ -58,27 +62,33 @@ final class BenchCommand implements Callable<Integer> {
     Path scratch = Path.of(System.getProperty("java.io.tmpdir"));
     PrintWriter out = spec.commandLine().getOut();
     long n = frames;
-    SwapBenchmark.Rate decode = SwapBenchmark.decodeOnly(input, n);
-    SwapBenchmark.Rate transcode = SwapBenchmark.transcodeOnly(input, n, codec, scratch);
-    FacesBenchmark.Result r = FacesBenchmark.run(input, frames, common.tracker(), scratch, codec);
-    out.printf("input        %s (%dx%d, %.2f fps)%n", input, r.info().width(), r.info().height(),
-        r.info().frameRate());
+    if (swapOnly && model == null) throw DoppelException.usage("--swap-only needs --model");
+    out.printf("input        %s%n", input);
     out.printf("cores        %d available, OpenCV threads %d, ONNX Runtime intra-op threads %d%n",
         Runtime.getRuntime().availableProcessors(), opencv_core.getNumThreads(),
         dev.doppel.swap.Swappers.intraOpThreads());
-    out.printf("decode only  %6.1f fps (%d frames, FFmpeg decode + BGR conversion)%n",
-        decode.fps(), decode.frames());
-    out.printf("transcode    %6.1f fps (%d frames, decode + %s encode: the ceiling for any "
-        + "pipeline)%n", transcode.fps(), transcode.frames(), codec);
-    out.printf("faces        %6.1f fps (%d frames: detect, mesh, draw, encode)%n", r.fps(),
-        r.frames());
+    SwapBenchmark.Rate transcode = null;
+    FacesBenchmark.Result r = null;
+    if (!swapOnly) {
+      SwapBenchmark.Rate decode = SwapBenchmark.decodeOnly(input, n);
+      transcode = SwapBenchmark.transcodeOnly(input, n, codec, scratch);
+      r = FacesBenchmark.run(input, frames, common.tracker(), scratch, codec);
+      out.printf("video        %dx%d, %.2f fps%n", r.info().width(), r.info().height(),
+          r.info().frameRate());
+      out.printf("decode only  %6.1f fps (%d frames, FFmpeg decode + BGR conversion)%n",
+          decode.fps(), decode.frames());
+      out.printf("transcode    %6.1f fps (%d frames, decode + %s encode: the ceiling for any "
+          + "pipeline)%n", transcode.fps(), transcode.frames(), codec);
+      out.printf("faces        %6.1f fps (%d frames: detect, mesh, draw, encode)%n", r.fps(),
+          r.frames());
+    }
     if (model != null) {
       var swap = SwapBenchmark.swap(input, model, n, common.tracker(), codec, scratch,
           !singleThread, run.int8);
       SwapBenchmark.Rate rate = swap.getValue();
-      out.printf("swap         %6.1f fps (%d frames, %s) = %.0f%% of transcode%n", rate.fps(),
-          rate.frames(), singleThread ? "one thread" : "pipelined", 100 * rate.fps()
-              / transcode.fps());
+      out.printf("swap         %6.1f fps (%d frames, %s)%s%n", rate.fps(), rate.frames(),
+          singleThread ? "one thread" : "pipelined", transcode == null ? ""
+              : String.format(" = %.0f%% of transcode", 100 * rate.fps() / transcode.fps()));
       out.println("swap stages  ms/frame busy (pipelined: each on its own thread; the slowest "
           + "sets the pace)");
       for (String stage : java.util.List.of("decode", "analyse", "swap", "write", "encode")) {
@@ -88,6 +98,7 @@ final class BenchCommand implements Callable<Integer> {
           + "%.0f MiB%n", rate.rssAfter100Mb(), rate.rssEndMb(),
           rate.rssEndMb() - rate.rssAfter100Mb(), rate.rssPeakMb());
     }
+    if (r == null) return 0;
     out.printf("faces calls  detect %d, mesh %d%n", r.detectCalls(), r.meshCalls());
     out.println("faces stage  ms/frame");
     r.stageMillisPerFrame().forEach((stage, ms) -> out.printf("  %-20s %8.2f%n", stage, ms));
