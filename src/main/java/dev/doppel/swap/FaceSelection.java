@@ -17,6 +17,11 @@ public sealed interface FaceSelection {
     public List<Face> pick(List<Face> faces) {
       return faces;
     }
+
+    @Override
+    public String toString() {
+      return "all";
+    }
   }
 
   record Largest() implements FaceSelection {
@@ -25,12 +30,22 @@ public sealed interface FaceSelection {
       return faces.stream().max(Comparator.comparingDouble(f -> f.box().area()))
           .map(List::of).orElse(List.of());
     }
+
+    @Override
+    public String toString() {
+      return "largest";
+    }
   }
 
   record Track(int id) implements FaceSelection {
     @Override
     public List<Face> pick(List<Face> faces) {
       return faces.stream().filter(f -> f.trackId() == id).toList();
+    }
+
+    @Override
+    public String toString() {
+      return "track=" + id;
     }
   }
 
@@ -39,6 +54,11 @@ public sealed interface FaceSelection {
     @Override
     public List<Face> pick(List<Face> faces) {
       return List.of();
+    }
+
+    @Override
+    public String toString() {
+      return "none";
     }
   }
 
@@ -50,6 +70,11 @@ public sealed interface FaceSelection {
     @Override
     public List<Face> pick(List<Face> faces) {
       throw new UnsupportedOperationException("like: needs a recogniser; use LookalikeFilter");
+    }
+
+    @Override
+    public String toString() {
+      return "like:" + reference + " (cosine >= " + threshold + ")";
     }
   }
 
