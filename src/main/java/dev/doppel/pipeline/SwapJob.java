@@ -199,7 +199,7 @@ public final class SwapJob {
    * frame-sized) is given, the alpha actually used is max-combined into it: exactly the pixels
    * Doppel changed.
    */
-  static void swapOne(Mat frame, Face face, Swapper swapper, FaceBlender blender,
+  public static void swapOne(Mat frame, Face face, Swapper swapper, FaceBlender blender,
       Mat writtenMask) {
     ModelInfo info = swapper.info();
     Alignment alignment = Alignment.of(face.fivePoints(), info.template(), info.size());

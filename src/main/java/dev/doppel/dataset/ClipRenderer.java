@@ -1,0 +1,162 @@
+package dev.doppel.dataset;
+
+import static org.bytedeco.opencv.global.opencv_core.CV_8UC1;
+import static org.bytedeco.opencv.global.opencv_core.countNonZero;
+import static org.bytedeco.opencv.global.opencv_core.max;
+import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_GRAY2BGR;
+import static org.bytedeco.opencv.global.opencv_imgproc.THRESH_BINARY;
+import static org.bytedeco.opencv.global.opencv_imgproc.cvtColor;
+import static org.bytedeco.opencv.global.opencv_imgproc.threshold;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.doppel.DoppelException;
+import dev.doppel.blend.FaceBlender;
+import dev.doppel.face.Face;
+import dev.doppel.face.FaceTracker;
+import dev.doppel.face.TrackerSettings;
+import dev.doppel.pipeline.AtomicFile;
+import dev.doppel.pipeline.FaceJson;
+import dev.doppel.pipeline.SwapJob;
+import dev.doppel.swap.Swapper;
+import dev.doppel.video.EncodeSettings;
+import dev.doppel.video.VideoFrame;
+import dev.doppel.video.VideoReader;
+import dev.doppel.video.VideoWriter;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.Predicate;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Scalar;
+
+/**
+ * Renders one (target clip, source identity) of a dataset in a single decoding pass: every
+ * decoded frame is perturbed identically for the real and the fake, then written to the real's
+ * and the fake's writers of every compression level, so the codec never tells them apart. The
+ * mask video holds exactly the pixels Doppel wrote (alpha > 0, binary, FFV1, frame-exact with
+ * the fake); the annotations file one JSON line per frame.
+ */
+public final class ClipRenderer {
+  private ClipRenderer() {}
+
+  /** One encoded copy: where it goes and how it is encoded. */
+  public record Output(Path path, EncodeSettings settings, Map<String, String> tags) {}
+
+  /** One perturbation step applied to every frame (DeeperForensics-style), in order. */
+  public record Step(Perturbation kind, int level) {}
+
+  /**
+   * @param frames frames written
+   * @param manipulated frames in which at least one face was swapped
+   */
+  public record Result(long frames, long manipulated, long maskPixels) {}
+
+  /** One line of the annotations file. */
+  public record FrameAnnotation(long frame, long pts, double time, List<FaceAnnotation> faces) {}
+
+  public record FaceAnnotation(FaceJson.FaceRecord face, boolean swapped,
+      @JsonProperty("mask_area") long maskArea) {}
+
+  /**
+   * @param reals outputs of the unmanipulated clip (empty when another pass wrote them)
+   * @param swapper null: no fake (reals only)
+   * @param swapFace which faces to swap (e.g. the largest, or all)
+   * @param seed decides the perturbations' random choices, per frame: real and fake alike, and
+   *     the same on every pass over this clip
+   */
+  public static Result render(Path target, TrackerSettings tracker, Swapper swapper,
+      FaceBlender blender, Predicate<Face> swapFace, List<Output> reals, List<Output> fakes,
+      Output mask, Path annotations, List<Step> perturbations, long seed) {
+    List<VideoWriter> realWriters = new ArrayList<>();
+    List<VideoWriter> fakeWriters = new ArrayList<>();
+    VideoWriter maskWriter = null;
+    long frames = 0;
+    long manipulated = 0;
+    long maskPixels = 0;
+    try (VideoReader reader = VideoReader.open(target);
+        FaceTracker faces = new FaceTracker(tracker);
+        AtomicFile notes = annotations == null ? null : new AtomicFile(annotations)) {
+      for (Output o : reals) {
+        realWriters.add(VideoWriter.create(o.path(), reader.info(), o.settings(), target,
+            o.tags()));
+      }
+      for (Output o : fakes) {
+        fakeWriters.add(VideoWriter.create(o.path(), reader.info(), o.settings(), target,
+            o.tags()));
+      }
+      if (mask != null) {
+        maskWriter = VideoWriter.create(mask.path(), reader.info(), mask.settings(), null,
+            mask.tags());
+      }
+      for (VideoFrame f = reader.next(); f != null; f = reader.next()) {
+        Mat real = f.image(); // owned by the frame
+        try (VideoFrame frame = f;
+            Mat fake = real.clone();
+            Scalar black = new Scalar(0.0);
+            Mat written = new Mat(real.rows(), real.cols(), CV_8UC1, black)) {
+          List<Face> found = faces.next(real, frame.micros() / 1e6);
+          List<FaceAnnotation> notesOfFrame = new ArrayList<>();
+          boolean any = false;
+          for (Face face : found) {
+            long area = 0;
+            boolean swap = swapper != null && swapFace.test(face);
+            if (swap) {
+              try (Mat one = new Mat(real.rows(), real.cols(), CV_8UC1, black)) {
+                SwapJob.swapOne(fake, face, swapper, blender, one);
+                threshold(one, one, 0, 255, THRESH_BINARY);
+                area = countNonZero(one);
+                max(written, one, written);
+              }
+              any = true;
+            }
+            notesOfFrame.add(new FaceAnnotation(FaceJson.face(face,
+                dev.doppel.face.Affine.IDENTITY), swap, area));
+          }
+          long seedOfFrame = seed * 1_000_003L + frame.index();
+          for (Step s : perturbations) {
+            s.kind().apply(real, s.level(), new Random(seedOfFrame));
+            s.kind().apply(fake, s.level(), new Random(seedOfFrame));
+          }
+          for (VideoWriter w : realWriters) w.write(real, frame.pts());
+          for (VideoWriter w : fakeWriters) w.write(fake, frame.pts());
+          if (maskWriter != null) {
+            try (Mat bgr = new Mat()) {
+              cvtColor(written, bgr, COLOR_GRAY2BGR);
+              maskWriter.write(bgr, frame.pts());
+            }
+          }
+          maskPixels += countNonZero(written);
+          if (any) manipulated++;
+          if (notes != null) {
+            OutputStream out = notes.stream();
+            out.write(FaceJson.MAPPER.writeValueAsString(new FrameAnnotation(frame.index(),
+                frame.pts(), Math.round(frame.micros()) / 1e6, notesOfFrame))
+                .getBytes(StandardCharsets.UTF_8));
+            out.write('\n');
+          }
+          frames++;
+        }
+      }
+      if (frames == 0) {
+        throw DoppelException.processing("cannot read video: " + target + ": no frames");
+      }
+      for (VideoWriter w : realWriters) w.finish();
+      for (VideoWriter w : fakeWriters) w.finish();
+      if (maskWriter != null) maskWriter.finish();
+      if (notes != null) notes.commit();
+      return new Result(frames, manipulated, maskPixels);
+    } catch (IOException e) {
+      throw DoppelException.processing("cannot write annotations: " + annotations + ": "
+          + e.getMessage());
+    } finally {
+      realWriters.forEach(VideoWriter::close);
+      fakeWriters.forEach(VideoWriter::close);
+      if (maskWriter != null) maskWriter.close();
+    }
+  }
+}
