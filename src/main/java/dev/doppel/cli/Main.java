@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
     versionProvider = Main.VersionProvider.class,
     description = "Face analysis and face swapping for video.",
     subcommands = {FacesCommand.class, ExtractCommand.class, SwapCommand.class, BatchCommand.class,
+        DatasetCommand.class,
         BenchCommand.class,
         ModelsCommand.class},
     exitCodeListHeading = "%nExit codes:%n",

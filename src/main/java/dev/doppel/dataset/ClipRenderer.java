@@ -30,7 +30,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Scalar;
 
@@ -54,7 +54,8 @@ public final class ClipRenderer {
    * @param frames frames written
    * @param manipulated frames in which at least one face was swapped
    */
-  public record Result(long frames, long manipulated, long maskPixels) {}
+  public record Result(long frames, long manipulated, long maskPixels,
+      List<long[]> manipulatedSegments) {}
 
   /** One line of the annotations file. */
   public record FrameAnnotation(long frame, long pts, double time, List<FaceAnnotation> faces) {}
@@ -65,12 +66,12 @@ public final class ClipRenderer {
   /**
    * @param reals outputs of the unmanipulated clip (empty when another pass wrote them)
    * @param swapper null: no fake (reals only)
-   * @param swapFace which faces to swap (e.g. the largest, or all)
+   * @param choose which of a frame's faces to swap (e.g. the largest, or all)
    * @param seed decides the perturbations' random choices, per frame: real and fake alike, and
    *     the same on every pass over this clip
    */
   public static Result render(Path target, TrackerSettings tracker, Swapper swapper,
-      FaceBlender blender, Predicate<Face> swapFace, List<Output> reals, List<Output> fakes,
+      FaceBlender blender, UnaryOperator<List<Face>> choose, List<Output> reals, List<Output> fakes,
       Output mask, Path annotations, List<Step> perturbations, long seed) {
     List<VideoWriter> realWriters = new ArrayList<>();
     List<VideoWriter> fakeWriters = new ArrayList<>();
@@ -78,6 +79,7 @@ public final class ClipRenderer {
     long frames = 0;
     long manipulated = 0;
     long maskPixels = 0;
+    List<long[]> segments = new ArrayList<>();
     try (VideoReader reader = VideoReader.open(target);
         FaceTracker faces = new FaceTracker(tracker);
         AtomicFile notes = annotations == null ? null : new AtomicFile(annotations)) {
@@ -100,11 +102,12 @@ public final class ClipRenderer {
             Scalar black = new Scalar(0.0);
             Mat written = new Mat(real.rows(), real.cols(), CV_8UC1, black)) {
           List<Face> found = faces.next(real, frame.micros() / 1e6);
+          List<Face> chosen = swapper == null ? List.of() : choose.apply(found);
           List<FaceAnnotation> notesOfFrame = new ArrayList<>();
           boolean any = false;
           for (Face face : found) {
             long area = 0;
-            boolean swap = swapper != null && swapFace.test(face);
+            boolean swap = chosen.contains(face);
             if (swap) {
               try (Mat one = new Mat(real.rows(), real.cols(), CV_8UC1, black)) {
                 SwapJob.swapOne(fake, face, swapper, blender, one);
@@ -131,7 +134,12 @@ public final class ClipRenderer {
             }
           }
           maskPixels += countNonZero(written);
-          if (any) manipulated++;
+          if (any) {
+            manipulated++;
+            long[] last = segments.isEmpty() ? null : segments.get(segments.size() - 1);
+            if (last != null && last[1] == frame.index() - 1) last[1] = frame.index();
+            else segments.add(new long[] {frame.index(), frame.index()});
+          }
           if (notes != null) {
             OutputStream out = notes.stream();
             out.write(FaceJson.MAPPER.writeValueAsString(new FrameAnnotation(frame.index(),
@@ -149,7 +157,7 @@ public final class ClipRenderer {
       for (VideoWriter w : fakeWriters) w.finish();
       if (maskWriter != null) maskWriter.finish();
       if (notes != null) notes.commit();
-      return new Result(frames, manipulated, maskPixels);
+      return new Result(frames, manipulated, maskPixels, segments);
     } catch (IOException e) {
       throw DoppelException.processing("cannot write annotations: " + annotations + ": "
           + e.getMessage());

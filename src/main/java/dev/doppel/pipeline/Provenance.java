@@ -35,9 +35,9 @@ public final class Provenance {
     tags.put("comment", words);
     tags.put("description", words);
     if (synthetic) {
-      // IPTC digital source type for media made by a trained model
+      // IPTC digital source type: real footage with parts made by a trained model
       tags.put("digital_source_type",
-          "http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia");
+          "http://cv.iptc.org/newscodes/digitalsourcetype/compositeWithTrainedAlgorithmicMedia");
     }
     return tags;
   }

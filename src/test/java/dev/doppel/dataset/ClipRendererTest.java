@@ -46,13 +46,15 @@ class ClipRendererTest {
     try (PairSwapper swapper = new PairSwapper(ModelResolver.resolve(Path.of("models/pair96"),
         "a2b"))) {
       r = ClipRenderer.render(in, TrackerSettings.defaults(), swapper,
-          new FaceBlender(BlendSettings.defaults()), f -> true,
+          new FaceBlender(BlendSettings.defaults()), faces -> faces,
           List.of(new ClipRenderer.Output(real, lossless, Map.of())),
           List.of(new ClipRenderer.Output(fake, lossless, Map.of())),
           new ClipRenderer.Output(mask, lossless, Map.of()), notes, List.of(), 1);
     }
     assertEquals(20, r.frames());
     assertEquals(20, r.manipulated());
+    assertEquals(1, r.manipulatedSegments().size());
+    assertEquals(19, r.manipulatedSegments().get(0)[1]);
     assertEquals(TestMedia.readPts(fake), TestMedia.readPts(mask));
     assertEquals(TestMedia.readPts(real), TestMedia.readPts(fake));
     double worst = 1;

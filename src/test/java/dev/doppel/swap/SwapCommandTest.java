@@ -58,7 +58,7 @@ class SwapCommandTest {
       String tags = TestMedia.ffprobe(out, "-show_entries", "format_tags", "-of", "flat");
       assertTrue(tags.contains("doppel_synthetic=\"true\""), tags);
       assertTrue(tags.contains("SYNTHETIC"), tags);
-      assertTrue(tags.contains("trainedAlgorithmicMedia"), tags);
+      assertTrue(tags.contains("compositeWithTrainedAlgorithmicMedia"), tags);
     }
   }
 

@@ -1,0 +1,98 @@
+package dev.doppel.dataset;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.doppel.DoppelException;
+import dev.doppel.pipeline.FaceJson;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * What {@code doppel dataset} builds (JSON):
+ *
+ * <pre>
+ * {"name": "samples", "seed": 7, "real_set": "doppel",
+ *  "identities": {"astronaut": ["samples/astronaut.mp4"], "hopper": ["samples/hopper.mp4"]},
+ *  "methods": [{"name": "DoppelPair96", "model": "models/pair96", "faces": "largest"}],
+ *  "compression": ["c0", "c23", "c40"],
+ *  "perturbations": [{"kind": "gaussian_blur", "level": 2}],
+ *  "splits": {"train": 0.7, "val": 0.15, "test": 0.15}}
+ * </pre>
+ *
+ * A pair method swaps every clip of the identity its a2b graph reads into the identity it
+ * renders, and back with b2a. Paths are relative to the spec file.
+ */
+public record DatasetSpec(Path file, String name, long seed, String realSet,
+    Map<String, List<Path>> identities, List<Method> methods, List<String> compression,
+    List<ClipRenderer.Step> perturbations, double[] splitRatios, byte[] bytes) {
+
+  public record Method(String name, Path model, String faces) {}
+
+  public static final List<String> LEVELS = List.of("c0", "c23", "c40");
+
+  public static DatasetSpec read(Path file) {
+    byte[] bytes;
+    JsonNode root;
+    try {
+      bytes = Files.readAllBytes(file);
+      root = FaceJson.MAPPER.readTree(bytes);
+    } catch (IOException e) {
+      throw DoppelException.usage("cannot read dataset spec: " + file + ": "
+          + String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
+    }
+    if (root == null || !root.isObject()) {
+      throw DoppelException.usage("cannot read dataset spec: " + file + ": not a JSON object");
+    }
+    Path base = file.toAbsolutePath().getParent();
+    List<String> problems = new ArrayList<>();
+    Map<String, List<Path>> identities = new LinkedHashMap<>();
+    root.path("identities").fields().forEachRemaining(e -> {
+      if (!e.getKey().matches("[A-Za-z0-9-]+")) {
+        problems.add("identity '" + e.getKey() + "': use letters, digits and dashes");
+      }
+      List<Path> clips = new ArrayList<>();
+      e.getValue().forEach(c -> {
+        Path p = base.resolve(c.asText()).normalize();
+        if (!Files.isRegularFile(p)) problems.add("clip " + p + ": no such file");
+        clips.add(p);
+      });
+      identities.put(e.getKey(), clips);
+    });
+    if (identities.isEmpty()) problems.add("no identities");
+    List<Method> methods = new ArrayList<>();
+    root.path("methods").forEach(m -> methods.add(new Method(m.path("name").asText("Doppel"),
+        base.resolve(m.path("model").asText("")).normalize(), m.path("faces").asText("all"))));
+    if (methods.isEmpty()) problems.add("no methods");
+    List<String> compression = new ArrayList<>();
+    root.path("compression").forEach(c -> compression.add(c.asText()));
+    if (compression.isEmpty()) compression.add("c23");
+    compression.stream().filter(c -> !LEVELS.contains(c))
+        .forEach(c -> problems.add("compression " + c + ": use c0, c23 or c40"));
+    List<ClipRenderer.Step> perturbations = new ArrayList<>();
+    root.path("perturbations").forEach(p -> {
+      try {
+        Perturbation kind = Perturbation.valueOf(p.path("kind").asText("").toUpperCase(
+            Locale.ROOT));
+        int level = p.path("level").asInt(0);
+        kind.parameter(level);
+        perturbations.add(new ClipRenderer.Step(kind, level));
+      } catch (IllegalArgumentException e) {
+        problems.add("perturbation " + p + ": " + e.getMessage());
+      }
+    });
+    JsonNode s = root.path("splits");
+    double[] ratios = {s.path("train").asDouble(0.7), s.path("val").asDouble(0.15),
+        s.path("test").asDouble(0.15)};
+    if (!problems.isEmpty()) {
+      throw DoppelException.usage("dataset spec " + file + ": " + String.join("; ", problems));
+    }
+    return new DatasetSpec(file, root.path("name").asText("dataset"), root.path("seed")
+        .asLong(0), root.path("real_set").asText("doppel"), identities, methods, compression,
+        perturbations, ratios, bytes);
+  }
+}

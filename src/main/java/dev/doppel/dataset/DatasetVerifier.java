@@ -1,0 +1,132 @@
+package dev.doppel.dataset;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.doppel.DoppelException;
+import dev.doppel.pipeline.FaceJson;
+import dev.doppel.pipeline.Provenance;
+import dev.doppel.video.VideoFrame;
+import dev.doppel.video.VideoReader;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code doppel dataset verify DIR}: every file the metadata names exists with its recorded size
+ * and SHA-256; each mask has the same frame count and timestamps as its fakes; no identity sits
+ * in two splits and every fake is in its identities' split; the counts of metadata.json,
+ * dataset.json and the split lists agree. Returns the problems found (empty: all is well).
+ */
+public final class DatasetVerifier {
+  public static final String CHECKSUMS = "checksums.json";
+
+  private DatasetVerifier() {}
+
+  public static List<String> verify(Path root) {
+    List<String> problems = new ArrayList<>();
+    JsonNode checksums = json(root.resolve(CHECKSUMS), problems);
+    JsonNode metadata = json(root.resolve("metadata.json"), problems);
+    JsonNode dataset = json(root.resolve("dataset.json"), problems);
+    if (checksums == null || metadata == null || dataset == null) return problems;
+
+    checksums.fields().forEachRemaining(e -> {
+      Path f = root.resolve(e.getKey());
+      if (!Files.isRegularFile(f)) {
+        problems.add(e.getKey() + ": missing");
+        return;
+      }
+      try {
+        if (Files.size(f) != e.getValue().path("size").asLong()
+            || !Provenance.sha256(f).equals(e.getValue().path("sha256").asText())) {
+          problems.add(e.getKey() + ": size or SHA-256 differs from checksums.json");
+        }
+      } catch (IOException ex) {
+        problems.add(e.getKey() + ": " + ex.getMessage());
+      }
+    });
+    metadata.fieldNames().forEachRemaining(name -> {
+      if (!checksums.has(name)) problems.add("metadata.json names " + name
+          + ", which checksums.json does not list");
+    });
+
+    Map<String, String> identitySplit = new HashMap<>();
+    dataset.path("identity_splits").fields().forEachRemaining(e ->
+        identitySplit.put(e.getKey(), e.getValue().asText()));
+    int fakesInMetadata = 0;
+    for (var it = metadata.fields(); it.hasNext(); ) {
+      if (it.next().getValue().path("label").asText().equals("FAKE")) fakesInMetadata++;
+    }
+    int levels = dataset.path("compression").size();
+    JsonNode fakes = dataset.path("fakes");
+    if (fakes.size() * levels != fakesInMetadata) {
+      problems.add("dataset.json lists " + fakes.size() + " fakes x " + levels
+          + " compression levels, metadata.json " + fakesInMetadata + " fake files");
+    }
+    Map<String, Integer> pairsPerSplit = new HashMap<>();
+    for (JsonNode fake : fakes) {
+      String name = fake.path("name").asText();
+      String split = fake.path("split").asText();
+      pairsPerSplit.merge(split, 1, Integer::sum);
+      for (String role : List.of("target", "source")) {
+        String identity = fake.path(role).path("identity").asText();
+        if (!split.equals(identitySplit.get(identity))) {
+          problems.add(name + ": in " + split + ", but its " + role + " identity " + identity
+              + " is in " + identitySplit.get(identity) + " (identity leak)");
+        }
+      }
+      Path mask = root.resolve(fake.path("mask").asText());
+      List<Long> maskPts = pts(mask, problems);
+      fake.path("files").fields().forEachRemaining(e -> {
+        List<Long> fakePts = pts(root.resolve(e.getValue().asText()), problems);
+        if (maskPts != null && fakePts != null && !sameTiming(maskPts, fakePts)) {
+          problems.add(fake.path("mask").asText() + ": " + maskPts.size() + " frames, "
+              + e.getValue().asText() + ": " + fakePts.size() + " (frames or timestamps differ)");
+        }
+      });
+    }
+    for (String split : Splits.NAMES) {
+      JsonNode list = json(root.resolve("splits/" + split + ".json"), problems);
+      int expected = pairsPerSplit.getOrDefault(split, 0);
+      if (list != null && list.size() != expected) {
+        problems.add("splits/" + split + ".json lists " + list.size() + " pairs, dataset.json "
+            + expected);
+      }
+    }
+    return problems;
+  }
+
+  /** Same frame count, each timestamp within 1 ms (Matroska stores milliseconds). */
+  private static boolean sameTiming(List<Long> a, List<Long> b) {
+    if (a.size() != b.size()) return false;
+    for (int i = 0; i < a.size(); i++) if (Math.abs(a.get(i) - b.get(i)) > 1000) return false;
+    return true;
+  }
+
+  private static List<Long> pts(Path video, List<String> problems) {
+    if (!Files.isRegularFile(video)) return null; // reported with the checksums
+    List<Long> out = new ArrayList<>();
+    try (VideoReader r = VideoReader.open(video)) {
+      for (VideoFrame f = r.next(); f != null; f = r.next()) {
+        out.add(f.micros());
+        f.close();
+      }
+    } catch (DoppelException e) {
+      problems.add(e.getMessage());
+      return null;
+    }
+    return out;
+  }
+
+  private static JsonNode json(Path file, List<String> problems) {
+    try {
+      return FaceJson.MAPPER.readTree(file.toFile());
+    } catch (IOException e) {
+      problems.add(file.getFileName() + ": " + (Files.exists(file) ? "not valid JSON"
+          : "missing"));
+      return null;
+    }
+  }
+}

@@ -1,0 +1,108 @@
+package dev.doppel.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.doppel.pipeline.FaceJson;
+import dev.doppel.testing.TestMedia;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** `doppel dataset` on (trimmed) samples and `dataset verify` on good and damaged datasets. */
+class DatasetCommandTest {
+  @TempDir Path dir;
+  Path spec;
+
+  @BeforeEach
+  void writeSpec() throws Exception {
+    TestMedia.trim(TestMedia.sample("astronaut.mp4"), dir.resolve("astronaut.mp4"), 15);
+    TestMedia.trim(TestMedia.sample("hopper.mp4"), dir.resolve("hopper.mp4"), 15);
+    spec = dir.resolve("spec.json");
+    Files.writeString(spec, """
+        {"name": "samples", "seed": 7,
+         "identities": {"astronaut": ["astronaut.mp4"], "hopper": ["hopper.mp4"]},
+         "methods": [{"name": "DoppelPair96", "model": "%s", "faces": "largest"}],
+         "compression": ["c0", "c23"],
+         "perturbations": [{"kind": "gaussian_blur", "level": 1}],
+         "splits": {"train": 1, "val": 0, "test": 0}}
+        """.formatted(Path.of("models/pair96").toAbsolutePath()));
+  }
+
+  private Path build(String name) {
+    Path out = dir.resolve(name);
+    Cli r = Cli.run("dataset", spec.toString(), "-o", out.toString(), "-q");
+    assertEquals(0, r.exitCode(), r.err());
+    return out;
+  }
+
+  @Test
+  void aDatasetFromTheSamplesIsCompleteDeterministicAndVerifies() throws Exception {
+    Path a = build("a");
+    for (String f : List.of(
+        "original_sequences/doppel/c0/videos/astronaut-00.mkv",
+        "original_sequences/doppel/c23/videos/hopper-00.mp4",
+        "manipulated_sequences/DoppelPair96/c23/videos/astronaut-00_hopper.mp4",
+        "manipulated_sequences/DoppelPair96/c0/videos/hopper-00_astronaut.mkv",
+        "manipulated_sequences/DoppelPair96/masks/videos/astronaut-00_hopper.mkv",
+        "annotations/DoppelPair96/hopper-00_astronaut.jsonl",
+        "splits/train.json", "splits/test.json", "metadata.json", "dataset.json")) {
+      assertTrue(Files.isRegularFile(a.resolve(f)), f);
+    }
+    JsonNode meta = FaceJson.MAPPER.readTree(a.resolve("metadata.json").toFile());
+    JsonNode fake = meta.get("manipulated_sequences/DoppelPair96/c23/videos/astronaut-00_hopper.mp4");
+    assertEquals("FAKE", fake.get("label").asText());
+    assertEquals("original_sequences/doppel/c23/videos/astronaut-00.mp4",
+        fake.get("original").asText());
+    assertEquals("REAL", meta.get("original_sequences/doppel/c23/videos/astronaut-00.mp4")
+        .get("label").asText());
+    JsonNode train = FaceJson.MAPPER.readTree(a.resolve("splits/train.json").toFile());
+    assertEquals(2, train.size());
+    if (TestMedia.hasFfmpegTools()) {
+      String tags = TestMedia.ffprobe(a.resolve(
+          "manipulated_sequences/DoppelPair96/c23/videos/astronaut-00_hopper.mp4"),
+          "-show_entries", "format_tags", "-of", "flat");
+      assertTrue(tags.contains("compositeWithTrainedAlgorithmicMedia"), tags);
+      String real = TestMedia.ffprobe(a.resolve(
+          "original_sequences/doppel/c23/videos/astronaut-00.mp4"), "-show_entries",
+          "format_tags", "-of", "flat");
+      assertTrue(!real.contains("SYNTHETIC"), real);
+    }
+    Cli ok = Cli.run("dataset", "verify", a.toString());
+    assertEquals(0, ok.exitCode(), ok.err());
+
+    Path b = build("b");
+    for (String f : List.of("metadata.json", "dataset.json", "splits/train.json")) {
+      assertArrayEquals(Files.readAllBytes(a.resolve(f)), Files.readAllBytes(b.resolve(f)), f);
+    }
+    Cli exists = Cli.run("dataset", spec.toString(), "-o", a.toString(), "-q");
+    assertEquals(2, exists.exitCode());
+  }
+
+  @Test
+  void verifyFindsADeletedFileAMaskWithAMissingFrameAndALeak() throws Exception {
+    Path a = build("a");
+    String mask = "manipulated_sequences/DoppelPair96/masks/videos/astronaut-00_hopper.mkv";
+    Path short14 = dir.resolve("short.mkv");
+    TestMedia.trim(a.resolve(mask), short14, 14);
+    Files.copy(short14, a.resolve(mask), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    Files.delete(a.resolve("original_sequences/doppel/c23/videos/hopper-00.mp4"));
+    ObjectNode dataset = (ObjectNode) FaceJson.MAPPER.readTree(a.resolve("dataset.json")
+        .toFile());
+    ((ObjectNode) dataset.get("identity_splits")).put("hopper", "test");
+    Files.writeString(a.resolve("dataset.json"), FaceJson.MAPPER.writeValueAsString(dataset));
+    Cli r = Cli.run("dataset", "verify", a.toString());
+    assertEquals(1, r.exitCode());
+    String err = r.err();
+    assertTrue(err.contains("hopper-00.mp4: missing"), err);
+    assertTrue(err.contains(mask + ": 14 frames"), err);
+    assertTrue(err.contains("identity leak"), err);
+    assertTrue(err.contains("dataset.json: size or SHA-256 differs"), err);
+  }
+}
