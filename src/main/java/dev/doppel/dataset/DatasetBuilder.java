@@ -136,7 +136,7 @@ public final class DatasetBuilder {
                 selection::pick, reals, fakeOutputs, new ClipRenderer.Output(mask,
                     EncodeSettings.forOutput(mask, "ffv1", null, null),
                     Provenance.containerTags("dataset-mask", false)), notes,
-                spec.perturbations(), spec.seed() * 31 + target.hashCode());
+                spec.perturbationsFor(target), spec.seed() * 31 + target.hashCode());
           }
           fakes++;
           pairs.add(List.of(target, sourceIdentity));
@@ -166,7 +166,7 @@ public final class DatasetBuilder {
               fakePath(method.name(), c, name)), TreeMap::putAll));
           e.put("mask", maskPath(method.name(), name));
           e.put("annotations", "annotations/" + method.name() + "/" + name + ".jsonl");
-          e.put("perturbations", spec.perturbations());
+          e.put("perturbations", spec.perturbationsFor(target));
           entries.add(e);
         }
       }
@@ -187,7 +187,8 @@ public final class DatasetBuilder {
             split.get(identityOfClip.get(target)), null));
       }
       ClipRenderer.render(clipFile.get(target), tracker, null, blender, f -> List.of(), outs,
-          List.of(), null, null, spec.perturbations(), spec.seed() * 31 + target.hashCode());
+          List.of(), null, null, spec.perturbationsFor(target), spec.seed() * 31
+              + target.hashCode());
       reals++;
     }
     write(root.resolve("metadata.json"), metadata);
@@ -206,6 +207,9 @@ public final class DatasetBuilder {
     dataset.put("compression", compression);
     dataset.put("identity_splits", split);
     dataset.put("clips", identityOfClip);
+    Map<String, Object> realPerturbations = new TreeMap<>();
+    identityOfClip.keySet().forEach(c -> realPerturbations.put(c, spec.perturbationsFor(c)));
+    dataset.put("real_perturbations", realPerturbations);
     dataset.put("fakes", entries);
     dataset.put("skipped_pairs", skipped);
     write(root.resolve("dataset.json"), dataset);

@@ -13,7 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * What {@code doppel dataset} builds (JSON):
+ * What {@code doppel dataset} builds (JSON, or the same in YAML for .yaml/.yml files):
  *
  * <pre>
  * {"name": "samples", "seed": 7, "real_set": "doppel",
@@ -21,6 +21,7 @@ import java.util.Map;
  *  "methods": [{"name": "DoppelPair96", "model": "models/pair96", "faces": "largest"}],
  *  "compression": ["c0", "c23", "c40"],
  *  "perturbations": [{"kind": "gaussian_blur", "level": 2}],
+ *  "random_perturbations": {"min": 2, "max": 4},
  *  "splits": {"train": 0.7, "val": 0.15, "test": 0.15}}
  * </pre>
  *
@@ -29,18 +30,38 @@ import java.util.Map;
  */
 public record DatasetSpec(Path file, String name, long seed, String realSet,
     Map<String, List<Path>> identities, List<Method> methods, List<String> compression,
-    List<ClipRenderer.Step> perturbations, double[] splitRatios, byte[] bytes) {
+    List<ClipRenderer.Step> perturbations, int[] randomMix, double[] splitRatios,
+    byte[] bytes) {
 
   public record Method(String name, Path model, String faces) {}
 
   public static final List<String> LEVELS = List.of("c0", "c23", "c40");
+
+  /**
+   * The perturbations of one target clip: the fixed list, or with random_perturbations a mix
+   * of min..max different kinds at random levels, in random order, drawn from the seed and the
+   * clip's name (so reruns choose the same).
+   */
+  public List<ClipRenderer.Step> perturbationsFor(String clip) {
+    if (randomMix == null) return perturbations;
+    java.util.Random r = new java.util.Random(seed * 1_000_003L + clip.hashCode());
+    List<Perturbation> kinds = new ArrayList<>(List.of(Perturbation.values()));
+    java.util.Collections.shuffle(kinds, r);
+    int n = randomMix[0] + r.nextInt(randomMix[1] - randomMix[0] + 1);
+    List<ClipRenderer.Step> steps = new ArrayList<>();
+    for (int i = 0; i < n; i++) steps.add(new ClipRenderer.Step(kinds.get(i), 1 + r.nextInt(5)));
+    return steps;
+  }
 
   public static DatasetSpec read(Path file) {
     byte[] bytes;
     JsonNode root;
     try {
       bytes = Files.readAllBytes(file);
-      root = FaceJson.MAPPER.readTree(bytes);
+      String n = file.getFileName().toString().toLowerCase(Locale.ROOT);
+      root = n.endsWith(".yaml") || n.endsWith(".yml")
+          ? new com.fasterxml.jackson.dataformat.yaml.YAMLMapper().readTree(bytes)
+          : FaceJson.MAPPER.readTree(bytes);
     } catch (IOException e) {
       throw DoppelException.usage("cannot read dataset spec: " + file + ": "
           + String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
@@ -85,6 +106,18 @@ public record DatasetSpec(Path file, String name, long seed, String realSet,
         problems.add("perturbation " + p + ": " + e.getMessage());
       }
     });
+    int[] mix = null;
+    JsonNode rp = root.path("random_perturbations");
+    if (rp.isObject()) {
+      mix = new int[] {rp.path("min").asInt(2), rp.path("max").asInt(4)};
+      if (mix[0] < 1 || mix[1] < mix[0] || mix[1] > Perturbation.values().length) {
+        problems.add("random_perturbations: need 1 <= min <= max <= "
+            + Perturbation.values().length);
+      }
+      if (!perturbations.isEmpty()) {
+        problems.add("give either perturbations or random_perturbations");
+      }
+    }
     JsonNode s = root.path("splits");
     double[] ratios = {s.path("train").asDouble(0.7), s.path("val").asDouble(0.15),
         s.path("test").asDouble(0.15)};
@@ -93,6 +126,6 @@ public record DatasetSpec(Path file, String name, long seed, String realSet,
     }
     return new DatasetSpec(file, root.path("name").asText("dataset"), root.path("seed")
         .asLong(0), root.path("real_set").asText("doppel"), identities, methods, compression,
-        perturbations, ratios, bytes);
+        perturbations, mix, ratios, bytes);
   }
 }

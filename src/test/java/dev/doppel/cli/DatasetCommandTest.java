@@ -33,6 +33,18 @@ class DatasetCommandTest {
          "perturbations": [{"kind": "gaussian_blur", "level": 1}],
          "splits": {"train": 1, "val": 0, "test": 0}}
         """.formatted(Path.of("models/pair96").toAbsolutePath()));
+    Files.writeString(dir.resolve("spec.yaml"), """
+        name: samples-yaml
+        seed: 11
+        identities:
+          astronaut: [astronaut.mp4]
+          hopper: [hopper.mp4]
+        methods:
+          - {name: DoppelPair96, model: "%s", faces: largest}
+        compression: [c23]
+        random_perturbations: {min: 2, max: 4}
+        splits: {train: 1, val: 0, test: 0}
+        """.formatted(Path.of("models/pair96").toAbsolutePath()));
   }
 
   private Path build(String name) {
@@ -85,14 +97,25 @@ class DatasetCommandTest {
     assertEquals(2, exists.exitCode());
   }
 
+  /** A YAML spec with random perturbation mixes (2 to 4 kinds, recorded in order). */
   @Test
   void verifyFindsADeletedFileAMaskWithAMissingFrameAndALeak() throws Exception {
+    spec = dir.resolve("spec.yaml");
     Path a = build("a");
+    JsonNode built = FaceJson.MAPPER.readTree(a.resolve("dataset.json").toFile());
+    for (JsonNode fake : built.get("fakes")) {
+      int n = fake.get("perturbations").size();
+      assertTrue(n >= 2 && n <= 4, fake.get("perturbations").toString());
+      assertEquals(fake.get("perturbations"), built.at("/real_perturbations/"
+          + fake.at("/target/clip").asText()), "real and fake perturbed alike");
+    }
+    assertEquals(0, Cli.run("dataset", "verify", a.toString()).exitCode());
     String mask = "manipulated_sequences/DoppelPair96/masks/videos/astronaut-00_hopper.mkv";
     Path short14 = dir.resolve("short.mkv");
     TestMedia.trim(a.resolve(mask), short14, 14);
     Files.copy(short14, a.resolve(mask), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     Files.delete(a.resolve("original_sequences/doppel/c23/videos/hopper-00.mp4"));
+    // (c23 only in the YAML spec: the mask check compares with the c23 fake)
     ObjectNode dataset = (ObjectNode) FaceJson.MAPPER.readTree(a.resolve("dataset.json")
         .toFile());
     ((ObjectNode) dataset.get("identity_splits")).put("hopper", "test");
