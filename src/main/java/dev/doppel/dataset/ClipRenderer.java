@@ -44,6 +44,12 @@ import org.bytedeco.opencv.opencv_core.Scalar;
 public final class ClipRenderer {
   private ClipRenderer() {}
 
+  private static void line(AtomicFile file, FrameAnnotation a) throws IOException {
+    OutputStream out = file.stream();
+    out.write(FaceJson.MAPPER.writeValueAsString(a).getBytes(StandardCharsets.UTF_8));
+    out.write('\n');
+  }
+
   /** One encoded copy: where it goes and how it is encoded. */
   public record Output(Path path, EncodeSettings settings, Map<String, String> tags) {}
 
@@ -73,6 +79,15 @@ public final class ClipRenderer {
   public static Result render(Path target, TrackerSettings tracker, Swapper swapper,
       FaceBlender blender, UnaryOperator<List<Face>> choose, List<Output> reals, List<Output> fakes,
       Output mask, Path annotations, List<Step> perturbations, long seed) {
+    return render(target, tracker, swapper, blender, choose, reals, fakes, mask, annotations,
+        null, perturbations, seed);
+  }
+
+  /** @param realAnnotations the real clip's per-frame faces (nothing swapped), or null */
+  public static Result render(Path target, TrackerSettings tracker, Swapper swapper,
+      FaceBlender blender, UnaryOperator<List<Face>> choose, List<Output> reals,
+      List<Output> fakes, Output mask, Path annotations, Path realAnnotations,
+      List<Step> perturbations, long seed) {
     List<VideoWriter> realWriters = new ArrayList<>();
     List<VideoWriter> fakeWriters = new ArrayList<>();
     VideoWriter maskWriter = null;
@@ -82,7 +97,9 @@ public final class ClipRenderer {
     List<long[]> segments = new ArrayList<>();
     try (VideoReader reader = VideoReader.open(target);
         FaceTracker faces = new FaceTracker(tracker);
-        AtomicFile notes = annotations == null ? null : new AtomicFile(annotations)) {
+        AtomicFile notes = annotations == null ? null : new AtomicFile(annotations);
+        AtomicFile realNotes = realAnnotations == null ? null
+            : new AtomicFile(realAnnotations)) {
       for (Output o : reals) {
         realWriters.add(VideoWriter.create(o.path(), reader.info(), o.settings(), target,
             o.tags()));
@@ -104,6 +121,7 @@ public final class ClipRenderer {
           List<Face> found = faces.next(real, frame.micros() / 1e6);
           List<Face> chosen = swapper == null ? List.of() : choose.apply(found);
           List<FaceAnnotation> notesOfFrame = new ArrayList<>();
+          List<FaceAnnotation> realNotesOfFrame = new ArrayList<>();
           boolean any = false;
           for (Face face : found) {
             long area = 0;
@@ -117,8 +135,9 @@ public final class ClipRenderer {
               }
               any = true;
             }
-            notesOfFrame.add(new FaceAnnotation(FaceJson.face(face,
-                dev.doppel.face.Affine.IDENTITY), swap, area));
+            FaceJson.FaceRecord record = FaceJson.face(face, dev.doppel.face.Affine.IDENTITY);
+            notesOfFrame.add(new FaceAnnotation(record, swap, area));
+            realNotesOfFrame.add(new FaceAnnotation(record, false, 0));
           }
           long seedOfFrame = seed * 1_000_003L + frame.index();
           for (Step s : perturbations) {
@@ -140,12 +159,13 @@ public final class ClipRenderer {
             if (last != null && last[1] == frame.index() - 1) last[1] = frame.index();
             else segments.add(new long[] {frame.index(), frame.index()});
           }
+          double time = Math.round(frame.micros()) / 1e6;
           if (notes != null) {
-            OutputStream out = notes.stream();
-            out.write(FaceJson.MAPPER.writeValueAsString(new FrameAnnotation(frame.index(),
-                frame.pts(), Math.round(frame.micros()) / 1e6, notesOfFrame))
-                .getBytes(StandardCharsets.UTF_8));
-            out.write('\n');
+            line(notes, new FrameAnnotation(frame.index(), frame.pts(), time, notesOfFrame));
+          }
+          if (realNotes != null) {
+            line(realNotes, new FrameAnnotation(frame.index(), frame.pts(), time,
+                realNotesOfFrame));
           }
           frames++;
         }
@@ -157,9 +177,10 @@ public final class ClipRenderer {
       for (VideoWriter w : fakeWriters) w.finish();
       if (maskWriter != null) maskWriter.finish();
       if (notes != null) notes.commit();
+      if (realNotes != null) realNotes.commit();
       return new Result(frames, manipulated, maskPixels, segments);
     } catch (IOException e) {
-      throw DoppelException.processing("cannot write annotations: " + annotations + ": "
+      throw DoppelException.processing("cannot write annotations of " + target + ": "
           + e.getMessage());
     } finally {
       realWriters.forEach(VideoWriter::close);

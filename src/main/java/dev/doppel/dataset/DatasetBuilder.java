@@ -130,12 +130,14 @@ public final class DatasetBuilder {
           Path notes = root.resolve("annotations/" + method.name() + "/" + name + ".jsonl");
           Files.createDirectories(mask.getParent());
           Files.createDirectories(notes.getParent());
+          Path realNotes = writeReals ? root.resolve(realAnnotationsPath(spec, target)) : null;
+          if (realNotes != null) Files.createDirectories(realNotes.getParent());
           ClipRenderer.Result r;
           try (PairSwapper swapper = new PairSwapper(info)) {
             r = ClipRenderer.render(clipFile.get(target), tracker, swapper, blender,
                 selection::pick, reals, fakeOutputs, new ClipRenderer.Output(mask,
                     EncodeSettings.forOutput(mask, "ffv1", null, null),
-                    Provenance.containerTags("dataset-mask", false)), notes,
+                    Provenance.containerTags("dataset-mask", false)), notes, realNotes,
                 spec.perturbationsFor(target), spec.seed() * 31 + target.hashCode());
           }
           fakes++;
@@ -186,8 +188,10 @@ public final class DatasetBuilder {
         metadata.put(realPath(spec, c, target), label("REAL",
             split.get(identityOfClip.get(target)), null));
       }
+      Path realNotes = root.resolve(realAnnotationsPath(spec, target));
+      Files.createDirectories(realNotes.getParent());
       ClipRenderer.render(clipFile.get(target), tracker, null, blender, f -> List.of(), outs,
-          List.of(), null, null, spec.perturbationsFor(target), spec.seed() * 31
+          List.of(), null, null, realNotes, spec.perturbationsFor(target), spec.seed() * 31
               + target.hashCode());
       reals++;
     }
@@ -202,8 +206,11 @@ public final class DatasetBuilder {
         + "manipulated_sequences/<Method>/<c>/videos, manipulated_sequences/<Method>/masks/"
         + "videos)");
     Map<String, Object> compression = new TreeMap<>();
-    for (String c : spec.compression()) compression.put(c, encoding(c, Path.of("x"
-        + extension(c))));
+    for (String c : spec.compression()) {
+      EncodeSettings e = encoding(c, Path.of("x" + extension(c)));
+      compression.put(c, Map.of("container", e.container(), "codec", e.codec(), "crf",
+          e.crf() == null ? "lossless" : e.crf(), "pix_fmt", pixelFormat(c)));
+    }
     dataset.put("compression", compression);
     dataset.put("identity_splits", split);
     dataset.put("clips", identityOfClip);
@@ -241,6 +248,15 @@ public final class DatasetBuilder {
       }
     }
     return out;
+  }
+
+  static String realAnnotationsPath(DatasetSpec spec, String clip) {
+    return "annotations/original/" + spec.realSet() + "/" + clip + ".jsonl";
+  }
+
+  /** Pixel format each codec is written with (see video.Codecs). */
+  static String pixelFormat(String level) {
+    return level.equals("c0") ? "bgr0" : "yuv420p";
   }
 
   static String realPath(DatasetSpec spec, String c, String clip) {

@@ -64,6 +64,7 @@ class DatasetCommandTest {
         "manipulated_sequences/DoppelPair96/c0/videos/hopper-00_astronaut.mkv",
         "manipulated_sequences/DoppelPair96/masks/videos/astronaut-00_hopper.mkv",
         "annotations/DoppelPair96/hopper-00_astronaut.jsonl",
+        "annotations/original/doppel/astronaut-00.jsonl",
         "splits/train.json", "splits/test.json", "metadata.json", "dataset.json")) {
       assertTrue(Files.isRegularFile(a.resolve(f)), f);
     }
