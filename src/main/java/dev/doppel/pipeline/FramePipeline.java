@@ -102,7 +102,10 @@ public final class FramePipeline<T extends AutoCloseable> {
     try {
       while (true) {
         Slot<T> slot = last.poll(50, TimeUnit.MILLISECONDS);
-        if (failure.get() != null) break;
+        if (failure.get() != null) {
+          if (slot != null) closeQuietly(slot.item()); // taken off the queue: ours to close
+          break;
+        }
         if (slot == null) continue;
         if (slot.item() == null) break;
         try (T item = slot.item()) {

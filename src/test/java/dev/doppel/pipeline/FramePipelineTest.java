@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 
 /** Order, back-pressure and failure handling of the staged executor. */
@@ -58,7 +59,8 @@ class FramePipelineTest {
     assertTrue(threads.stream().allMatch(t -> t.equals("doppel-stage-1")), "stage on its thread");
   }
 
-  @Test
+  /** Repeated: the race between a failure and items in the queues must never leak one. */
+  @RepeatedTest(25)
   void aFailingStageStopsEverythingAndClosesItemsInFlight() {
     Item.open.set(0);
     AtomicInteger made = new AtomicInteger();
@@ -73,7 +75,7 @@ class FramePipelineTest {
     assertEquals(0, Item.open.get(), "items in flight were closed");
   }
 
-  @Test
+  @RepeatedTest(25)
   void aFailingSinkStopsTheStages() {
     Item.open.set(0);
     AtomicInteger made = new AtomicInteger();
