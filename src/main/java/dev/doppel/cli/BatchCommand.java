@@ -22,7 +22,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -141,7 +140,7 @@ final class BatchCommand implements Callable<Integer> {
         }
       }
       String model = values.get("model").get(0);
-      if (!modelExists(Path.of(model))) {
+      if (!dev.doppel.swap.ModelResolver.exists(Path.of(model))) {
         problems.add(where + "model " + model + ": no such file or pair prefix");
       }
       try {
@@ -196,19 +195,6 @@ final class BatchCommand implements Callable<Integer> {
       }
     });
     return out;
-  }
-
-  private static boolean modelExists(Path model) {
-    if (Files.isRegularFile(model)) return true;
-    Path folder = model.toAbsolutePath().getParent();
-    if (folder == null || !Files.isDirectory(folder)) return false;
-    String prefix = model.getFileName() + "-";
-    try (Stream<Path> files = Files.list(folder)) {
-      return files.anyMatch(p -> p.getFileName().toString().startsWith(prefix)
-          && p.toString().endsWith(".onnx"));
-    } catch (IOException e) {
-      return false;
-    }
   }
 
   /** A stable id of a row's content: sorted keys and values, hashed. */

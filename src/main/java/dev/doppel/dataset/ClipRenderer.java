@@ -115,7 +115,7 @@ public final class ClipRenderer {
       for (VideoFrame f = reader.next(); f != null; f = reader.next()) {
         Mat real = f.image(); // owned by the frame
         try (VideoFrame frame = f;
-            Mat fake = real.clone();
+            Mat fake = swapper != null ? real.clone() : new Mat(); // reals-only pass: no copy
             Scalar black = new Scalar(0.0);
             Mat written = new Mat(real.rows(), real.cols(), CV_8UC1, black)) {
           List<Face> found = faces.next(real, frame.micros() / 1e6);
@@ -142,7 +142,7 @@ public final class ClipRenderer {
           long seedOfFrame = seed * 1_000_003L + frame.index();
           for (Step s : perturbations) {
             s.kind().apply(real, s.level(), new Random(seedOfFrame));
-            s.kind().apply(fake, s.level(), new Random(seedOfFrame));
+            if (swapper != null) s.kind().apply(fake, s.level(), new Random(seedOfFrame));
           }
           for (VideoWriter w : realWriters) w.write(real, frame.pts());
           for (VideoWriter w : fakeWriters) w.write(fake, frame.pts());

@@ -103,73 +103,72 @@ public final class DatasetBuilder {
         ModelInfo info = ModelResolver.resolve(method.model(), direction);
         String sourceIdentity = info.target(); // the identity the model renders
         FaceSelection selection = FaceSelection.parse(method.faces());
-        for (Map.Entry<String, String> clip : identityOfClip.entrySet()) {
-          if (!clip.getValue().equals(info.source())) continue; // the face the model reads
-          String target = clip.getKey();
-          String name = target + "_" + sourceIdentity;
-          String pairSplit = Splits.ofPair(split, clip.getValue(), sourceIdentity);
-          if (pairSplit == null) {
-            skipped.add(Map.of("pair", name, "reason", "target identity " + clip.getValue()
-                + " is in " + split.get(clip.getValue()) + ", source identity "
-                + sourceIdentity + " in " + split.get(sourceIdentity)));
-            continue;
-          }
-          boolean writeReals = realsWritten.add(target);
-          List<ClipRenderer.Output> reals = new ArrayList<>();
-          List<ClipRenderer.Output> fakeOutputs = new ArrayList<>();
-          Map<String, String> fakeTags = Provenance.containerTags("face-swap", true);
-          for (String c : spec.compression()) {
-            Path real = root.resolve(realPath(spec, c, target));
-            Path fake = root.resolve(fakePath(method.name(), c, name));
-            Files.createDirectories(real.getParent());
-            Files.createDirectories(fake.getParent());
-            if (writeReals) reals.add(new ClipRenderer.Output(real, encoding(c, real), Map.of()));
-            fakeOutputs.add(new ClipRenderer.Output(fake, encoding(c, fake), fakeTags));
-          }
-          Path mask = root.resolve(maskPath(method.name(), name));
-          Path notes = root.resolve("annotations/" + method.name() + "/" + name + ".jsonl");
-          Files.createDirectories(mask.getParent());
-          Files.createDirectories(notes.getParent());
-          Path realNotes = writeReals ? root.resolve(realAnnotationsPath(spec, target)) : null;
-          if (realNotes != null) Files.createDirectories(realNotes.getParent());
-          ClipRenderer.Result r;
-          try (PairSwapper swapper = new PairSwapper(info)) {
-            r = ClipRenderer.render(clipFile.get(target), tracker, swapper, blender,
-                selection::pick, reals, fakeOutputs, new ClipRenderer.Output(mask,
+        try (PairSwapper swapper = new PairSwapper(info)) { // loaded once per direction
+          for (Map.Entry<String, String> clip : identityOfClip.entrySet()) {
+            if (!clip.getValue().equals(info.source())) continue; // the face the model reads
+            String target = clip.getKey();
+            String name = target + "_" + sourceIdentity;
+            String pairSplit = Splits.ofPair(split, clip.getValue(), sourceIdentity);
+            if (pairSplit == null) {
+              skipped.add(Map.of("pair", name, "reason", "target identity " + clip.getValue()
+                  + " is in " + split.get(clip.getValue()) + ", source identity "
+                  + sourceIdentity + " in " + split.get(sourceIdentity)));
+              continue;
+            }
+            boolean writeReals = realsWritten.add(target);
+            List<ClipRenderer.Output> reals = new ArrayList<>();
+            List<ClipRenderer.Output> fakeOutputs = new ArrayList<>();
+            Map<String, String> fakeTags = Provenance.containerTags("face-swap", true);
+            for (String c : spec.compression()) {
+              Path real = root.resolve(realPath(spec, c, target));
+              Path fake = root.resolve(fakePath(method.name(), c, name));
+              Files.createDirectories(real.getParent());
+              Files.createDirectories(fake.getParent());
+              if (writeReals) reals.add(new ClipRenderer.Output(real, encoding(c, real), Map.of()));
+              fakeOutputs.add(new ClipRenderer.Output(fake, encoding(c, fake), fakeTags));
+            }
+            Path mask = root.resolve(maskPath(method.name(), name));
+            Path notes = root.resolve("annotations/" + method.name() + "/" + name + ".jsonl");
+            Files.createDirectories(mask.getParent());
+            Files.createDirectories(notes.getParent());
+            Path realNotes = writeReals ? root.resolve(realAnnotationsPath(spec, target)) : null;
+            if (realNotes != null) Files.createDirectories(realNotes.getParent());
+            ClipRenderer.Result r = ClipRenderer.render(clipFile.get(target), tracker, swapper,
+                blender, selection::pick, reals, fakeOutputs, new ClipRenderer.Output(mask,
                     EncodeSettings.forOutput(mask, "ffv1", null, null),
                     Provenance.containerTags("dataset-mask", false)), notes, realNotes,
                 spec.perturbationsFor(target), spec.seed() * 31 + target.hashCode());
+            fakes++;
+            pairs.add(List.of(target, sourceIdentity));
+            for (String c : spec.compression()) {
+              String realRel = realPath(spec, c, target);
+              metadata.put(realRel, label("REAL", split.get(clip.getValue()), null));
+              metadata.put(fakePath(method.name(), c, name), label("FAKE", pairSplit, realRel));
+            }
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("name", name);
+            e.put("label", "FAKE");
+            e.put("split", pairSplit);
+            e.put("target", Map.of("clip", target, "identity", clip.getValue(), "file",
+                clipFile.get(target).getFileName().toString(), "sha256",
+                Provenance.sha256(clipFile.get(target))));
+            e.put("source", Map.of("identity", sourceIdentity));
+            e.put("roles", "file name is <target>_<source>: the source identity's face placed on "
+                + "the target clip");
+            e.put("method", Map.of("name", method.name(), "tool", "Doppel " + Version.get(),
+                "model", info.path().getFileName().toString(), "direction", direction,
+                "weights_sha256", Provenance.sha256(info.path())));
+            e.put("faces", selection.toString());
+            e.put("blend", blend);
+            e.put("frames", Map.of("count", r.frames(), "manipulated", r.manipulated(),
+                "offset", 0, "manipulated_segments", r.manipulatedSegments()));
+            e.put("files", spec.compression().stream().collect(TreeMap::new, (m, c) -> m.put(c,
+                fakePath(method.name(), c, name)), TreeMap::putAll));
+            e.put("mask", maskPath(method.name(), name));
+            e.put("annotations", "annotations/" + method.name() + "/" + name + ".jsonl");
+            e.put("perturbations", spec.perturbationsFor(target));
+            entries.add(e);
           }
-          fakes++;
-          pairs.add(List.of(target, sourceIdentity));
-          for (String c : spec.compression()) {
-            String realRel = realPath(spec, c, target);
-            metadata.put(realRel, label("REAL", split.get(clip.getValue()), null));
-            metadata.put(fakePath(method.name(), c, name), label("FAKE", pairSplit, realRel));
-          }
-          Map<String, Object> e = new LinkedHashMap<>();
-          e.put("name", name);
-          e.put("label", "FAKE");
-          e.put("split", pairSplit);
-          e.put("target", Map.of("clip", target, "identity", clip.getValue(), "file",
-              clipFile.get(target).getFileName().toString(), "sha256",
-              Provenance.sha256(clipFile.get(target))));
-          e.put("source", Map.of("identity", sourceIdentity));
-          e.put("roles", "file name is <target>_<source>: the source identity's face placed on "
-              + "the target clip");
-          e.put("method", Map.of("name", method.name(), "tool", "Doppel " + Version.get(),
-              "model", info.path().getFileName().toString(), "direction", direction,
-              "weights_sha256", Provenance.sha256(info.path())));
-          e.put("faces", selection.toString());
-          e.put("blend", blend);
-          e.put("frames", Map.of("count", r.frames(), "manipulated", r.manipulated(),
-              "offset", 0, "manipulated_segments", r.manipulatedSegments()));
-          e.put("files", spec.compression().stream().collect(TreeMap::new, (m, c) -> m.put(c,
-              fakePath(method.name(), c, name)), TreeMap::putAll));
-          e.put("mask", maskPath(method.name(), name));
-          e.put("annotations", "annotations/" + method.name() + "/" + name + ".jsonl");
-          e.put("perturbations", spec.perturbationsFor(target));
-          entries.add(e);
         }
       }
     }

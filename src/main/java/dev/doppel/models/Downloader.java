@@ -75,7 +75,7 @@ public final class Downloader {
       progress.stepBy(have);
       MessageDigest digest = sha256Digest();
       if (have > 0) hashInto(part, digest);
-      long got = copy(http, part, have > 0, digest, progress, entry);
+      long got = copy(http, part, have, digest, progress, entry);
       progress.close();
       long size = Files.size(part);
       if (entry.size() > 0 && size < entry.size()) {
@@ -119,20 +119,20 @@ public final class Downloader {
     }
   }
 
-  private static long copy(HttpURLConnection http, Path part, boolean append,
+  private static long copy(HttpURLConnection http, Path part, long have,
       MessageDigest digest, Progress progress, Catalog.Entry entry) throws IOException {
     long got = 0;
     byte[] buffer = new byte[1 << 16];
     try (InputStream in = http.getInputStream();
         OutputStream out = Files.newOutputStream(part, StandardOpenOption.CREATE,
-            append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING,
+            have > 0 ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING,
             StandardOpenOption.WRITE)) {
       for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
         out.write(buffer, 0, n);
         digest.update(buffer, 0, n);
         got += n;
         progress.stepBy(n);
-        if (entry.size() > 0 && Files.size(part) > entry.size()) {
+        if (entry.size() > 0 && have + got > entry.size()) {
           break; // more than the catalogue says: stop, the check below refuses it
         }
       }

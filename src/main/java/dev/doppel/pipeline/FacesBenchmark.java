@@ -8,7 +8,6 @@ import dev.doppel.video.BackgroundEncoder;
 import dev.doppel.video.EncodeSettings;
 import dev.doppel.video.VideoFrame;
 import dev.doppel.video.VideoInfo;
-import dev.doppel.video.VideoReader;
 import dev.doppel.video.VideoWriter;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -46,42 +45,30 @@ public final class FacesBenchmark {
     double peak = 0;
     long start = System.nanoTime();
     VideoInfo info;
-    try (VideoReader first = VideoReader.open(input)) {
-      info = first.info();
-    }
-    EncodeSettings settings = EncodeSettings.forOutput(out, codec, null, null);
-    try (FaceTracker faceTracker = new FaceTracker(tracker);
-        BackgroundEncoder writer = new BackgroundEncoder(
-            VideoWriter.create(out, info, settings, null, Map.of()), 4)) {
+    try (LoopingFrames clip = new LoopingFrames(input, minFrames);
+        FaceTracker faceTracker = new FaceTracker(tracker);
+        BackgroundEncoder writer = new BackgroundEncoder(VideoWriter.create(out, clip.info(),
+            EncodeSettings.forOutput(out, codec, null, null), null, Map.of()), 4)) {
+      info = clip.info();
       times = faceTracker.times();
-      long ptsOffset = 0;
-      long lastPts = 0;
-      do {
-        try (VideoReader reader = VideoReader.open(input)) {
-          while (true) {
-            long t0 = System.nanoTime();
-            VideoFrame frame = reader.next();
-            times.add("decode", System.nanoTime() - t0);
-            if (frame == null) break;
-            try (frame) {
-              List<Face> faces = faceTracker.next(frame.image(), (ptsOffset + frame.pts())
-                  * info.timeBase().toDouble());
-              long t1 = System.nanoTime();
-              FaceAnnotator.draw(frame.image(), faces);
-              long t2 = System.nanoTime();
-              lastPts = ptsOffset + frame.pts();
-              writer.write(frame.image(), lastPts);
-              times.add("draw", t2 - t1);
-              times.add("wait for encoder", System.nanoTime() - t2);
-            }
-            frames++;
-            if (frames == 100) rssStart = rssMb();
-            if (frames % 100 == 0) peak = Math.max(peak, rssMb());
-          }
+      while (true) {
+        long t0 = System.nanoTime();
+        VideoFrame frame = clip.next();
+        times.add("decode", System.nanoTime() - t0);
+        if (frame == null) break;
+        try (frame) {
+          List<Face> faces = faceTracker.next(frame.image(), frame.micros() / 1e6);
+          long t1 = System.nanoTime();
+          FaceAnnotator.draw(frame.image(), faces);
+          long t2 = System.nanoTime();
+          writer.write(frame.image(), frame.pts());
+          times.add("draw", t2 - t1);
+          times.add("wait for encoder", System.nanoTime() - t2);
         }
-        ptsOffset = lastPts + Math.max(1, Math.round(1 / (info.frameRate()
-            * info.timeBase().toDouble())));
-      } while (frames < minFrames);
+        frames++;
+        if (frames == 100) rssStart = rssMb();
+        if (frames % 100 == 0) peak = Math.max(peak, rssMb());
+      }
       writer.finish();
       times.add("encode (own thread)", Math.round(writer.encodeMillis() * 1e6));
     } finally {

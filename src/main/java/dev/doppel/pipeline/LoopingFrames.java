@@ -30,6 +30,11 @@ final class LoopingFrames implements AutoCloseable {
     this.frameMicros = Math.round(1e6 / info.frameRate());
   }
 
+  /** The clip's stream description. */
+  VideoInfo info() {
+    return reader.info();
+  }
+
   VideoFrame next() {
     VideoFrame f = reader.next();
     if (f == null) {

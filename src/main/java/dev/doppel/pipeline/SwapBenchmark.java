@@ -5,8 +5,6 @@ import dev.doppel.face.TrackerSettings;
 import dev.doppel.swap.FaceSelection;
 import dev.doppel.video.EncodeSettings;
 import dev.doppel.video.VideoFrame;
-import dev.doppel.video.VideoInfo;
-import dev.doppel.video.VideoReader;
 import dev.doppel.video.VideoWriter;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -50,14 +48,10 @@ public final class SwapBenchmark {
     RssProgress rss = new RssProgress();
     long n = 0;
     long t0 = System.nanoTime();
-    VideoInfo info;
-    try (VideoReader first = VideoReader.open(input)) {
-      info = first.info();
-    }
     try (LoopingFrames frames = new LoopingFrames(input, minFrames);
         dev.doppel.video.BackgroundEncoder writer = new dev.doppel.video.BackgroundEncoder(
-            VideoWriter.create(out, info, EncodeSettings.forOutput(out, codec, null, null), null,
-                Map.of()), 4)) {
+            VideoWriter.create(out, frames.info(), EncodeSettings.forOutput(out, codec, null,
+                null), null, Map.of()), 4)) {
       for (VideoFrame f = frames.next(); f != null; f = frames.next()) {
         try (VideoFrame frame = f) {
           writer.write(frame.image(), frame.pts());

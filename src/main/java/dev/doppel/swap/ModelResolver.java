@@ -17,6 +17,25 @@ import java.util.stream.Stream;
 public final class ModelResolver {
   private ModelResolver() {}
 
+  /** Whether {@code model} names a file or a pair prefix with graphs, without loading any. */
+  public static boolean exists(Path model) {
+    return Files.isRegularFile(model) || !pairFiles(model, false).isEmpty();
+  }
+
+  /** The FP32 (or INT8) graphs named {@code PREFIX-*.onnx}, sorted; empty if none. */
+  private static List<Path> pairFiles(Path model, boolean int8) {
+    Path folder = model.toAbsolutePath().getParent();
+    String prefix = model.getFileName().toString() + "-";
+    if (folder == null || !Files.isDirectory(folder)) return List.of();
+    try (Stream<Path> files = Files.list(folder)) {
+      return files.filter(p -> p.getFileName().toString().startsWith(prefix)
+          && p.toString().endsWith(".onnx") && p.toString().endsWith(".int8.onnx") == int8)
+          .sorted().toList();
+    } catch (IOException e) {
+      return List.of();
+    }
+  }
+
   public static ModelInfo resolve(Path model, String direction) {
     return resolve(model, direction, false);
   }
@@ -41,16 +60,8 @@ public final class ModelResolver {
       }
       return info;
     }
-    Path folder = model.toAbsolutePath().getParent();
     String prefix = model.getFileName().toString() + "-";
-    List<Path> candidates;
-    try (Stream<Path> files = Files.list(folder)) {
-      candidates = files.filter(p -> p.getFileName().toString().startsWith(prefix)
-          && p.toString().endsWith(".onnx") && p.toString().endsWith(".int8.onnx") == int8)
-          .sorted().toList();
-    } catch (IOException e) {
-      throw DoppelException.usage("cannot load model: " + model + ": no such file");
-    }
+    List<Path> candidates = pairFiles(model, int8);
     String wanted = direction != null ? direction : "a2b";
     for (Path p : candidates) {
       ModelInfo info = ModelInfo.read(p);
