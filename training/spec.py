@@ -20,6 +20,9 @@ DEFAULTS = {
               "decay_from": 0.6, "final_lr_scale": 0.05, "ema": 0.999},
     "augment": {"warp_grid": 5, "warp_sigma": 0.0195, "rotate_deg": 10, "scale": 0.05,
                 "shift": 0.05, "flip": True, "colour": 0.05},
+    # precision: "bf16" runs forward passes under bfloat16 autocast (weights, optimiser state and
+    # losses stay float32); about 1.5x faster on CPUs with AVX512-BF16 and on recent GPUs
+    "precision": "fp32",
     "batch": 16,
     "steps": 20000,
     "adversarial_from": 2000,
@@ -44,6 +47,8 @@ def load(path):
     unknown = set(spec) - set(DEFAULTS)
     if unknown:
         raise SystemExit(f"{path}: unknown spec keys {sorted(unknown)}")
+    if merged["precision"] not in ("fp32", "bf16"):
+        raise SystemExit(f"{path}: precision must be fp32 or bf16")
     size = merged["size"]
     stages = len(merged["encoder_channels"])
     if size % (2 ** stages) != 0:

@@ -111,7 +111,10 @@ def main():
         print(f"{ident}: {len(train[0])} training crops, {len(test[0])} held out",
               flush=True)
 
-    model = PairModel(spec).to(device)
+    # channels_last lets oneDNN (CPU) and cuDNN pick their fastest convolution kernels
+    model = PairModel(spec).to(device, memory_format=torch.channels_last)
+    autocast = lambda: torch.autocast(device.type, dtype=torch.bfloat16,  # noqa: E731
+                                      enabled=spec["precision"] == "bf16")
     opt = spec["optim"]
     opt_g = torch.optim.Adam(model.generator_parameters(), lr=opt["lr_g"],
                              betas=(opt["beta1"], opt["beta2"]))
@@ -165,12 +168,17 @@ def main():
             idx = torch.randint(len(images), (spec["batch"],), generator=gen, device=device)
             warped, target, tmask, tregions = augment(images[idx], masks[idx], regions[idx],
                                                       spec, gen)
-            rgb, alpha = model.decoder(ident)(model.encoder(warped))
+            warped = warped.contiguous(memory_format=torch.channels_last)
+            with autocast():
+                rgb, alpha = model.decoder(ident)(model.encoder(warped))
+            rgb, alpha = rgb.float(), alpha.float()
             rec, l1, _ = reconstruction(rgb, target, tmask, tregions, w)
             mloss, ml1 = mask_losses(alpha, tmask, w)
             g = rec + mloss
             if adversarial:
-                adv = lsgan_generator(model.disc(ident)(rgb, warped))
+                with autocast():
+                    score = model.disc(ident)(rgb, warped)
+                adv = lsgan_generator(score.float())
                 g = g + w["adversarial"] * adv
                 stats["adv_g"] = stats.get("adv_g", 0) + float(adv)
             g_total = g_total + g
@@ -183,8 +191,10 @@ def main():
         if adversarial:
             d_total = 0
             for ident, (real, fake, warped) in fakes.items():
-                d = lsgan_discriminator(model.disc(ident)(real, warped),
-                                        model.disc(ident)(fake, warped))
+                with autocast():
+                    real_score = model.disc(ident)(real, warped)
+                    fake_score = model.disc(ident)(fake, warped)
+                d = lsgan_discriminator(real_score.float(), fake_score.float())
                 stats[f"d_{ident}"] = float(d)
                 d_total = d_total + d
             opt_d.zero_grad(set_to_none=True)

@@ -8,7 +8,8 @@ import picocli.CommandLine.Option;
 final class EncodeOptions {
   @Option(names = "--codec",
       description = "h264 (default for .mp4/.mov/.mkv), vp9 (default for .webm), av1, ffv1 "
-          + "(lossless), mpeg4 (default for .avi), h265 (gpl build only).")
+          + "(lossless), mpeg4 (default for .avi), h265 and h264rgb (gpl build only; h264rgb "
+          + "with --crf 0 is lossless RGB, FaceForensics++'s c0).")
   String codec;
 
   @Option(names = "--crf", description = "Constant quality, lower is better (x264/VP9 scale).")

@@ -18,14 +18,17 @@ import dev.doppel.pipeline.AtomicFile;
 import dev.doppel.pipeline.FaceJson;
 import dev.doppel.pipeline.SwapJob;
 import dev.doppel.swap.Swapper;
+import dev.doppel.video.CompressionRoundTrip;
 import dev.doppel.video.EncodeSettings;
 import dev.doppel.video.VideoFrame;
+import dev.doppel.video.VideoInfo;
 import dev.doppel.video.VideoReader;
 import dev.doppel.video.VideoWriter;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -54,7 +57,13 @@ public final class ClipRenderer {
   public record Output(Path path, EncodeSettings settings, Map<String, String> tags) {}
 
   /** One perturbation step applied to every frame (DeeperForensics-style), in order. */
-  public record Step(Perturbation kind, int level) {}
+  public record Step(Perturbation kind, int level) {
+    /** The level's setting (scale, variance, kernel, factor or CRF), for dataset.json. */
+    @JsonProperty("parameter")
+    public double parameter() {
+      return kind.parameter(level);
+    }
+  }
 
   /**
    * @param frames frames written
@@ -88,8 +97,12 @@ public final class ClipRenderer {
       FaceBlender blender, UnaryOperator<List<Face>> choose, List<Output> reals,
       List<Output> fakes, Output mask, Path annotations, Path realAnnotations,
       List<Step> perturbations, long seed) {
-    List<VideoWriter> realWriters = new ArrayList<>();
-    List<VideoWriter> fakeWriters = new ArrayList<>();
+    List<Step> frameSteps = perturbations.stream().filter(p -> p.kind().isFrameOperation())
+        .toList();
+    Integer crf = perturbations.stream().filter(p -> !p.kind().isFrameOperation())
+        .map(p -> (int) p.kind().parameter(p.level())).findFirst().orElse(null);
+    Sink realSink = null;
+    Sink fakeSink = null;
     VideoWriter maskWriter = null;
     long frames = 0;
     long manipulated = 0;
@@ -100,14 +113,8 @@ public final class ClipRenderer {
         AtomicFile notes = annotations == null ? null : new AtomicFile(annotations);
         AtomicFile realNotes = realAnnotations == null ? null
             : new AtomicFile(realAnnotations)) {
-      for (Output o : reals) {
-        realWriters.add(VideoWriter.create(o.path(), reader.info(), o.settings(), target,
-            o.tags()));
-      }
-      for (Output o : fakes) {
-        fakeWriters.add(VideoWriter.create(o.path(), reader.info(), o.settings(), target,
-            o.tags()));
-      }
+      realSink = new Sink(reals, reader.info(), target, crf);
+      fakeSink = new Sink(fakes, reader.info(), target, crf);
       if (mask != null) {
         maskWriter = VideoWriter.create(mask.path(), reader.info(), mask.settings(), null,
             mask.tags());
@@ -140,12 +147,12 @@ public final class ClipRenderer {
             realNotesOfFrame.add(new FaceAnnotation(record, false, 0));
           }
           long seedOfFrame = seed * 1_000_003L + frame.index();
-          for (Step s : perturbations) {
+          for (Step s : frameSteps) {
             s.kind().apply(real, s.level(), new Random(seedOfFrame));
             if (swapper != null) s.kind().apply(fake, s.level(), new Random(seedOfFrame));
           }
-          for (VideoWriter w : realWriters) w.write(real, frame.pts());
-          for (VideoWriter w : fakeWriters) w.write(fake, frame.pts());
+          realSink.write(real, frame.pts());
+          if (swapper != null) fakeSink.write(fake, frame.pts());
           if (maskWriter != null) {
             try (Mat bgr = new Mat()) {
               cvtColor(written, bgr, COLOR_GRAY2BGR);
@@ -173,8 +180,8 @@ public final class ClipRenderer {
       if (frames == 0) {
         throw DoppelException.processing("cannot read video: " + target + ": no frames");
       }
-      for (VideoWriter w : realWriters) w.finish();
-      for (VideoWriter w : fakeWriters) w.finish();
+      realSink.finish();
+      fakeSink.finish();
       if (maskWriter != null) maskWriter.finish();
       if (notes != null) notes.commit();
       if (realNotes != null) realNotes.commit();
@@ -183,9 +190,73 @@ public final class ClipRenderer {
       throw DoppelException.processing("cannot write annotations of " + target + ": "
           + e.getMessage());
     } finally {
-      realWriters.forEach(VideoWriter::close);
-      fakeWriters.forEach(VideoWriter::close);
+      if (realSink != null) realSink.close();
+      if (fakeSink != null) fakeSink.close();
       if (maskWriter != null) maskWriter.close();
+    }
+  }
+
+  /**
+   * The encoded copies of one clip (real or fake), behind the optional video-compression
+   * perturbation, whose encoder may give frames back later than they went in.
+   */
+  private static final class Sink implements AutoCloseable {
+    private final List<VideoWriter> writers = new ArrayList<>();
+    private final Integer crf;
+    private final double fps;
+    private CompressionRoundTrip compression; // opened on the first frame, at its size
+    private final ArrayDeque<Long> pending = new ArrayDeque<>();
+
+    Sink(List<Output> outputs, VideoInfo info, Path source, Integer crf) {
+      this.crf = crf;
+      this.fps = info.frameRate();
+      try {
+        for (Output o : outputs) {
+          writers.add(VideoWriter.create(o.path(), info, o.settings(), source, o.tags()));
+        }
+      } catch (RuntimeException e) {
+        close();
+        throw e;
+      }
+    }
+
+    void write(Mat frame, long pts) {
+      if (writers.isEmpty()) return;
+      if (crf == null) {
+        for (VideoWriter w : writers) w.write(frame, pts);
+        return;
+      }
+      if (compression == null) {
+        compression = new CompressionRoundTrip(frame.cols(), frame.rows(), fps, crf);
+      }
+      pending.add(pts);
+      emit(compression.push(frame));
+    }
+
+    void finish() {
+      if (compression != null) emit(compression.flush());
+      if (!pending.isEmpty()) {
+        throw DoppelException.processing("video compression lost " + pending.size()
+            + " frames");
+      }
+      for (VideoWriter w : writers) w.finish();
+    }
+
+    private void emit(List<Mat> frames) {
+      try {
+        for (Mat m : frames) {
+          long pts = pending.remove();
+          for (VideoWriter w : writers) w.write(m, pts);
+        }
+      } finally {
+        frames.forEach(Mat::close);
+      }
+    }
+
+    @Override
+    public void close() {
+      writers.forEach(VideoWriter::close);
+      if (compression != null) compression.close();
     }
   }
 }

@@ -11,6 +11,7 @@ import dev.doppel.swap.FaceSelection;
 import dev.doppel.swap.ModelInfo;
 import dev.doppel.swap.ModelResolver;
 import dev.doppel.swap.PairSwapper;
+import dev.doppel.video.CompressionRoundTrip;
 import dev.doppel.video.EncodeSettings;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -40,18 +41,26 @@ public final class DatasetBuilder {
 
   public record Summary(Path dir, int reals, int fakes, int skippedPairs) {}
 
-  /** Encoding of a compression level (FF++ names; see README for the LGPL equivalents). */
+  /**
+   * Encoding of a compression level (FF++ names). c0 is FF++'s libx264rgb at CRF 0 where the
+   * build has it (-Pgpl), else lossless FFV1 in Matroska; c23/c40 are H.264 at that CRF (the
+   * LGPL build's OpenH264 bounds its quantiser instead; see README).
+   */
   public static EncodeSettings encoding(String level, Path file) {
     return switch (level) {
-      case "c0" -> EncodeSettings.forOutput(file, "ffv1", null, null);
+      case "c0" -> LOSSLESS_H264
+          ? EncodeSettings.forOutput(file, "h264rgb", 0, null)
+          : EncodeSettings.forOutput(file, "ffv1", null, null);
       case "c23" -> EncodeSettings.forOutput(file, "h264", 23, null);
       case "c40" -> EncodeSettings.forOutput(file, "h264", 40, null);
       default -> throw DoppelException.usage("compression " + level + ": use c0, c23 or c40");
     };
   }
 
+  private static final boolean LOSSLESS_H264 = EncodeSettings.isAvailable("h264rgb");
+
   static String extension(String level) {
-    return level.equals("c0") ? ".mkv" : ".mp4";
+    return level.equals("c0") && !LOSSLESS_H264 ? ".mkv" : ".mp4";
   }
 
   public static Summary build(DatasetSpec spec, Path destination, TrackerSettings tracker) {
@@ -216,6 +225,7 @@ public final class DatasetBuilder {
     Map<String, Object> realPerturbations = new TreeMap<>();
     identityOfClip.keySet().forEach(c -> realPerturbations.put(c, spec.perturbationsFor(c)));
     dataset.put("real_perturbations", realPerturbations);
+    dataset.put("video_compression_encoder", CompressionRoundTrip.encoderOfBuild());
     dataset.put("fakes", entries);
     dataset.put("skipped_pairs", skipped);
     write(root.resolve("dataset.json"), dataset);
@@ -253,9 +263,9 @@ public final class DatasetBuilder {
     return "annotations/original/" + spec.realSet() + "/" + clip + ".jsonl";
   }
 
-  /** Pixel format each codec is written with (see video.Codecs). */
+  /** Pixel format each level is written with (see video.Codecs). */
   static String pixelFormat(String level) {
-    return level.equals("c0") ? "bgr0" : "yuv420p";
+    return encoding(level, Path.of("x" + extension(level))).pixelFormat();
   }
 
   static String realPath(DatasetSpec spec, String c, String clip) {

@@ -50,6 +50,8 @@ public record DatasetSpec(Path file, String name, long seed, String realSet,
     int n = randomMix[0] + r.nextInt(randomMix[1] - randomMix[0] + 1);
     List<ClipRenderer.Step> steps = new ArrayList<>();
     for (int i = 0; i < n; i++) steps.add(new ClipRenderer.Step(kinds.get(i), 1 + r.nextInt(5)));
+    // compression acts on the stream after the frame distortions (see Perturbation)
+    steps.sort(java.util.Comparator.comparing(s -> !s.kind().isFrameOperation()));
     return steps;
   }
 
@@ -106,6 +108,12 @@ public record DatasetSpec(Path file, String name, long seed, String realSet,
         problems.add("perturbation " + p + ": " + e.getMessage());
       }
     });
+    for (int i = 0; i < perturbations.size() - 1; i++) {
+      if (!perturbations.get(i).kind().isFrameOperation()) {
+        problems.add("perturbations: video_compression acts on the encoded stream, so it must "
+            + "come last");
+      }
+    }
     int[] mix = null;
     JsonNode rp = root.path("random_perturbations");
     if (rp.isObject()) {

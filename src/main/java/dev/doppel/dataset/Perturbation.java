@@ -39,8 +39,10 @@ import org.bytedeco.opencv.opencv_core.Size;
  *   <li>{@link #GAUSSIAN_BLUR}: kernel 7, 9, 13, 17, 21, sigma kernel/6;
  *   <li>{@link #PIXELATION} (the reference calls it "JPEG"): down-scaled by 2..6 and back up,
  *       bilinear both ways;
- *   <li>video compression (crf 30, 32, 35, 38, 40) is an encoder setting, not a frame
- *       operation: see {@link #VIDEO_COMPRESSION_CRF}.
+ *   <li>{@link #VIDEO_COMPRESSION}: the clip compressed with H.264 at CRF 30, 32, 35, 38, 40
+ *       and decoded again. It acts on the stream, not on one frame, so {@link ClipRenderer}
+ *       runs it (through {@link dev.doppel.video.CompressionRoundTrip}) after the frame
+ *       distortions; a mix always lists it last.
  * </ul>
  *
  * Random choices (block places, noise) come from the caller's {@link Random}, so a dataset's
@@ -52,10 +54,8 @@ public enum Perturbation {
   BLOCK_WISE(16, 32, 48, 64, 80),
   GAUSSIAN_NOISE(0.001, 0.002, 0.005, 0.01, 0.05),
   GAUSSIAN_BLUR(7, 9, 13, 17, 21),
-  PIXELATION(2, 3, 4, 5, 6);
-
-  /** DeeperForensics' video-compression levels 1..5 as x264 CRF values. */
-  public static final int[] VIDEO_COMPRESSION_CRF = {30, 32, 35, 38, 40};
+  PIXELATION(2, 3, 4, 5, 6),
+  VIDEO_COMPRESSION(30, 32, 35, 38, 40);
 
   private final double[] levels;
 
@@ -69,6 +69,11 @@ public enum Perturbation {
       throw new IllegalArgumentException("perturbation level " + level + ": use 1 to 5");
     }
     return levels[level - 1];
+  }
+
+  /** Whether {@link #apply} works frame by frame (all but {@link #VIDEO_COMPRESSION}). */
+  public boolean isFrameOperation() {
+    return this != VIDEO_COMPRESSION;
   }
 
   /** Distorts {@code bgr} (8-bit, 3 channels) in place. */
@@ -112,7 +117,7 @@ public enum Perturbation {
           resize(small, bgr, up);
         }
       }
-      default -> throw new IllegalStateException(name());
+      default -> throw new IllegalStateException(name() + " is not a frame operation");
     }
   }
 

@@ -1,6 +1,10 @@
 package dev.doppel.video;
 
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_find_encoder_by_name;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_BGR0;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_BGR24;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
+import static org.bytedeco.ffmpeg.global.avutil.av_get_pix_fmt_name;
 
 import dev.doppel.DoppelException;
 import java.util.List;
@@ -15,6 +19,7 @@ final class Codecs {
   private static final Map<String, List<String>> ENCODERS =
       Map.of(
           "h264", List.of("libx264", "libopenh264"),
+          "h264rgb", List.of("libx264rgb"),
           "h265", List.of("libx265"),
           "vp9", List.of("libvpx-vp9"),
           "av1", List.of("libsvtav1", "libaom-av1"),
@@ -37,16 +42,34 @@ final class Codecs {
             + ", which this FFmpeg build lacks (build with -Pgpl for libx264/libx265)");
   }
 
+  /** Whether this FFmpeg build has an encoder for the codec. */
+  static boolean available(String codec) {
+    return ENCODERS.getOrDefault(codec, List.of()).stream()
+        .anyMatch(name -> avcodec_find_encoder_by_name(name) != null);
+  }
+
   /** Whether the encoder needs even frame dimensions (4:2:0 chroma with no odd-size support). */
   static boolean needsEvenSize(String encoder) {
     return switch (encoder) {
-      case "ffv1", "libvpx-vp9", "libaom-av1" -> false;
+      case "ffv1", "libx264rgb", "libvpx-vp9", "libaom-av1" -> false;
       default -> true;
     };
   }
 
-  /** Whether the encoder is lossless and should keep RGB without chroma subsampling. */
-  static boolean isLossless(String encoder) {
-    return encoder.equals("ffv1");
+  /**
+   * The pixel format frames are encoded in: RGB without chroma subsampling for the codecs that
+   * datasets use losslessly (FFV1, x264's RGB variant), else 4:2:0.
+   */
+  static int pixelFormat(String encoder) {
+    return switch (encoder) {
+      case "ffv1" -> AV_PIX_FMT_BGR0;
+      case "libx264rgb" -> AV_PIX_FMT_BGR24;
+      default -> AV_PIX_FMT_YUV420P;
+    };
+  }
+
+  /** FFmpeg's name of {@link #pixelFormat}. */
+  static String pixelFormatName(String encoder) {
+    return av_get_pix_fmt_name(pixelFormat(encoder)).getString();
   }
 }

@@ -8,7 +8,7 @@ import java.util.Locale;
  * How to encode the output video: container, codec and rate control.
  *
  * @param container FFmpeg muxer name ("mp4", "webm", "matroska", "mov", "avi")
- * @param codec user-facing codec name: h264, h265, vp9, av1, ffv1, mpeg4
+ * @param codec user-facing codec name: h264, h264rgb, h265, vp9, av1, ffv1, mpeg4
  * @param crf constant-rate factor (quality, lower is better); null when a bitrate is given
  * @param bitrate target bits per second; null to let the crf (or the codec default) decide
  */
@@ -26,6 +26,16 @@ public record EncodeSettings(String container, String codec, Integer crf, Long b
     }
     Codecs.encoderName(chosen); // fails early on an unknown or unavailable codec
     return new EncodeSettings(container, chosen, crf, bitrate);
+  }
+
+  /** Whether this build can encode the codec (h264rgb, for one, needs the gpl profile). */
+  public static boolean isAvailable(String codec) {
+    return Codecs.available(codec);
+  }
+
+  /** FFmpeg's name of the pixel format the codec is written in (bgr0, bgr24, yuv420p). */
+  public String pixelFormat() {
+    return Codecs.pixelFormatName(Codecs.encoderName(codec));
   }
 
   static String containerFor(Path output) {

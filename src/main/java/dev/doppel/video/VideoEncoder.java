@@ -55,15 +55,21 @@ final class VideoEncoder implements AutoCloseable {
     context = avcodec_alloc_context3(codec);
     context.width(codedWidth);
     context.height(codedHeight);
-    int pixFmt = Codecs.isLossless(encoderName) ? AV_PIX_FMT_BGR0 : AV_PIX_FMT_YUV420P;
+    int pixFmt = Codecs.pixelFormat(encoderName);
     context.pix_fmt(pixFmt);
     context.time_base(new AVRational().num(timeBase.num()).den(timeBase.den()));
     AVRational rate = av_d2q(fps, 100_000);
     context.framerate(rate);
     context.gop_size((int) Math.max(1, Math.round(fps * 2)));
-    // Our decoder converts with BT.601 coefficients; tag outputs so players invert the same way.
-    context.colorspace(AVCOL_SPC_SMPTE170M);
-    context.color_range(AVCOL_RANGE_MPEG);
+    if (pixFmt == AV_PIX_FMT_YUV420P) {
+      // Our decoder converts with BT.601 coefficients; tag outputs so players invert the same way.
+      context.colorspace(AVCOL_SPC_SMPTE170M);
+      context.color_range(AVCOL_RANGE_MPEG);
+    } else {
+      // RGB kept as RGB: H.264 (libx264rgb) must say so or decoders read the planes as YUV
+      context.colorspace(AVCOL_SPC_RGB);
+      context.color_range(AVCOL_RANGE_JPEG);
+    }
     context.thread_count(0);
     if (globalHeader) context.flags(context.flags() | AV_CODEC_FLAG_GLOBAL_HEADER);
     AVDictionary options = rateControl(settings);

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.doppel.pipeline.FaceJson;
 import dev.doppel.testing.TestMedia;
+import dev.doppel.video.EncodeSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -30,7 +31,8 @@ class DatasetCommandTest {
          "identities": {"astronaut": ["astronaut.mp4"], "hopper": ["hopper.mp4"]},
          "methods": [{"name": "DoppelPair96", "model": "%s", "faces": "largest"}],
          "compression": ["c0", "c23"],
-         "perturbations": [{"kind": "gaussian_blur", "level": 1}],
+         "perturbations": [{"kind": "gaussian_blur", "level": 1},
+                           {"kind": "video_compression", "level": 1}],
          "splits": {"train": 1, "val": 0, "test": 0}}
         """.formatted(Path.of("models/pair96").toAbsolutePath()));
     Files.writeString(dir.resolve("spec.yaml"), """
@@ -57,11 +59,12 @@ class DatasetCommandTest {
   @Test
   void aDatasetFromTheSamplesIsCompleteDeterministicAndVerifies() throws Exception {
     Path a = build("a");
+    String c0 = EncodeSettings.isAvailable("h264rgb") ? ".mp4" : ".mkv"; // -Pgpl: libx264rgb
     for (String f : List.of(
-        "original_sequences/doppel/c0/videos/astronaut-00.mkv",
+        "original_sequences/doppel/c0/videos/astronaut-00" + c0,
         "original_sequences/doppel/c23/videos/hopper-00.mp4",
         "manipulated_sequences/DoppelPair96/c23/videos/astronaut-00_hopper.mp4",
-        "manipulated_sequences/DoppelPair96/c0/videos/hopper-00_astronaut.mkv",
+        "manipulated_sequences/DoppelPair96/c0/videos/hopper-00_astronaut" + c0,
         "manipulated_sequences/DoppelPair96/masks/videos/astronaut-00_hopper.mkv",
         "annotations/DoppelPair96/hopper-00_astronaut.jsonl",
         "annotations/original/doppel/astronaut-00.jsonl",
@@ -77,6 +80,11 @@ class DatasetCommandTest {
         .get("label").asText());
     JsonNode train = FaceJson.MAPPER.readTree(a.resolve("splits/train.json").toFile());
     assertEquals(2, train.size());
+    JsonNode dataset = FaceJson.MAPPER.readTree(a.resolve("dataset.json").toFile());
+    JsonNode steps = dataset.at("/fakes/0/perturbations");
+    assertEquals("VIDEO_COMPRESSION", steps.get(1).get("kind").asText());
+    assertEquals(30, steps.get(1).get("parameter").asInt(), "level 1 = crf 30");
+    assertTrue(dataset.get("video_compression_encoder").asText().contains("264"));
     if (TestMedia.hasFfmpegTools()) {
       String tags = TestMedia.ffprobe(a.resolve(
           "manipulated_sequences/DoppelPair96/c23/videos/astronaut-00_hopper.mp4"),

@@ -94,4 +94,57 @@ class ClipRendererTest {
     assertTrue(first.at("/faces/0/mask_area").asLong() > 1000);
     assertEquals(5, first.at("/faces/0/face/five_points").size());
   }
+
+  /**
+   * Video compression (DeeperForensics level 5, crf 40) after a blur: real and fake both go
+   * through it, every frame and timestamp survives the encoder's delay, the real is the blurred
+   * input at H.264-crf-40 quality, and outside the mask the fake still matches the real up to
+   * codec noise.
+   */
+  @Test
+  void videoCompressionReachesRealAndFakeAlike() throws Exception {
+    Path in = TestMedia.trim(TestMedia.sample("astronaut.mp4"), dir.resolve("in.mp4"), 12);
+    Path real = dir.resolve("real.mkv");
+    Path fake = dir.resolve("fake.mkv");
+    Path mask = dir.resolve("mask.mkv");
+    EncodeSettings lossless = EncodeSettings.forOutput(real, "ffv1", null, null);
+    List<ClipRenderer.Step> steps = List.of(
+        new ClipRenderer.Step(Perturbation.GAUSSIAN_BLUR, 1),
+        new ClipRenderer.Step(Perturbation.VIDEO_COMPRESSION, 5));
+    ClipRenderer.Result r;
+    try (PairSwapper swapper = new PairSwapper(ModelResolver.resolve(Path.of("models/pair96"),
+        "a2b"))) {
+      r = ClipRenderer.render(in, TrackerSettings.defaults(), swapper,
+          new FaceBlender(BlendSettings.defaults()), faces -> faces,
+          List.of(new ClipRenderer.Output(real, lossless, Map.of())),
+          List.of(new ClipRenderer.Output(fake, lossless, Map.of())),
+          new ClipRenderer.Output(mask, lossless, Map.of()), null, steps, 1);
+    }
+    assertEquals(12, r.frames());
+    assertEquals(12, TestMedia.readPts(real).size());
+    assertEquals(TestMedia.readPts(real), TestMedia.readPts(fake));
+    assertEquals(TestMedia.readPts(real), TestMedia.readPts(mask));
+    try (VideoReader original = VideoReader.open(in); VideoReader a = VideoReader.open(real);
+        VideoReader b = VideoReader.open(fake); VideoReader m = VideoReader.open(mask)) {
+      for (int i = 0; i < 12; i++) {
+        try (VideoFrame fo = original.next(); VideoFrame fa = a.next(); VideoFrame fb = b.next();
+            VideoFrame fm = m.next(); Mat blurred = fo.image().clone(); Mat maskGray = new Mat();
+            Mat outside = new Mat(); Mat diff = new Mat()) {
+          Perturbation.GAUSSIAN_BLUR.apply(blurred, 1, new java.util.Random(0));
+          double psnr = opencv_core.PSNR(blurred, fa.image());
+          assertTrue(psnr > 25 && psnr < 45, "frame " + i + ": real vs blurred input " + psnr);
+          opencv_imgproc.cvtColor(fm.image(), maskGray, opencv_imgproc.COLOR_BGR2GRAY);
+          try (Mat kernel = opencv_imgproc.getStructuringElement(opencv_imgproc.MORPH_RECT,
+              new org.bytedeco.opencv.opencv_core.Size(33, 33))) {
+            opencv_imgproc.dilate(maskGray, maskGray, kernel);
+          }
+          opencv_core.bitwise_not(maskGray, outside);
+          opencv_core.absdiff(fa.image(), fb.image(), diff);
+          double meanOutside = opencv_core.mean(diff, outside).get(0);
+          assertTrue(meanOutside < 1.5, "frame " + i + ": outside the mask " + meanOutside);
+          assertTrue(opencv_core.countNonZero(maskGray) > 1000, "frame " + i + " has a mask");
+        }
+      }
+    }
+  }
 }
