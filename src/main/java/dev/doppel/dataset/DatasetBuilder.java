@@ -7,10 +7,14 @@ import dev.doppel.blend.FaceBlender;
 import dev.doppel.face.TrackerSettings;
 import dev.doppel.pipeline.FaceJson;
 import dev.doppel.pipeline.Provenance;
+import dev.doppel.swap.FaceClips;
 import dev.doppel.swap.FaceSelection;
 import dev.doppel.swap.ModelInfo;
 import dev.doppel.swap.ModelResolver;
+import dev.doppel.swap.OneShotSwapper;
 import dev.doppel.swap.PairSwapper;
+import dev.doppel.swap.Recognizer;
+import dev.doppel.swap.Swapper;
 import dev.doppel.video.CompressionRoundTrip;
 import dev.doppel.video.EncodeSettings;
 import java.io.IOException;
@@ -106,12 +110,18 @@ public final class DatasetBuilder {
     Set<String> realsWritten = new HashSet<>();
     BlendSettings blend = BlendSettings.defaults();
     FaceBlender blender = new FaceBlender(blend);
-    int fakes = 0;
+    Fakes fakeWriter = new Fakes(spec, root, tracker, split, identityOfClip, clipFile,
+        metadata, entries, pairs, realsWritten, blender, blend);
     for (DatasetSpec.Method method : spec.methods()) {
+      FaceSelection selection = FaceSelection.parse(method.faces());
+      if (isOneShot(method.model())) {
+        oneShotFakes(spec, method, selection, tracker, split, identityOfClip, fakeWriter,
+            skipped);
+        continue;
+      }
       for (String direction : List.of("a2b", "b2a")) {
         ModelInfo info = ModelResolver.resolve(method.model(), direction);
         String sourceIdentity = info.target(); // the identity the model renders
-        FaceSelection selection = FaceSelection.parse(method.faces());
         try (PairSwapper swapper = new PairSwapper(info)) { // loaded once per direction
           for (Map.Entry<String, String> clip : identityOfClip.entrySet()) {
             if (!clip.getValue().equals(info.source())) continue; // the face the model reads
@@ -124,63 +134,20 @@ public final class DatasetBuilder {
                   + sourceIdentity + " in " + split.get(sourceIdentity)));
               continue;
             }
-            boolean writeReals = realsWritten.add(target);
-            List<ClipRenderer.Output> reals = new ArrayList<>();
-            List<ClipRenderer.Output> fakeOutputs = new ArrayList<>();
-            Map<String, String> fakeTags = Provenance.containerTags("face-swap", true);
-            for (String c : spec.compression()) {
-              Path real = root.resolve(realPath(spec, c, target));
-              Path fake = root.resolve(fakePath(method.name(), c, name));
-              Files.createDirectories(real.getParent());
-              Files.createDirectories(fake.getParent());
-              if (writeReals) reals.add(new ClipRenderer.Output(real, encoding(c, real), Map.of()));
-              fakeOutputs.add(new ClipRenderer.Output(fake, encoding(c, fake), fakeTags));
-            }
-            Path mask = root.resolve(maskPath(method.name(), name));
-            Path notes = root.resolve("annotations/" + method.name() + "/" + name + ".jsonl");
-            Files.createDirectories(mask.getParent());
-            Files.createDirectories(notes.getParent());
-            Path realNotes = writeReals ? root.resolve(realAnnotationsPath(spec, target)) : null;
-            if (realNotes != null) Files.createDirectories(realNotes.getParent());
-            ClipRenderer.Result r = ClipRenderer.render(clipFile.get(target), tracker, swapper,
-                blender, selection::pick, reals, fakeOutputs, new ClipRenderer.Output(mask,
-                    EncodeSettings.forOutput(mask, "ffv1", null, null),
-                    Provenance.containerTags("dataset-mask", false)), notes, realNotes,
-                spec.perturbationsFor(target), spec.seed() * 31 + target.hashCode());
-            fakes++;
-            pairs.add(List.of(target, sourceIdentity));
-            for (String c : spec.compression()) {
-              String realRel = realPath(spec, c, target);
-              metadata.put(realRel, label("REAL", split.get(clip.getValue()), null));
-              metadata.put(fakePath(method.name(), c, name), label("FAKE", pairSplit, realRel));
-            }
-            Map<String, Object> e = new LinkedHashMap<>();
-            e.put("name", name);
-            e.put("label", "FAKE");
-            e.put("split", pairSplit);
-            e.put("target", Map.of("clip", target, "identity", clip.getValue(), "file",
-                clipFile.get(target).getFileName().toString(), "sha256",
-                Provenance.sha256(clipFile.get(target))));
-            e.put("source", Map.of("identity", sourceIdentity));
-            e.put("roles", "file name is <target>_<source>: the source identity's face placed on "
-                + "the target clip");
-            e.put("method", Map.of("name", method.name(), "tool", "Doppel " + Version.get(),
-                "model", info.path().getFileName().toString(), "direction", direction,
-                "weights_sha256", Provenance.sha256(info.path())));
-            e.put("faces", selection.toString());
-            e.put("blend", blend);
-            e.put("frames", Map.of("count", r.frames(), "manipulated", r.manipulated(),
-                "offset", 0, "manipulated_segments", r.manipulatedSegments()));
-            e.put("files", spec.compression().stream().collect(TreeMap::new, (m, c) -> m.put(c,
-                fakePath(method.name(), c, name)), TreeMap::putAll));
-            e.put("mask", maskPath(method.name(), name));
-            e.put("annotations", "annotations/" + method.name() + "/" + name + ".jsonl");
-            e.put("perturbations", spec.perturbationsFor(target));
-            entries.add(e);
+            Map<String, Object> methodInfo = new LinkedHashMap<>();
+            methodInfo.put("name", method.name());
+            methodInfo.put("kind", ModelInfo.PAIR);
+            methodInfo.put("tool", "Doppel " + Version.get());
+            methodInfo.put("model", info.path().getFileName().toString());
+            methodInfo.put("direction", direction);
+            methodInfo.put("weights_sha256", Provenance.sha256(info.path()));
+            fakeWriter.render(method.name(), swapper, selection, target, sourceIdentity,
+                pairSplit, methodInfo, Map.of("identity", sourceIdentity));
           }
         }
       }
     }
+    int fakes = entries.size();
     int reals = 0;
     for (String target : identityOfClip.keySet()) {
       if (realsWritten.contains(target)) {
@@ -236,6 +203,150 @@ public final class DatasetBuilder {
     }
     write(root.resolve(DatasetVerifier.CHECKSUMS), checksums(root));
     return new Summary(root, reals, fakes, skipped.size());
+  }
+
+  /** A one-shot model (inswapper-style) renders any identity; a pair prefix only its two. */
+  static boolean isOneShot(Path model) {
+    return Files.isRegularFile(model)
+        && ModelInfo.ONESHOT.equals(ModelInfo.read(model).kind());
+  }
+
+  /**
+   * A one-shot method places {@code sources_per_target} other identities (chosen from the seed
+   * among those in the target's split) on every clip. Each source identity's face is the
+   * averaged embedding of frames spread over all its clips.
+   */
+  private static void oneShotFakes(DatasetSpec spec, DatasetSpec.Method method,
+      FaceSelection selection, TrackerSettings tracker, Map<String, String> split,
+      Map<String, String> identityOfClip, Fakes fakeWriter, List<Map<String, Object>> skipped) {
+    if (method.recognizer() == null) {
+      throw DoppelException.usage("dataset spec " + spec.file() + ": method " + method.name()
+          + " is a one-shot model and needs a \"recognizer\"");
+    }
+    ModelInfo info = ModelInfo.read(method.model());
+    Map<String, FaceClips.Identity> sources = new TreeMap<>();
+    try (Recognizer recognizer = new Recognizer(method.recognizer())) {
+      for (Map.Entry<String, String> clip : identityOfClip.entrySet()) {
+        String target = clip.getKey();
+        List<String> candidates = new ArrayList<>();
+        for (String other : spec.identities().keySet()) {
+          if (!other.equals(clip.getValue())
+              && Splits.ofPair(split, clip.getValue(), other) != null) {
+            candidates.add(other);
+          }
+        }
+        candidates.sort(null);
+        if (candidates.isEmpty()) {
+          skipped.add(Map.of("pair", target + "_*", "reason", "no other identity in split "
+              + split.get(clip.getValue())));
+          continue;
+        }
+        java.util.Collections.shuffle(candidates, new java.util.Random(spec.seed() * 1_000_033L
+            + target.hashCode()));
+        for (String source : candidates.subList(0, Math.min(method.sourcesPerTarget(),
+            candidates.size()))) {
+          FaceClips.Identity identity = sources.computeIfAbsent(source, s -> FaceClips.identity(
+              spec.identities().get(s), recognizer, tracker, SOURCE_FRAMES_PER_CLIP));
+          Map<String, Object> methodInfo = new LinkedHashMap<>();
+          methodInfo.put("name", method.name());
+          methodInfo.put("kind", ModelInfo.ONESHOT);
+          methodInfo.put("tool", "Doppel " + Version.get());
+          methodInfo.put("model", info.path().getFileName().toString());
+          methodInfo.put("weights_sha256", Provenance.sha256(info.path()));
+          methodInfo.put("recognizer", method.recognizer().getFileName().toString());
+          methodInfo.put("recognizer_sha256", Provenance.sha256(method.recognizer()));
+          Map<String, Object> sourceInfo = new LinkedHashMap<>();
+          sourceInfo.put("identity", source);
+          sourceInfo.put("embedding_from", embeddingFrames(spec, source, identity));
+          try (OneShotSwapper swapper = new OneShotSwapper(info, identity.embedding())) {
+            fakeWriter.render(method.name(), swapper, selection, target, source,
+                Splits.ofPair(split, clip.getValue(), source), methodInfo, sourceInfo);
+          }
+        }
+      }
+    }
+  }
+
+  /** Frames each source clip was embedded from: clip file name to frame indices. */
+  private static Map<String, List<Long>> embeddingFrames(DatasetSpec spec, String identity,
+      FaceClips.Identity faces) {
+    Map<String, List<Long>> out = new TreeMap<>();
+    List<Path> clips = spec.identities().get(identity);
+    for (int i = 0; i < clips.size(); i++) {
+      out.put(String.format("%s-%02d", identity, i), faces.frames().get(i));
+    }
+    return out;
+  }
+
+  /** Frames per clip whose embeddings make a one-shot source identity. */
+  static final int SOURCE_FRAMES_PER_CLIP = 8;
+
+  /** Renders fakes (and their reals, once per clip) and records them in the metadata. */
+  private record Fakes(DatasetSpec spec, Path root, TrackerSettings tracker,
+      Map<String, String> split, Map<String, String> identityOfClip, Map<String, Path> clipFile,
+      Map<String, Object> metadata, List<Map<String, Object>> entries, List<List<String>> pairs,
+      Set<String> realsWritten, FaceBlender blender, BlendSettings blend) {
+
+    void render(String methodName, Swapper swapper, FaceSelection selection, String target,
+        String sourceIdentity, String pairSplit, Map<String, Object> methodInfo,
+        Map<String, Object> sourceInfo) {
+      String name = target + "_" + sourceIdentity;
+      try {
+        boolean writeReals = realsWritten.add(target);
+        List<ClipRenderer.Output> reals = new ArrayList<>();
+        List<ClipRenderer.Output> fakeOutputs = new ArrayList<>();
+        Map<String, String> fakeTags = Provenance.containerTags("face-swap", true);
+        for (String c : spec.compression()) {
+          Path real = root.resolve(realPath(spec, c, target));
+          Path fake = root.resolve(fakePath(methodName, c, name));
+          Files.createDirectories(real.getParent());
+          Files.createDirectories(fake.getParent());
+          if (writeReals) reals.add(new ClipRenderer.Output(real, encoding(c, real), Map.of()));
+          fakeOutputs.add(new ClipRenderer.Output(fake, encoding(c, fake), fakeTags));
+        }
+        Path mask = root.resolve(maskPath(methodName, name));
+        Path notes = root.resolve("annotations/" + methodName + "/" + name + ".jsonl");
+        Files.createDirectories(mask.getParent());
+        Files.createDirectories(notes.getParent());
+        Path realNotes = writeReals ? root.resolve(realAnnotationsPath(spec, target)) : null;
+        if (realNotes != null) Files.createDirectories(realNotes.getParent());
+        ClipRenderer.Result r = ClipRenderer.render(clipFile.get(target), tracker, swapper,
+            blender, selection::pick, reals, fakeOutputs, new ClipRenderer.Output(mask,
+                EncodeSettings.forOutput(mask, "ffv1", null, null),
+                Provenance.containerTags("dataset-mask", false)), notes, realNotes,
+            spec.perturbationsFor(target), spec.seed() * 31 + target.hashCode());
+        pairs.add(List.of(target, sourceIdentity));
+        String targetIdentity = identityOfClip.get(target);
+        for (String c : spec.compression()) {
+          String realRel = realPath(spec, c, target);
+          metadata.put(realRel, label("REAL", split.get(targetIdentity), null));
+          metadata.put(fakePath(methodName, c, name), label("FAKE", pairSplit, realRel));
+        }
+        Map<String, Object> e = new LinkedHashMap<>();
+        e.put("name", name);
+        e.put("label", "FAKE");
+        e.put("split", pairSplit);
+        e.put("target", Map.of("clip", target, "identity", targetIdentity, "file",
+            clipFile.get(target).getFileName().toString(), "sha256",
+            Provenance.sha256(clipFile.get(target))));
+        e.put("source", sourceInfo);
+        e.put("roles", "file name is <target>_<source>: the source identity's face placed on "
+            + "the target clip");
+        e.put("method", methodInfo);
+        e.put("faces", selection.toString());
+        e.put("blend", blend);
+        e.put("frames", Map.of("count", r.frames(), "manipulated", r.manipulated(),
+            "offset", 0, "manipulated_segments", r.manipulatedSegments()));
+        e.put("files", spec.compression().stream().collect(TreeMap::new, (m, c) -> m.put(c,
+            fakePath(methodName, c, name)), TreeMap::putAll));
+        e.put("mask", maskPath(methodName, name));
+        e.put("annotations", "annotations/" + methodName + "/" + name + ".jsonl");
+        e.put("perturbations", spec.perturbationsFor(target));
+        entries.add(e);
+      } catch (IOException ex) {
+        throw DoppelException.processing("cannot write " + name + ": " + ex.getMessage());
+      }
+    }
   }
 
   /** Pair lists name the source by identity: map both roles to identities for the split. */

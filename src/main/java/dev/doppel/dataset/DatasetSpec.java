@@ -26,14 +26,21 @@ import java.util.Map;
  * </pre>
  *
  * A pair method swaps every clip of the identity its a2b graph reads into the identity it
- * renders, and back with b2a. Paths are relative to the spec file.
+ * renders, and back with b2a. A one-shot method ({@code "model": "inswapper_128.onnx",
+ * "recognizer": "w600k_r50.onnx", "sources_per_target": 1}) places other identities, picked
+ * from the seed within the target's split, on every clip. Paths are relative to the spec file.
  */
 public record DatasetSpec(Path file, String name, long seed, String realSet,
     Map<String, List<Path>> identities, List<Method> methods, List<String> compression,
     List<ClipRenderer.Step> perturbations, int[] randomMix, double[] splitRatios,
     byte[] bytes) {
 
-  public record Method(String name, Path model, String faces) {}
+  /**
+   * @param recognizer for a one-shot model: the ArcFace-style recogniser that embeds sources
+   * @param sourcesPerTarget for a one-shot model: how many other identities go on each clip
+   */
+  public record Method(String name, Path model, String faces, Path recognizer,
+      int sourcesPerTarget) {}
 
   public static final List<String> LEVELS = List.of("c0", "c23", "c40");
 
@@ -88,8 +95,21 @@ public record DatasetSpec(Path file, String name, long seed, String realSet,
     });
     if (identities.isEmpty()) problems.add("no identities");
     List<Method> methods = new ArrayList<>();
-    root.path("methods").forEach(m -> methods.add(new Method(m.path("name").asText("Doppel"),
-        base.resolve(m.path("model").asText("")).normalize(), m.path("faces").asText("all"))));
+    root.path("methods").forEach(m -> {
+      String name = m.path("name").asText("Doppel");
+      if (!name.matches("[A-Za-z0-9_-]+")) {
+        problems.add("method '" + name + "': use letters, digits, dashes and underscores");
+      }
+      Path recognizer = m.hasNonNull("recognizer")
+          ? base.resolve(m.path("recognizer").asText()).normalize() : null;
+      if (recognizer != null && !Files.isRegularFile(recognizer)) {
+        problems.add("recognizer " + recognizer + ": no such file");
+      }
+      int sources = m.path("sources_per_target").asInt(1);
+      if (sources < 1) problems.add("method " + name + ": sources_per_target must be >= 1");
+      methods.add(new Method(name, base.resolve(m.path("model").asText("")).normalize(),
+          m.path("faces").asText("all"), recognizer, sources));
+    });
     if (methods.isEmpty()) problems.add("no methods");
     List<String> compression = new ArrayList<>();
     root.path("compression").forEach(c -> compression.add(c.asText()));

@@ -137,4 +137,51 @@ class DatasetCommandTest {
     assertTrue(err.contains("identity leak"), err);
     assertTrue(err.contains("dataset.json: size or SHA-256 differs"), err);
   }
+
+  /**
+   * A one-shot method (the stand-in inswapper/ArcFace pair): each clip gets the other
+   * identity, embedded from frames of that identity's clip; the dataset verifies.
+   */
+  @Test
+  void aOneShotMethodPlacesTheOtherIdentityOnEveryClip() throws Exception {
+    spec = dir.resolve("oneshot.json");
+    Files.writeString(spec, """
+        {"name": "oneshot", "seed": 3,
+         "identities": {"astronaut": ["astronaut.mp4"], "hopper": ["hopper.mp4"]},
+         "methods": [{"name": "StandinOneShot", "model": "%s", "recognizer": "%s"}],
+         "compression": ["c23"],
+         "splits": {"train": 1, "val": 0, "test": 0}}
+        """.formatted(Path.of("models/standin-inswapper_128.onnx").toAbsolutePath(),
+        Path.of("models/standin-w600k_r50.onnx").toAbsolutePath()));
+    Path a = build("a");
+    JsonNode built = FaceJson.MAPPER.readTree(a.resolve("dataset.json").toFile());
+    JsonNode fakes = built.get("fakes");
+    assertEquals(2, fakes.size());
+    for (JsonNode fake : fakes) {
+      assertEquals("oneshot", fake.at("/method/kind").asText());
+      String target = fake.at("/target/identity").asText();
+      String source = fake.at("/source/identity").asText();
+      assertTrue(!target.equals(source), fake.toString());
+      assertEquals(fake.at("/target/clip").asText() + "_" + source, fake.get("name").asText());
+      JsonNode frames = fake.at("/source/embedding_from/" + source + "-00");
+      assertTrue(frames.size() >= 5, "source embedded from several frames: " + frames);
+      assertTrue(fake.at("/frames/manipulated").asLong() >= 14, fake.toString());
+      assertTrue(Files.isRegularFile(a.resolve(fake.get("mask").asText())));
+    }
+    Cli ok = Cli.run("dataset", "verify", a.toString());
+    assertEquals(0, ok.exitCode(), ok.err());
+  }
+
+  @Test
+  void aOneShotMethodWithoutRecognizerIsABadSpec() throws Exception {
+    spec = dir.resolve("norec.json");
+    Files.writeString(spec, """
+        {"identities": {"astronaut": ["astronaut.mp4"], "hopper": ["hopper.mp4"]},
+         "methods": [{"name": "X", "model": "%s"}]}
+        """.formatted(Path.of("models/standin-inswapper_128.onnx").toAbsolutePath()));
+    Cli r = Cli.run("dataset", spec.toString(), "-o", dir.resolve("x").toString(), "-q");
+    assertEquals(2, r.exitCode());
+    assertTrue(r.err().contains("needs a \"recognizer\""), r.err());
+    assertTrue(!Files.exists(dir.resolve("x")));
+  }
 }

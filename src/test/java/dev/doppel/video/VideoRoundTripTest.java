@@ -81,7 +81,9 @@ class VideoRoundTripTest {
           "frame=pts_time", "-of", "csv=p=0");
       assertEquals(List.of("0.000000", "0.040000", "0.080000", "0.200000", "0.233000",
           "0.266000", "0.500000", "0.540000", "1.000000", "1.010000"),
-          probe.lines().map(String::strip).toList(), "ffprobe sees the same timestamps");
+          // (x264 adds side-data fields to its first frame: keep the first field of each line)
+          probe.lines().map(l -> l.split(",")[0].strip()).filter(l -> !l.isEmpty()).toList(),
+          "ffprobe sees the same timestamps");
     }
   }
 
