@@ -4,8 +4,10 @@ import dev.doppel.DoppelException;
 import dev.doppel.dataset.DatasetBuilder;
 import dev.doppel.dataset.DatasetSpec;
 import dev.doppel.dataset.DatasetVerifier;
+import dev.doppel.dataset.MaskAgreement;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -52,11 +54,35 @@ final class DatasetCommand implements Callable<Integer> {
       description = "Check files, hashes, mask frame counts and timing, and split leakage.")
   static final class Verify implements Callable<Integer> {
     @Parameters(paramLabel = "DIR") Path dir;
+
+    @Option(names = "--mask-iou", arity = "0..1", fallbackValue = "0.9", paramLabel = "MIN",
+        description = "Also measure, per fake with a c0 copy, the per-frame IoU of its mask "
+            + "with the pixels where c0 fake and c0 real differ; a problem below MIN "
+            + "(default 0.9).")
+    Double minIou;
+
     @Spec picocli.CommandLine.Model.CommandSpec cmd;
 
     @Override
     public Integer call() {
-      List<String> problems = DatasetVerifier.verify(dir);
+      List<String> problems = new ArrayList<>(DatasetVerifier.verify(dir));
+      if (minIou != null && problems.isEmpty()) {
+        for (DatasetVerifier.MaskCheck c : DatasetVerifier.maskAgreement(dir)) {
+          if (c.stats() == null) {
+            cmd.commandLine().getOut().printf("%s: mask IoU not measured (%s)%n", c.fake(),
+                c.skipped());
+            continue;
+          }
+          MaskAgreement.Stats s = c.stats();
+          cmd.commandLine().getOut().printf(java.util.Locale.ROOT,
+              "%s: mask IoU min %.4f (frame %d), mean %.4f over %d frames%n", c.fake(),
+              s.minIou(), s.worstFrame(), s.meanIou(), s.frames());
+          if (s.minIou() < minIou) {
+            problems.add(c.fake() + ": mask IoU " + String.format(java.util.Locale.ROOT,
+                "%.4f", s.minIou()) + " at frame " + s.worstFrame() + " is below " + minIou);
+          }
+        }
+      }
       PrintWriter err = cmd.commandLine().getErr();
       problems.forEach(p -> err.println("doppel: " + dir + ": " + p));
       err.flush();

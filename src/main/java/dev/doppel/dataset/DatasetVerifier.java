@@ -98,6 +98,37 @@ public final class DatasetVerifier {
     return problems;
   }
 
+  /** Mask agreement of one fake, or why it was not measured. */
+  public record MaskCheck(String fake, MaskAgreement.Stats stats, String skipped) {}
+
+  /**
+   * Measures {@link MaskAgreement} for every fake with a lossless (c0) copy and no
+   * video-compression perturbation.
+   */
+  public static List<MaskCheck> maskAgreement(Path root) {
+    List<MaskCheck> out = new ArrayList<>();
+    JsonNode metadata = json(root.resolve("metadata.json"), new ArrayList<>());
+    JsonNode dataset = json(root.resolve("dataset.json"), new ArrayList<>());
+    if (metadata == null || dataset == null) return out;
+    for (JsonNode fake : dataset.path("fakes")) {
+      String name = fake.path("name").asText();
+      String c0 = fake.path("files").path("c0").asText(null);
+      boolean compressed = false;
+      for (JsonNode step : fake.path("perturbations")) {
+        compressed |= step.path("kind").asText().equals(Perturbation.VIDEO_COMPRESSION.name());
+      }
+      if (c0 == null || compressed) {
+        out.add(new MaskCheck(name, null, c0 == null ? "no c0 level"
+            : "video_compression changes every pixel"));
+        continue;
+      }
+      String real = metadata.path(c0).path("original").asText();
+      out.add(new MaskCheck(name, MaskAgreement.measure(root.resolve(real), root.resolve(c0),
+          root.resolve(fake.path("mask").asText())), null));
+    }
+    return out;
+  }
+
   /** Same frame count, each timestamp within 1 ms (Matroska stores milliseconds). */
   private static boolean sameTiming(List<Long> a, List<Long> b) {
     if (a.size() != b.size()) return false;

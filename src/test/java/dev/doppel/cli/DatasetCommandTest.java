@@ -184,4 +184,34 @@ class DatasetCommandTest {
     assertTrue(r.err().contains("needs a \"recognizer\""), r.err());
     assertTrue(!Files.exists(dir.resolve("x")));
   }
+
+  /**
+   * verify --mask-iou: on lossless fakes (blur only), each mask agrees with where the c0 fake
+   * differs from the c0 real (IoU >= 0.9 on every frame); a stricter bar than the feathered
+   * edge allows is reported as a problem.
+   */
+  @Test
+  void maskIouAgainstTheLosslessDifference() throws Exception {
+    spec = dir.resolve("c0.json");
+    Files.writeString(spec, """
+        {"name": "c0", "seed": 5,
+         "identities": {"astronaut": ["astronaut.mp4"], "hopper": ["hopper.mp4"]},
+         "methods": [{"name": "DoppelPair96", "model": "%s"}],
+         "compression": ["c0"],
+         "perturbations": [{"kind": "gaussian_noise", "level": 1}],
+         "splits": {"train": 1, "val": 0, "test": 0}}
+        """.formatted(Path.of("models/pair96").toAbsolutePath()));
+    Path a = build("a");
+    Cli ok = Cli.run("dataset", "verify", a.toString(), "--mask-iou");
+    assertEquals(0, ok.exitCode(), ok.err());
+    List<String> lines = ok.out().lines().filter(l -> l.contains("mask IoU min")).toList();
+    assertEquals(2, lines.size(), ok.out());
+    for (String l : lines) {
+      double min = Double.parseDouble(l.replaceAll(".*mask IoU min ([0-9.]+).*", "$1"));
+      assertTrue(min >= 0.9 && min < 1, l);
+    }
+    Cli strict = Cli.run("dataset", "verify", a.toString(), "--mask-iou", "0.9999");
+    assertEquals(1, strict.exitCode());
+    assertTrue(strict.err().contains("is below 0.9999"), strict.err());
+  }
 }
