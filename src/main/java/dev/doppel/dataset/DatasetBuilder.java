@@ -219,10 +219,6 @@ public final class DatasetBuilder {
   private static void oneShotFakes(DatasetSpec spec, DatasetSpec.Method method,
       FaceSelection selection, TrackerSettings tracker, Map<String, String> split,
       Map<String, String> identityOfClip, Fakes fakeWriter, List<Map<String, Object>> skipped) {
-    if (method.recognizer() == null) {
-      throw DoppelException.usage("dataset spec " + spec.file() + ": method " + method.name()
-          + " is a one-shot model and needs a \"recognizer\"");
-    }
     ModelInfo info = ModelInfo.read(method.model());
     Map<String, FaceClips.Identity> sources = new TreeMap<>();
     try (Recognizer recognizer = new Recognizer(method.recognizer())) {

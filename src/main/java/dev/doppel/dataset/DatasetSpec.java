@@ -107,8 +107,20 @@ public record DatasetSpec(Path file, String name, long seed, String realSet,
       }
       int sources = m.path("sources_per_target").asInt(1);
       if (sources < 1) problems.add("method " + name + ": sources_per_target must be >= 1");
-      methods.add(new Method(name, base.resolve(m.path("model").asText("")).normalize(),
-          m.path("faces").asText("all"), recognizer, sources));
+      String faces = m.path("faces").asText("all");
+      try {
+        dev.doppel.swap.FaceSelection.parse(faces);
+      } catch (DoppelException e) {
+        problems.add("method " + name + ": faces '" + faces + "': use all, largest, none or "
+            + "track=N");
+      }
+      Path model = base.resolve(m.path("model").asText("")).normalize();
+      if (!dev.doppel.swap.ModelResolver.exists(model)) {
+        problems.add("method " + name + ": model " + model + ": no such file or pair prefix");
+      } else if (DatasetBuilder.isOneShot(model) && recognizer == null) {
+        problems.add("method " + name + " is a one-shot model and needs a \"recognizer\"");
+      }
+      methods.add(new Method(name, model, faces, recognizer, sources));
     });
     if (methods.isEmpty()) problems.add("no methods");
     List<String> compression = new ArrayList<>();

@@ -173,15 +173,21 @@ class DatasetCommandTest {
   }
 
   @Test
-  void aOneShotMethodWithoutRecognizerIsABadSpec() throws Exception {
+  void badMethodsAreReportedTogetherBeforeAnyWork() throws Exception {
     spec = dir.resolve("norec.json");
     Files.writeString(spec, """
         {"identities": {"astronaut": ["astronaut.mp4"], "hopper": ["hopper.mp4"]},
-         "methods": [{"name": "X", "model": "%s"}]}
-        """.formatted(Path.of("models/standin-inswapper_128.onnx").toAbsolutePath()));
+         "methods": [{"name": "X", "model": "%s"},
+                     {"name": "Y", "model": "%s", "faces": "like:someone.png"},
+                     {"name": "Z", "model": "models/nothing-here"}]}
+        """.formatted(Path.of("models/standin-inswapper_128.onnx").toAbsolutePath(),
+        Path.of("models/pair96").toAbsolutePath()));
     Cli r = Cli.run("dataset", spec.toString(), "-o", dir.resolve("x").toString(), "-q");
     assertEquals(2, r.exitCode());
-    assertTrue(r.err().contains("needs a \"recognizer\""), r.err());
+    assertTrue(r.err().contains("X is a one-shot model and needs a \"recognizer\""), r.err());
+    assertTrue(r.err().contains("method Y: faces 'like:someone.png'"), r.err());
+    assertTrue(r.err().contains("method Z: model"), r.err());
+    assertEquals(1, r.err().strip().lines().count(), "one line: " + r.err());
     assertTrue(!Files.exists(dir.resolve("x")));
   }
 
