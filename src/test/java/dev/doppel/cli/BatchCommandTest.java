@@ -59,17 +59,22 @@ class BatchCommandTest {
 
   @Test
   void oneBadClipFailsAloneAndARerunSkipsTheRest() throws Exception {
-    List<String> rows = new ArrayList<>(List.of("input,output,model,faces,codec"));
+    List<String> rows = new ArrayList<>(List.of(
+        "input,output,model,faces,codec,source,recognizer"));
     String[] samples = {"astronaut.mp4", "hopper.mp4", "duo.mp4", "astronaut.mp4", "hopper.mp4"};
+    // job 1 is one-shot (stand-in inswapper + recogniser, the astronaut photo as source)
+    String oneShot = Path.of("models/standin-inswapper_128.onnx").toAbsolutePath() + ",all,,"
+        + TestMedia.sample("astronaut.png").toAbsolutePath() + ","
+        + Path.of("models/standin-w600k_r50.onnx").toAbsolutePath();
     for (int i = 0; i < samples.length; i++) {
       clip(samples[i], "in" + i + ".mp4", 10);
-      rows.add("in" + i + ".mp4,out/job" + i + ".mp4," + MODEL + "," + (i == 3 ? "largest"
-          : "all") + "," + (i == 4 ? "vp9" : ""));
+      rows.add("in" + i + ".mp4,out/job" + i + ".mp4," + (i == 1 ? oneShot : MODEL + ","
+          + (i == 3 ? "largest" : "all") + "," + (i == 4 ? "vp9" : "") + ",,"));
     }
     byte[] garbage = new byte[50_000];
     new java.util.Random(3).nextBytes(garbage);
     Files.write(dir.resolve("broken.mp4"), garbage);
-    rows.add(3, "broken.mp4,out/broken.mp4," + MODEL + ",all,");
+    rows.add(3, "broken.mp4,out/broken.mp4," + MODEL + ",all,,,");
     Path manifest = dir.resolve("jobs.csv");
     Files.writeString(manifest, String.join("\n", rows) + "\n");
 
@@ -91,6 +96,7 @@ class BatchCommandTest {
       assertEquals(10, TestMedia.readPts(dir.resolve("out/job" + i + ".mp4")).size());
     }
     assertTrue(byOutput.get("job2.mp4").get("faces_swapped").asLong() >= 19, "duo: two faces");
+    assertEquals(10, byOutput.get("job1.mp4").get("faces_swapped").asLong(), "one-shot row");
     assertTrue(r.out().contains("5 done, 0 skipped (finished earlier), 1 failed"), r.out());
 
     Cli again = Cli.run("batch", manifest.toString(), "-j", "2", "-q");
