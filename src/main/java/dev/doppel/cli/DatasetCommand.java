@@ -34,17 +34,23 @@ final class DatasetCommand implements Callable<Integer> {
       description = "Dataset folder to create (must not exist).")
   Path output;
 
+  @Option(names = {"-j", "--jobs"}, defaultValue = "1", paramLabel = "N",
+      description = "Clips rendered at once (default ${DEFAULT-VALUE}); each worker loads its "
+          + "own models. The result does not depend on N.")
+  int workers;
+
   @Mixin CommonOptions common;
   @Spec picocli.CommandLine.Model.CommandSpec cmd;
 
   @Override
   public Integer call() {
     common.applyLogging();
+    if (workers < 1) throw DoppelException.usage("-j " + workers + ": must be at least 1");
     if (spec == null || output == null) {
       throw DoppelException.usage("dataset: give SPEC and -o DIR (or: dataset verify DIR)");
     }
     DatasetBuilder.Summary s = DatasetBuilder.build(DatasetSpec.read(spec), output,
-        common.tracker());
+        common.tracker(), workers);
     cmd.commandLine().getOut().printf("%s: %d real clips, %d fakes, %d pairs left out "
         + "(identity-disjoint splits)%n", s.dir(), s.reals(), s.fakes(), s.skippedPairs());
     return 0;

@@ -22,11 +22,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
@@ -67,7 +69,9 @@ public final class DatasetBuilder {
     return level.equals("c0") && !LOSSLESS_H264 ? ".mkv" : ".mp4";
   }
 
-  public static Summary build(DatasetSpec spec, Path destination, TrackerSettings tracker) {
+  /** @param workers clips rendered at once (each worker loads its own models) */
+  public static Summary build(DatasetSpec spec, Path destination, TrackerSettings tracker,
+      int workers) {
     Path dest = destination.toAbsolutePath().normalize();
     if (Files.exists(dest)) {
       throw DoppelException.usage("cannot write dataset: " + dest + ": already exists");
@@ -80,7 +84,7 @@ public final class DatasetBuilder {
     Path work = parent.resolve("." + dest.getFileName() + ".building");
     deleteTree(work);
     try {
-      Summary s = buildInto(spec, work, tracker);
+      Summary s = buildInto(spec, work, tracker, workers);
       Files.move(work, dest, StandardCopyOption.ATOMIC_MOVE);
       return new Summary(dest, s.reals(), s.fakes(), s.skippedPairs());
     } catch (IOException e) {
@@ -90,8 +94,8 @@ public final class DatasetBuilder {
     }
   }
 
-  private static Summary buildInto(DatasetSpec spec, Path root, TrackerSettings tracker)
-      throws IOException {
+  private static Summary buildInto(DatasetSpec spec, Path root, TrackerSettings tracker,
+      int workers) throws IOException {
     Map<String, String> split = Splits.assign(spec.identities().keySet(), spec.splitRatios(),
         spec.seed());
     Map<String, String> identityOfClip = new TreeMap<>();
@@ -103,73 +107,35 @@ public final class DatasetBuilder {
         clipFile.put(id, clips.get(i));
       }
     });
+    List<Map<String, Object>> skipped = new ArrayList<>();
+    List<ClipJob> jobs = plan(spec, tracker, split, identityOfClip, skipped);
+    BlendSettings blend = BlendSettings.defaults();
+    List<ClipRenderer.Result> results = new ClipJobRunner(spec, root, tracker, clipFile,
+        new FaceBlender(blend)).run(jobs, workers);
+
+    // metadata in plan order, so it does not depend on which worker finished first
     Map<String, Object> metadata = new TreeMap<>();
     List<Map<String, Object>> entries = new ArrayList<>();
-    List<Map<String, Object>> skipped = new ArrayList<>();
     List<List<String>> pairs = new ArrayList<>();
-    Set<String> realsWritten = new HashSet<>();
-    BlendSettings blend = BlendSettings.defaults();
-    FaceBlender blender = new FaceBlender(blend);
-    Fakes fakeWriter = new Fakes(spec, root, tracker, split, identityOfClip, clipFile,
-        metadata, entries, pairs, realsWritten, blender, blend);
-    for (DatasetSpec.Method method : spec.methods()) {
-      FaceSelection selection = FaceSelection.parse(method.faces());
-      if (isOneShot(method.model())) {
-        oneShotFakes(spec, method, selection, tracker, split, identityOfClip, fakeWriter,
-            skipped);
-        continue;
+    int reals = 0;
+    for (int i = 0; i < jobs.size(); i++) {
+      ClipJob job = jobs.get(i);
+      String targetIdentity = identityOfClip.get(job.target());
+      if (job.writeReals()) reals++;
+      for (String c : spec.compression()) {
+        metadata.put(realPath(spec, c, job.target()), label("REAL", split.get(targetIdentity),
+            null));
       }
-      for (String direction : List.of("a2b", "b2a")) {
-        ModelInfo info = ModelResolver.resolve(method.model(), direction);
-        String sourceIdentity = info.target(); // the identity the model renders
-        try (PairSwapper swapper = new PairSwapper(info)) { // loaded once per direction
-          for (Map.Entry<String, String> clip : identityOfClip.entrySet()) {
-            if (!clip.getValue().equals(info.source())) continue; // the face the model reads
-            String target = clip.getKey();
-            String name = target + "_" + sourceIdentity;
-            String pairSplit = Splits.ofPair(split, clip.getValue(), sourceIdentity);
-            if (pairSplit == null) {
-              skipped.add(Map.of("pair", name, "reason", "target identity " + clip.getValue()
-                  + " is in " + split.get(clip.getValue()) + ", source identity "
-                  + sourceIdentity + " in " + split.get(sourceIdentity)));
-              continue;
-            }
-            Map<String, Object> methodInfo = new LinkedHashMap<>();
-            methodInfo.put("name", method.name());
-            methodInfo.put("kind", ModelInfo.PAIR);
-            methodInfo.put("tool", "Doppel " + Version.get());
-            methodInfo.put("model", info.path().getFileName().toString());
-            methodInfo.put("direction", direction);
-            methodInfo.put("weights_sha256", Provenance.sha256(info.path()));
-            fakeWriter.render(method.name(), swapper, selection, target, sourceIdentity,
-                pairSplit, methodInfo, Map.of("identity", sourceIdentity));
-          }
-        }
+      if (job.recipe() == null) continue; // reals only
+      pairs.add(List.of(job.target(), job.sourceIdentity()));
+      for (String c : spec.compression()) {
+        metadata.put(fakePath(job.method(), c, job.name()), label("FAKE", job.split(),
+            realPath(spec, c, job.target())));
       }
+      entries.add(entry(spec, job, results.get(i), targetIdentity, clipFile.get(job.target()),
+          blend));
     }
     int fakes = entries.size();
-    int reals = 0;
-    for (String target : identityOfClip.keySet()) {
-      if (realsWritten.contains(target)) {
-        reals++;
-        continue;
-      }
-      // a clip no method used: its reals alone
-      List<ClipRenderer.Output> outs = new ArrayList<>();
-      for (String c : spec.compression()) {
-        Path real = root.resolve(realPath(spec, c, target));
-        Files.createDirectories(real.getParent());
-        outs.add(new ClipRenderer.Output(real, encoding(c, real), Map.of()));
-        metadata.put(realPath(spec, c, target), label("REAL",
-            split.get(identityOfClip.get(target)), null));
-      }
-      Path realNotes = root.resolve(realAnnotationsPath(spec, target));
-      Files.createDirectories(realNotes.getParent());
-      ClipRenderer.render(clipFile.get(target), tracker, null, blender, f -> List.of(), outs,
-          List.of(), null, null, realNotes, spec.perturbationsFor(target), spec.seed() * 31
-              + target.hashCode());
-      reals++;
-    }
     write(root.resolve("metadata.json"), metadata);
     Map<String, Object> dataset = new LinkedHashMap<>();
     dataset.put("schema_version", SCHEMA_VERSION);
@@ -183,7 +149,7 @@ public final class DatasetBuilder {
     Map<String, Object> compression = new TreeMap<>();
     for (String c : spec.compression()) {
       EncodeSettings e = encoding(c, Path.of("x" + extension(c)));
-      compression.put(c, Map.of("container", e.container(), "codec", e.codec(), "crf",
+      compression.put(c, fields("container", e.container(), "codec", e.codec(), "crf",
           e.crf() == null ? "lossless" : e.crf(), "pix_fmt", pixelFormat(c)));
     }
     dataset.put("compression", compression);
@@ -205,6 +171,56 @@ public final class DatasetBuilder {
     return new Summary(root, reals, fakes, skipped.size());
   }
 
+  /**
+   * Decides every clip to render, in a fixed order: each method's fakes, then clips no fake
+   * used (reals only). The first job of a target clip also writes its reals.
+   */
+  private static List<ClipJob> plan(DatasetSpec spec, TrackerSettings tracker,
+      Map<String, String> split, Map<String, String> identityOfClip,
+      List<Map<String, Object>> skipped) {
+    List<ClipJob> jobs = new ArrayList<>();
+    Set<String> realsPlanned = new HashSet<>();
+    for (DatasetSpec.Method method : spec.methods()) {
+      FaceSelection selection = FaceSelection.parse(method.faces());
+      if (isOneShot(method.model())) {
+        planOneShot(spec, method, selection, tracker, split, identityOfClip, realsPlanned, jobs,
+            skipped);
+        continue;
+      }
+      for (String direction : List.of("a2b", "b2a")) {
+        ModelInfo info = ModelResolver.resolve(method.model(), direction);
+        String sourceIdentity = info.target(); // the identity the model renders
+        Map<String, Object> methodInfo = new LinkedHashMap<>();
+        methodInfo.put("name", method.name());
+        methodInfo.put("kind", ModelInfo.PAIR);
+        methodInfo.put("tool", "Doppel " + Version.get());
+        methodInfo.put("model", info.path().getFileName().toString());
+        methodInfo.put("direction", direction);
+        methodInfo.put("weights_sha256", Provenance.sha256(info.path()));
+        for (Map.Entry<String, String> clip : identityOfClip.entrySet()) {
+          if (!clip.getValue().equals(info.source())) continue; // the face the model reads
+          String target = clip.getKey();
+          String pairSplit = Splits.ofPair(split, clip.getValue(), sourceIdentity);
+          if (pairSplit == null) {
+            skipped.add(fields("pair", target + "_" + sourceIdentity, "reason", "target "
+                + "identity " + clip.getValue() + " is in " + split.get(clip.getValue())
+                + ", source identity " + sourceIdentity + " in " + split.get(sourceIdentity)));
+            continue;
+          }
+          jobs.add(new ClipJob(method.name(), new SwapperRecipe(info, null), selection, target,
+              sourceIdentity, pairSplit, methodInfo, Map.of("identity", sourceIdentity),
+              realsPlanned.add(target)));
+        }
+      }
+    }
+    for (String target : identityOfClip.keySet()) {
+      if (realsPlanned.add(target)) {
+        jobs.add(new ClipJob(null, null, null, target, null, null, null, null, true));
+      }
+    }
+    return jobs;
+  }
+
   /** A one-shot model (inswapper-style) renders any identity; a pair prefix only its two. */
   static boolean isOneShot(Path model) {
     return Files.isRegularFile(model)
@@ -216,10 +232,19 @@ public final class DatasetBuilder {
    * among those in the target's split) on every clip. Each source identity's face is the
    * averaged embedding of frames spread over all its clips.
    */
-  private static void oneShotFakes(DatasetSpec spec, DatasetSpec.Method method,
+  private static void planOneShot(DatasetSpec spec, DatasetSpec.Method method,
       FaceSelection selection, TrackerSettings tracker, Map<String, String> split,
-      Map<String, String> identityOfClip, Fakes fakeWriter, List<Map<String, Object>> skipped) {
+      Map<String, String> identityOfClip, Set<String> realsPlanned, List<ClipJob> jobs,
+      List<Map<String, Object>> skipped) {
     ModelInfo info = ModelInfo.read(method.model());
+    Map<String, Object> methodInfo = new LinkedHashMap<>();
+    methodInfo.put("name", method.name());
+    methodInfo.put("kind", ModelInfo.ONESHOT);
+    methodInfo.put("tool", "Doppel " + Version.get());
+    methodInfo.put("model", info.path().getFileName().toString());
+    methodInfo.put("weights_sha256", Provenance.sha256(info.path()));
+    methodInfo.put("recognizer", method.recognizer().getFileName().toString());
+    methodInfo.put("recognizer_sha256", Provenance.sha256(method.recognizer()));
     Map<String, FaceClips.Identity> sources = new TreeMap<>();
     try (Recognizer recognizer = new Recognizer(method.recognizer())) {
       for (Map.Entry<String, String> clip : identityOfClip.entrySet()) {
@@ -233,37 +258,28 @@ public final class DatasetBuilder {
         }
         candidates.sort(null);
         if (candidates.isEmpty()) {
-          skipped.add(Map.of("pair", target + "_*", "reason", "no other identity in split "
+          skipped.add(fields("pair", target + "_*", "reason", "no other identity in split "
               + split.get(clip.getValue())));
           continue;
         }
-        java.util.Collections.shuffle(candidates, new java.util.Random(spec.seed() * 1_000_033L
+        Collections.shuffle(candidates, new Random(spec.seed() * 1_000_033L
             + target.hashCode()));
         for (String source : candidates.subList(0, Math.min(method.sourcesPerTarget(),
             candidates.size()))) {
           FaceClips.Identity identity = sources.computeIfAbsent(source, s -> FaceClips.identity(
               spec.identities().get(s), recognizer, tracker, SOURCE_FRAMES_PER_CLIP));
-          Map<String, Object> methodInfo = new LinkedHashMap<>();
-          methodInfo.put("name", method.name());
-          methodInfo.put("kind", ModelInfo.ONESHOT);
-          methodInfo.put("tool", "Doppel " + Version.get());
-          methodInfo.put("model", info.path().getFileName().toString());
-          methodInfo.put("weights_sha256", Provenance.sha256(info.path()));
-          methodInfo.put("recognizer", method.recognizer().getFileName().toString());
-          methodInfo.put("recognizer_sha256", Provenance.sha256(method.recognizer()));
           Map<String, Object> sourceInfo = new LinkedHashMap<>();
           sourceInfo.put("identity", source);
           sourceInfo.put("embedding_from", embeddingFrames(spec, source, identity));
-          try (OneShotSwapper swapper = new OneShotSwapper(info, identity.embedding())) {
-            fakeWriter.render(method.name(), swapper, selection, target, source,
-                Splits.ofPair(split, clip.getValue(), source), methodInfo, sourceInfo);
-          }
+          jobs.add(new ClipJob(method.name(), new SwapperRecipe(info, identity.embedding()),
+              selection, target, source, Splits.ofPair(split, clip.getValue(), source),
+              methodInfo, sourceInfo, realsPlanned.add(target)));
         }
       }
     }
   }
 
-  /** Frames each source clip was embedded from: clip file name to frame indices. */
+  /** Frames each source clip was embedded from: clip id to frame indices. */
   private static Map<String, List<Long>> embeddingFrames(DatasetSpec spec, String identity,
       FaceClips.Identity faces) {
     Map<String, List<Long>> out = new TreeMap<>();
@@ -277,72 +293,29 @@ public final class DatasetBuilder {
   /** Frames per clip whose embeddings make a one-shot source identity. */
   static final int SOURCE_FRAMES_PER_CLIP = 8;
 
-  /** Renders fakes (and their reals, once per clip) and records them in the metadata. */
-  private record Fakes(DatasetSpec spec, Path root, TrackerSettings tracker,
-      Map<String, String> split, Map<String, String> identityOfClip, Map<String, Path> clipFile,
-      Map<String, Object> metadata, List<Map<String, Object>> entries, List<List<String>> pairs,
-      Set<String> realsWritten, FaceBlender blender, BlendSettings blend) {
-
-    void render(String methodName, Swapper swapper, FaceSelection selection, String target,
-        String sourceIdentity, String pairSplit, Map<String, Object> methodInfo,
-        Map<String, Object> sourceInfo) {
-      String name = target + "_" + sourceIdentity;
-      try {
-        boolean writeReals = realsWritten.add(target);
-        List<ClipRenderer.Output> reals = new ArrayList<>();
-        List<ClipRenderer.Output> fakeOutputs = new ArrayList<>();
-        Map<String, String> fakeTags = Provenance.containerTags("face-swap", true);
-        for (String c : spec.compression()) {
-          Path real = root.resolve(realPath(spec, c, target));
-          Path fake = root.resolve(fakePath(methodName, c, name));
-          Files.createDirectories(real.getParent());
-          Files.createDirectories(fake.getParent());
-          if (writeReals) reals.add(new ClipRenderer.Output(real, encoding(c, real), Map.of()));
-          fakeOutputs.add(new ClipRenderer.Output(fake, encoding(c, fake), fakeTags));
-        }
-        Path mask = root.resolve(maskPath(methodName, name));
-        Path notes = root.resolve("annotations/" + methodName + "/" + name + ".jsonl");
-        Files.createDirectories(mask.getParent());
-        Files.createDirectories(notes.getParent());
-        Path realNotes = writeReals ? root.resolve(realAnnotationsPath(spec, target)) : null;
-        if (realNotes != null) Files.createDirectories(realNotes.getParent());
-        ClipRenderer.Result r = ClipRenderer.render(clipFile.get(target), tracker, swapper,
-            blender, selection::pick, reals, fakeOutputs, new ClipRenderer.Output(mask,
-                EncodeSettings.forOutput(mask, "ffv1", null, null),
-                Provenance.containerTags("dataset-mask", false)), notes, realNotes,
-            spec.perturbationsFor(target), spec.seed() * 31 + target.hashCode());
-        pairs.add(List.of(target, sourceIdentity));
-        String targetIdentity = identityOfClip.get(target);
-        for (String c : spec.compression()) {
-          String realRel = realPath(spec, c, target);
-          metadata.put(realRel, label("REAL", split.get(targetIdentity), null));
-          metadata.put(fakePath(methodName, c, name), label("FAKE", pairSplit, realRel));
-        }
-        Map<String, Object> e = new LinkedHashMap<>();
-        e.put("name", name);
-        e.put("label", "FAKE");
-        e.put("split", pairSplit);
-        e.put("target", Map.of("clip", target, "identity", targetIdentity, "file",
-            clipFile.get(target).getFileName().toString(), "sha256",
-            Provenance.sha256(clipFile.get(target))));
-        e.put("source", sourceInfo);
-        e.put("roles", "file name is <target>_<source>: the source identity's face placed on "
-            + "the target clip");
-        e.put("method", methodInfo);
-        e.put("faces", selection.toString());
-        e.put("blend", blend);
-        e.put("frames", Map.of("count", r.frames(), "manipulated", r.manipulated(),
-            "offset", 0, "manipulated_segments", r.manipulatedSegments()));
-        e.put("files", spec.compression().stream().collect(TreeMap::new, (m, c) -> m.put(c,
-            fakePath(methodName, c, name)), TreeMap::putAll));
-        e.put("mask", maskPath(methodName, name));
-        e.put("annotations", "annotations/" + methodName + "/" + name + ".jsonl");
-        e.put("perturbations", spec.perturbationsFor(target));
-        entries.add(e);
-      } catch (IOException ex) {
-        throw DoppelException.processing("cannot write " + name + ": " + ex.getMessage());
-      }
-    }
+  /** dataset.json's record of one fake. */
+  private static Map<String, Object> entry(DatasetSpec spec, ClipJob job,
+      ClipRenderer.Result r, String targetIdentity, Path targetFile, BlendSettings blend) {
+    Map<String, Object> e = new LinkedHashMap<>();
+    e.put("name", job.name());
+    e.put("label", "FAKE");
+    e.put("split", job.split());
+    e.put("target", fields("clip", job.target(), "identity", targetIdentity, "file",
+        targetFile.getFileName().toString(), "sha256", Provenance.sha256(targetFile)));
+    e.put("source", job.sourceInfo());
+    e.put("roles", "file name is <target>_<source>: the source identity's face placed on "
+        + "the target clip");
+    e.put("method", job.methodInfo());
+    e.put("faces", job.selection().toString());
+    e.put("blend", blend);
+    e.put("frames", fields("count", r.frames(), "manipulated", r.manipulated(),
+        "offset", 0, "manipulated_segments", r.manipulatedSegments()));
+    e.put("files", spec.compression().stream().collect(TreeMap::new, (m, c) -> m.put(c,
+        fakePath(job.method(), c, job.name())), TreeMap::putAll));
+    e.put("mask", maskPath(job.method(), job.name()));
+    e.put("annotations", "annotations/" + job.method() + "/" + job.name() + ".jsonl");
+    e.put("perturbations", spec.perturbationsFor(job.target()));
+    return e;
   }
 
   /** Pair lists name the source by identity: map both roles to identities for the split. */
@@ -360,7 +333,7 @@ public final class DatasetBuilder {
       for (Path p : walk.filter(Files::isRegularFile).sorted().toList()) {
         String rel = root.relativize(p).toString();
         if (rel.equals(DatasetVerifier.CHECKSUMS)) continue;
-        out.put(rel, Map.of("size", Files.size(p), "sha256", Provenance.sha256(p)));
+        out.put(rel, fields("size", Files.size(p), "sha256", Provenance.sha256(p)));
       }
     }
     return out;
@@ -385,6 +358,18 @@ public final class DatasetBuilder {
 
   static String maskPath(String method, String name) {
     return "manipulated_sequences/" + method + "/masks/videos/" + name + ".mkv";
+  }
+
+  /**
+   * An ordered map of key/value pairs. JSON written from {@code Map.of} would list its keys in
+   * an order that changes from one JVM to the next, and datasets must be byte-identical.
+   */
+  static Map<String, Object> fields(Object... keysAndValues) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    for (int i = 0; i < keysAndValues.length; i += 2) {
+      m.put((String) keysAndValues[i], keysAndValues[i + 1]);
+    }
+    return m;
   }
 
   private static Map<String, Object> label(String label, String split, String original) {

@@ -27,7 +27,8 @@ import org.bytedeco.opencv.opencv_core.Scalar;
 public final class OneShotSwapper implements Swapper {
   private final ModelInfo info;
   private final OnnxPredictor predictor;
-  private final float[] latent;
+  private final OnnxFile.Tensor emap;
+  private float[] latent;
   private final boolean imageFirst;
   private final float[] chw;
   private final float[] hwc;
@@ -39,7 +40,8 @@ public final class OneShotSwapper implements Swapper {
           + "' is not a one-shot (inswapper-style) model");
     }
     this.info = info;
-    this.latent = latent(info, sourceEmbedding);
+    this.emap = emap(info, sourceEmbedding.length);
+    this.latent = latent(emap, sourceEmbedding);
     this.imageFirst = info.inputs().get(0).shape().length == 4;
     this.predictor = new OnnxPredictor(info);
     this.chw = new float[3 * info.size() * info.size()];
@@ -48,12 +50,29 @@ public final class OneShotSwapper implements Swapper {
 
   /** normalise(normalise(e) · emap), emap read from the model file. */
   static float[] latent(ModelInfo info, float[] embedding) {
+    return latent(emap(info, embedding.length), embedding);
+  }
+
+  /** Swaps in another source face; the loaded model is kept (datasets reuse one per worker). */
+  public void source(float[] sourceEmbedding) {
+    this.latent = latent(emap, sourceEmbedding);
+  }
+
+  private static OnnxFile.Tensor emap(ModelInfo info, int embeddingLength) {
     OnnxFile.Tensor emap = OnnxFile.lastInitializer(info.path());
-    if (emap.dims().length != 2 || emap.dims()[0] != embedding.length
+    if (emap.dims().length != 2 || emap.dims()[0] != embeddingLength
         || emap.dims()[1] != 512) {
       throw DoppelException.processing("cannot load model: " + info.path() + ": its last "
-          + "initializer ('" + emap.name() + "') is not a " + embedding.length
+          + "initializer ('" + emap.name() + "') is not a " + embeddingLength
           + "x512 emap");
+    }
+    return emap;
+  }
+
+  private static float[] latent(OnnxFile.Tensor emap, float[] embedding) {
+    if (embedding.length != emap.dims()[0]) {
+      throw new IllegalArgumentException("embedding of " + embedding.length + " values, emap "
+          + "expects " + emap.dims()[0]);
     }
     float[] e = Embeddings.normalise(embedding);
     float[] out = new float[512];

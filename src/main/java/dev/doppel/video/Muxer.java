@@ -22,6 +22,9 @@ import org.bytedeco.ffmpeg.avutil.AVDictionary;
  */
 final class Muxer implements AutoCloseable {
   private final Path destination;
+  /** avformat.h's AVFMT_FLAG_BITEXACT (0x0400), which the JavaCPP preset does not map. */
+  private static final int AVFMT_FLAG_BITEXACT = 0x0400;
+
   private final Path temp;
   private AVFormatContext context;
   private boolean committed;
@@ -36,6 +39,8 @@ final class Muxer implements AutoCloseable {
       throw DoppelException.processing(
           "cannot write video: " + destination + ": " + VideoReader.describeAvError(ret));
     }
+    // no random Matroska segment UID, no muxing date: the same frames give the same file
+    context.flags(context.flags() | AVFMT_FLAG_BITEXACT);
   }
 
   private static Path reserveTempFile(Path destination) {
