@@ -79,9 +79,14 @@ public final class TestMedia {
 
   /** The first {@code frames} frames of a clip, re-encoded (no audio): short real test input. */
   public static Path trim(Path in, Path out, int frames) {
+    return trim(in, out, frames, false);
+  }
+
+  /** As {@link #trim(Path, Path, int)}, with the clip's audio carried over when asked. */
+  public static Path trim(Path in, Path out, int frames, boolean withAudio) {
     try (VideoReader reader = VideoReader.open(in);
         VideoWriter w = VideoWriter.create(out, reader.info(),
-            EncodeSettings.forOutput(out, null, null, null), null, Map.of())) {
+            EncodeSettings.forOutput(out, null, null, null), withAudio ? in : null, Map.of())) {
       for (int i = 0; i < frames; i++) {
         try (VideoFrame f = reader.next()) {
           if (f == null) break;
