@@ -30,10 +30,21 @@ final class ModelFile {
     }
   }
 
+  /** Serialises TFLite imports across threads; see {@link #tflite}. */
+  private static final Object IMPORT_LOCK = new Object();
+
+  /**
+   * Imports a TFLite graph. One import at a time: a batch run with two workers once failed with
+   * OpenCV's "Unsupported operator type RELU" while both imported at the same moment (seen once
+   * in about ten multi-worker runs), which points at importer state shared between threads.
+   */
   static Net tflite(String name) {
     byte[] bytes = read(name);
     try (BytePointer buffer = new BytePointer(bytes)) {
-      Net net = readNetFromTFLite(buffer, bytes.length);
+      Net net;
+      synchronized (IMPORT_LOCK) {
+        net = readNetFromTFLite(buffer, bytes.length);
+      }
       if (net.empty()) throw DoppelException.processing("cannot load model: " + name);
       return net;
     }
