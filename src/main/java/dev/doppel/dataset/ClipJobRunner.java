@@ -103,7 +103,7 @@ final class ClipJobRunner {
     Path notes = null;
     if (swapper != null) {
       Path maskFile = root.resolve(DatasetBuilder.maskPath(job.method(), job.name()));
-      notes = root.resolve("annotations/" + job.method() + "/" + job.name() + ".jsonl");
+      notes = root.resolve(DatasetBuilder.fakeAnnotationsPath(job.method(), job.name()));
       Files.createDirectories(maskFile.getParent());
       Files.createDirectories(notes.getParent());
       mask = new ClipRenderer.Output(maskFile, EncodeSettings.forOutput(maskFile, "ffv1", null,

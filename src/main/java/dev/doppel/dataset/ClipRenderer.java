@@ -112,7 +112,12 @@ public final class ClipRenderer {
         FaceTracker faces = new FaceTracker(tracker);
         AtomicFile notes = annotations == null ? null : new AtomicFile(annotations);
         AtomicFile realNotes = realAnnotations == null ? null
-            : new AtomicFile(realAnnotations)) {
+            : new AtomicFile(realAnnotations);
+        // frame-sized work images, reused frame after frame
+        Scalar black = new Scalar(0.0);
+        Mat written = new Mat(); // every pixel Doppel wrote in this frame
+        Mat one = new Mat(); // the pixels of one swapped face
+        Mat maskBgr = new Mat()) {
       realSink = new Sink(reals, reader.info(), target, crf);
       fakeSink = new Sink(fakes, reader.info(), target, crf);
       if (mask != null) {
@@ -122,9 +127,9 @@ public final class ClipRenderer {
       for (VideoFrame f = reader.next(); f != null; f = reader.next()) {
         Mat real = f.image(); // owned by the frame
         try (VideoFrame frame = f;
-            Mat fake = swapper != null ? real.clone() : new Mat(); // reals-only pass: no copy
-            Scalar black = new Scalar(0.0);
-            Mat written = new Mat(real.rows(), real.cols(), CV_8UC1, black)) {
+            Mat fake = swapper != null ? real.clone() : new Mat()) { // reals-only: no copy
+          written.create(real.rows(), real.cols(), CV_8UC1);
+          written.put(black);
           List<Face> found = faces.next(real, frame.micros() / 1e6);
           List<Face> chosen = swapper == null ? List.of() : choose.apply(found);
           List<FaceAnnotation> notesOfFrame = new ArrayList<>();
@@ -134,12 +139,12 @@ public final class ClipRenderer {
             long area = 0;
             boolean swap = chosen.contains(face);
             if (swap) {
-              try (Mat one = new Mat(real.rows(), real.cols(), CV_8UC1, black)) {
-                SwapJob.swapOne(fake, face, swapper, blender, one);
-                threshold(one, one, 0, 255, THRESH_BINARY);
-                area = countNonZero(one);
-                max(written, one, written);
-              }
+              one.create(real.rows(), real.cols(), CV_8UC1);
+              one.put(black);
+              SwapJob.swapOne(fake, face, swapper, blender, one);
+              threshold(one, one, 0, 255, THRESH_BINARY);
+              area = countNonZero(one);
+              max(written, one, written);
               any = true;
             }
             FaceJson.FaceRecord record = FaceJson.face(face, dev.doppel.face.Affine.IDENTITY);
@@ -154,10 +159,8 @@ public final class ClipRenderer {
           realSink.write(real, frame.pts());
           if (swapper != null) fakeSink.write(fake, frame.pts());
           if (maskWriter != null) {
-            try (Mat bgr = new Mat()) {
-              cvtColor(written, bgr, COLOR_GRAY2BGR);
-              maskWriter.write(bgr, frame.pts());
-            }
+            cvtColor(written, maskBgr, COLOR_GRAY2BGR);
+            maskWriter.write(maskBgr, frame.pts());
           }
           maskPixels += countNonZero(written);
           if (any) {

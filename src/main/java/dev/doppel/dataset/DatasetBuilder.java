@@ -24,6 +24,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -102,7 +103,7 @@ public final class DatasetBuilder {
     Map<String, Path> clipFile = new TreeMap<>();
     spec.identities().forEach((identity, clips) -> {
       for (int i = 0; i < clips.size(); i++) {
-        String id = String.format("%s-%02d", identity, i);
+        String id = clipId(identity, i);
         identityOfClip.put(id, identity);
         clipFile.put(id, clips.get(i));
       }
@@ -117,6 +118,7 @@ public final class DatasetBuilder {
     Map<String, Object> metadata = new TreeMap<>();
     List<Map<String, Object>> entries = new ArrayList<>();
     List<List<String>> pairs = new ArrayList<>();
+    Map<String, String> clipSha = new HashMap<>();
     int reals = 0;
     for (int i = 0; i < jobs.size(); i++) {
       ClipJob job = jobs.get(i);
@@ -132,8 +134,10 @@ public final class DatasetBuilder {
         metadata.put(fakePath(job.method(), c, job.name()), label("FAKE", job.split(),
             realPath(spec, c, job.target())));
       }
+      String targetSha = clipSha.computeIfAbsent(job.target(),
+          t -> Provenance.sha256(clipFile.get(t))); // once per clip, however many fakes
       entries.add(entry(spec, job, results.get(i), targetIdentity, clipFile.get(job.target()),
-          blend));
+          targetSha, blend));
     }
     int fakes = entries.size();
     write(root.resolve("metadata.json"), metadata);
@@ -150,7 +154,7 @@ public final class DatasetBuilder {
     for (String c : spec.compression()) {
       EncodeSettings e = encoding(c, Path.of("x" + extension(c)));
       compression.put(c, fields("container", e.container(), "codec", e.codec(), "crf",
-          e.crf() == null ? "lossless" : e.crf(), "pix_fmt", pixelFormat(c)));
+          e.crf() == null ? "lossless" : e.crf(), "pix_fmt", e.pixelFormat()));
     }
     dataset.put("compression", compression);
     dataset.put("identity_splits", split);
@@ -182,7 +186,7 @@ public final class DatasetBuilder {
     Set<String> realsPlanned = new HashSet<>();
     for (DatasetSpec.Method method : spec.methods()) {
       FaceSelection selection = FaceSelection.parse(method.faces());
-      if (isOneShot(method.model())) {
+      if (method.oneShot()) {
         planOneShot(spec, method, selection, tracker, split, identityOfClip, realsPlanned, jobs,
             skipped);
         continue;
@@ -190,13 +194,8 @@ public final class DatasetBuilder {
       for (String direction : List.of("a2b", "b2a")) {
         ModelInfo info = ModelResolver.resolve(method.model(), direction);
         String sourceIdentity = info.target(); // the identity the model renders
-        Map<String, Object> methodInfo = new LinkedHashMap<>();
-        methodInfo.put("name", method.name());
-        methodInfo.put("kind", ModelInfo.PAIR);
-        methodInfo.put("tool", "Doppel " + Version.get());
-        methodInfo.put("model", info.path().getFileName().toString());
+        Map<String, Object> methodInfo = methodInfo(method, info);
         methodInfo.put("direction", direction);
-        methodInfo.put("weights_sha256", Provenance.sha256(info.path()));
         for (Map.Entry<String, String> clip : identityOfClip.entrySet()) {
           if (!clip.getValue().equals(info.source())) continue; // the face the model reads
           String target = clip.getKey();
@@ -221,12 +220,6 @@ public final class DatasetBuilder {
     return jobs;
   }
 
-  /** A one-shot model (inswapper-style) renders any identity; a pair prefix only its two. */
-  static boolean isOneShot(Path model) {
-    return Files.isRegularFile(model)
-        && ModelInfo.ONESHOT.equals(ModelInfo.read(model).kind());
-  }
-
   /**
    * A one-shot method places {@code sources_per_target} other identities (chosen from the seed
    * among those in the target's split) on every clip. Each source identity's face is the
@@ -237,12 +230,7 @@ public final class DatasetBuilder {
       Map<String, String> identityOfClip, Set<String> realsPlanned, List<ClipJob> jobs,
       List<Map<String, Object>> skipped) {
     ModelInfo info = ModelInfo.read(method.model());
-    Map<String, Object> methodInfo = new LinkedHashMap<>();
-    methodInfo.put("name", method.name());
-    methodInfo.put("kind", ModelInfo.ONESHOT);
-    methodInfo.put("tool", "Doppel " + Version.get());
-    methodInfo.put("model", info.path().getFileName().toString());
-    methodInfo.put("weights_sha256", Provenance.sha256(info.path()));
+    Map<String, Object> methodInfo = methodInfo(method, info);
     methodInfo.put("recognizer", method.recognizer().getFileName().toString());
     methodInfo.put("recognizer_sha256", Provenance.sha256(method.recognizer()));
     Map<String, FaceClips.Identity> sources = new TreeMap<>();
@@ -279,13 +267,25 @@ public final class DatasetBuilder {
     }
   }
 
+  /** What dataset.json records of a method; callers add direction or recogniser. */
+  private static Map<String, Object> methodInfo(DatasetSpec.Method method, ModelInfo info) {
+    return fields("name", method.name(), "kind", info.kind(), "tool", "Doppel "
+        + Version.get(), "model", info.path().getFileName().toString(), "weights_sha256",
+        Provenance.sha256(info.path()));
+  }
+
+  /** A clip's id in the dataset: its identity and its place in the spec's list. */
+  private static String clipId(String identity, int index) {
+    return String.format("%s-%02d", identity, index);
+  }
+
   /** Frames each source clip was embedded from: clip id to frame indices. */
   private static Map<String, List<Long>> embeddingFrames(DatasetSpec spec, String identity,
       FaceClips.Identity faces) {
     Map<String, List<Long>> out = new TreeMap<>();
     List<Path> clips = spec.identities().get(identity);
     for (int i = 0; i < clips.size(); i++) {
-      out.put(String.format("%s-%02d", identity, i), faces.frames().get(i));
+      out.put(clipId(identity, i), faces.frames().get(i));
     }
     return out;
   }
@@ -295,13 +295,14 @@ public final class DatasetBuilder {
 
   /** dataset.json's record of one fake. */
   private static Map<String, Object> entry(DatasetSpec spec, ClipJob job,
-      ClipRenderer.Result r, String targetIdentity, Path targetFile, BlendSettings blend) {
+      ClipRenderer.Result r, String targetIdentity, Path targetFile, String targetSha,
+      BlendSettings blend) {
     Map<String, Object> e = new LinkedHashMap<>();
     e.put("name", job.name());
     e.put("label", "FAKE");
     e.put("split", job.split());
     e.put("target", fields("clip", job.target(), "identity", targetIdentity, "file",
-        targetFile.getFileName().toString(), "sha256", Provenance.sha256(targetFile)));
+        targetFile.getFileName().toString(), "sha256", targetSha));
     e.put("source", job.sourceInfo());
     e.put("roles", "file name is <target>_<source>: the source identity's face placed on "
         + "the target clip");
@@ -313,7 +314,7 @@ public final class DatasetBuilder {
     e.put("files", spec.compression().stream().collect(TreeMap::new, (m, c) -> m.put(c,
         fakePath(job.method(), c, job.name())), TreeMap::putAll));
     e.put("mask", maskPath(job.method(), job.name()));
-    e.put("annotations", "annotations/" + job.method() + "/" + job.name() + ".jsonl");
+    e.put("annotations", fakeAnnotationsPath(job.method(), job.name()));
     e.put("perturbations", spec.perturbationsFor(job.target()));
     return e;
   }
@@ -339,13 +340,12 @@ public final class DatasetBuilder {
     return out;
   }
 
-  static String realAnnotationsPath(DatasetSpec spec, String clip) {
-    return "annotations/original/" + spec.realSet() + "/" + clip + ".jsonl";
+  static String fakeAnnotationsPath(String method, String name) {
+    return "annotations/" + method + "/" + name + ".jsonl";
   }
 
-  /** Pixel format each level is written with (see video.Codecs). */
-  static String pixelFormat(String level) {
-    return encoding(level, Path.of("x" + extension(level))).pixelFormat();
+  static String realAnnotationsPath(DatasetSpec spec, String clip) {
+    return "annotations/original/" + spec.realSet() + "/" + clip + ".jsonl";
   }
 
   static String realPath(DatasetSpec spec, String c, String clip) {
@@ -373,11 +373,7 @@ public final class DatasetBuilder {
   }
 
   private static Map<String, Object> label(String label, String split, String original) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("label", label);
-    m.put("split", split);
-    m.put("original", original);
-    return m;
+    return fields("label", label, "split", split, "original", original);
   }
 
   private static void write(Path file, Object value) throws IOException {

@@ -36,10 +36,12 @@ public record DatasetSpec(Path file, String name, long seed, String realSet,
     byte[] bytes) {
 
   /**
+   * @param oneShot an inswapper-style model that renders any identity (else a pair prefix,
+   *     which renders only its two)
    * @param recognizer for a one-shot model: the ArcFace-style recogniser that embeds sources
    * @param sourcesPerTarget for a one-shot model: how many other identities go on each clip
    */
-  public record Method(String name, Path model, String faces, Path recognizer,
+  public record Method(String name, Path model, boolean oneShot, String faces, Path recognizer,
       int sourcesPerTarget) {}
 
   public static final List<String> LEVELS = List.of("c0", "c23", "c40");
@@ -115,12 +117,18 @@ public record DatasetSpec(Path file, String name, long seed, String realSet,
             + "track=N");
       }
       Path model = base.resolve(m.path("model").asText("")).normalize();
+      boolean oneShot = false;
       if (!dev.doppel.swap.ModelResolver.exists(model)) {
         problems.add("method " + name + ": model " + model + ": no such file or pair prefix");
-      } else if (DatasetBuilder.isOneShot(model) && recognizer == null) {
-        problems.add("method " + name + " is a one-shot model and needs a \"recognizer\"");
+      } else {
+        // a file is read for its kind; a pair prefix names several graphs
+        oneShot = Files.isRegularFile(model) && dev.doppel.swap.ModelInfo.ONESHOT.equals(
+            dev.doppel.swap.ModelInfo.read(model).kind());
+        if (oneShot && recognizer == null) {
+          problems.add("method " + name + " is a one-shot model and needs a \"recognizer\"");
+        }
       }
-      methods.add(new Method(name, model, faces, recognizer, sources));
+      methods.add(new Method(name, model, oneShot, faces, recognizer, sources));
     });
     if (methods.isEmpty()) problems.add("no methods");
     List<String> compression = new ArrayList<>();

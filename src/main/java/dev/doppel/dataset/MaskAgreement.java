@@ -35,7 +35,11 @@ public final class MaskAgreement {
     double min = 1;
     long worst = -1;
     try (VideoReader a = VideoReader.open(real); VideoReader b = VideoReader.open(fake);
-        VideoReader m = VideoReader.open(mask)) {
+        VideoReader m = VideoReader.open(mask);
+        // work images, reused frame after frame
+        Mat diff = new Mat(); MatVector planes = new MatVector(); Mat changed = new Mat();
+        Mat maskBits = new Mat(); Mat gray = new Mat(); Mat inter = new Mat();
+        Mat union = new Mat()) {
       while (true) {
         VideoFrame fa = a.next();
         VideoFrame fb = b.next();
@@ -49,9 +53,7 @@ public final class MaskAgreement {
           }
           break;
         }
-        try (fa; fb; fm; Mat diff = new Mat(); MatVector planes = new MatVector();
-            Mat changed = new Mat(); Mat maskBits = new Mat(); Mat gray = new Mat();
-            Mat inter = new Mat(); Mat union = new Mat()) {
+        try (fa; fb; fm) {
           absdiff(fa.image(), fb.image(), diff);
           opencv_core.split(diff, planes);
           bitwise_or(planes.get(0), planes.get(1), changed);

@@ -9,6 +9,7 @@ import static org.bytedeco.ffmpeg.global.avutil.av_get_pix_fmt_name;
 import dev.doppel.DoppelException;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Maps Doppel's codec names to the FFmpeg encoders this build has. The default (LGPL) FFmpeg
@@ -34,18 +35,19 @@ final class Codecs {
       throw DoppelException.usage(
           "unknown codec '" + codec + "' (use one of " + String.join(", ", ENCODERS.keySet()) + ")");
     }
-    for (String name : candidates) {
-      if (avcodec_find_encoder_by_name(name) != null) return name;
-    }
-    throw DoppelException.usage(
+    return firstPresent(candidates).orElseThrow(() -> DoppelException.usage(
         "codec '" + codec + "' needs " + String.join(" or ", candidates)
-            + ", which this FFmpeg build lacks (build with -Pgpl for libx264/libx265)");
+            + ", which this FFmpeg build lacks (build with -Pgpl for libx264/libx265)"));
   }
 
   /** Whether this FFmpeg build has an encoder for the codec. */
   static boolean available(String codec) {
-    return ENCODERS.getOrDefault(codec, List.of()).stream()
-        .anyMatch(name -> avcodec_find_encoder_by_name(name) != null);
+    return firstPresent(ENCODERS.getOrDefault(codec, List.of())).isPresent();
+  }
+
+  private static Optional<String> firstPresent(List<String> encoders) {
+    return encoders.stream().filter(name -> avcodec_find_encoder_by_name(name) != null)
+        .findFirst();
   }
 
   /** Whether the encoder needs even frame dimensions (4:2:0 chroma with no odd-size support). */

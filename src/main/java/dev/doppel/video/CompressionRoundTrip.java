@@ -34,6 +34,7 @@ public final class CompressionRoundTrip implements AutoCloseable {
   private AVCodecContext decoder;
   private AVFrame decoded;
   private SwsContext sws;
+  private final Mat coded = new Mat(); // decoded frame at the coded (even) size, reused
   private final PointerPointer<BytePointer> dstData = new PointerPointer<>(1);
   private final IntPointer dstStride = new IntPointer(1);
   private final List<Mat> ready = new ArrayList<>();
@@ -106,13 +107,12 @@ public final class CompressionRoundTrip implements AutoCloseable {
   private Mat toBgr(AVFrame f) {
     sws = sws_getCachedContext(sws, f.width(), f.height(), f.format(), f.width(), f.height(),
         AV_PIX_FMT_BGR24, SWS_BICUBIC | SWS_ACCURATE_RND, null, null, (double[]) null);
-    try (Mat coded = new Mat(f.height(), f.width(), CV_8UC3);
-        Rect visible = new Rect(0, 0, width, height);
-        Mat crop = coded.apply(visible)) {
-      dstData.put(0, coded.data());
-      dstStride.put(0, (int) coded.step());
-      sws_scale(sws, f.data(), f.linesize(), 0, f.height(), dstData, dstStride);
-      return crop.clone(); // drops the encoder's even-size padding
+    coded.create(f.height(), f.width(), CV_8UC3);
+    dstData.put(0, coded.data());
+    dstStride.put(0, (int) coded.step());
+    sws_scale(sws, f.data(), f.linesize(), 0, f.height(), dstData, dstStride);
+    try (Rect visible = new Rect(0, 0, width, height); Mat crop = coded.apply(visible)) {
+      return crop.clone(); // the caller's copy, without the encoder's even-size padding
     }
   }
 
@@ -133,6 +133,7 @@ public final class CompressionRoundTrip implements AutoCloseable {
       sws_freeContext(sws);
       sws = null;
     }
+    coded.close();
     dstData.close();
     dstStride.close();
   }
