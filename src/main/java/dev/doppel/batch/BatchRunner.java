@@ -5,7 +5,6 @@ import dev.doppel.pipeline.Progress;
 import dev.doppel.pipeline.SwapJob;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -13,13 +12,13 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Function;
-import java.util.stream.Stream;
 
 /**
  * Runs batch jobs on N workers. A job that fails fails alone (its row is reported, the others go
  * on); finished jobs of an earlier run are skipped when the journal and their output agree;
  * outputs appear only complete (each job writes a temporary file and renames it), and temporary
- * files a killed run left behind are removed before the job is redone.
+ * files a killed run left behind are removed before the job is redone (by the job's
+ * {@link dev.doppel.output.OutputClaim}).
  */
 public final class BatchRunner {
   private BatchRunner() {}
@@ -72,7 +71,6 @@ public final class BatchRunner {
     if (journal.finished(job)) {
       return new Outcome(job, Status.SKIPPED, 0, 0, 0, null);
     }
-    removeStaleTemporaries(job.options().output());
     journal.started(job);
     long t0 = System.nanoTime();
     try (Progress progress = progressFor.apply(job)) {
@@ -82,28 +80,12 @@ public final class BatchRunner {
       double seconds = (System.nanoTime() - t0) / 1e9;
       journal.finished(job, s.frames(), s.facesSwapped(), seconds);
       return new Outcome(job, Status.DONE, s.frames(), s.facesSwapped(), seconds, null);
-    } catch (DoppelException | IllegalStateException | IllegalArgumentException | IOException e) {
-      String error = e.getMessage() == null ? e.toString() : e.getMessage();
+    } catch (RuntimeException | IOException | OutOfMemoryError e) {
+      // whatever one job throws, it fails alone: the other rows still run and are reported
+      String error = e instanceof DoppelException ? e.getMessage()
+          : "internal error: " + e;
       journal.failed(job, error);
       return new Outcome(job, Status.FAILED, 0, 0, (System.nanoTime() - t0) / 1e9, error);
-    }
-  }
-
-  /**
-   * Deletes the hidden temporary files ({@code .NAME.*.part*}) that an encoder killed mid-run
-   * left beside {@code output}; outputs are unique within a batch, so no other worker owns them.
-   */
-  static void removeStaleTemporaries(Path output) {
-    Path folder = output.toAbsolutePath().getParent();
-    String prefix = "." + output.getFileName() + ".";
-    if (folder == null || !Files.isDirectory(folder)) return;
-    try (Stream<Path> files = Files.list(folder)) {
-      for (Path p : files.filter(p -> p.getFileName().toString().startsWith(prefix)
-          && p.getFileName().toString().contains(".part")).toList()) {
-        Files.deleteIfExists(p);
-      }
-    } catch (IOException ignored) {
-      // a leftover temporary file is untidy, not wrong: the output is still only renamed
     }
   }
 }

@@ -5,6 +5,8 @@ import dev.doppel.batch.BatchJob;
 import dev.doppel.batch.BatchManifest;
 import dev.doppel.batch.BatchRunner;
 import dev.doppel.batch.Journal;
+import dev.doppel.output.OutputClaim;
+import dev.doppel.output.OutputPaths;
 import dev.doppel.pipeline.AtomicFile;
 import dev.doppel.pipeline.FaceJson;
 import dev.doppel.pipeline.Progress;
@@ -86,8 +88,15 @@ final class BatchCommand implements Callable<Integer> {
       throw DoppelException.usage(manifestFile + ": " + problems.size() + " problem(s) in "
           + manifest.rows().size() + " rows; nothing was run");
     }
+    try {
+      Files.createDirectories(root);
+    } catch (IOException e) {
+      throw DoppelException.usage("cannot write: " + root + ": " + e.getMessage());
+    }
     List<BatchRunner.Outcome> outcomes;
-    try (Journal journal = new Journal(root);
+    // one batch at a time on an output root: a second would delete the first's temporaries
+    try (OutputClaim claim = OutputClaim.take(root.resolve("doppel-batch"));
+        Journal journal = new Journal(root);
         BatchProgress progress = BatchProgress.forTerminal(quiet, jobs.size())) {
       outcomes = BatchRunner.run(jobs, workers, journal, progress::jobProgress,
           progress::finished);
@@ -126,7 +135,9 @@ final class BatchCommand implements Callable<Integer> {
       Path input = Path.of(values.get("input").get(0));
       Path output = Path.of(values.get("output").get(0)).normalize();
       if (!Files.isRegularFile(input)) problems.add(where + "input " + input + ": no such file");
-      if (!output.startsWith(root)) {
+      // by real path: a symbolic link inside the root may point anywhere
+      if (!output.startsWith(root)
+          || !OutputPaths.realish(output).startsWith(OutputPaths.realish(root))) {
         problems.add(where + "output " + output + " is outside the output root " + root);
       }
       Integer other = outputs.putIfAbsent(output, row.line());
@@ -157,11 +168,13 @@ final class BatchCommand implements Callable<Integer> {
 
   /** The row as `doppel swap` arguments, parsed and checked by the swap command itself. */
   private static SwapOptions parse(Map<String, List<String>> values) {
-    List<String> args = new ArrayList<>(List.of(values.get("input").get(0), "-o",
-        values.get("output").get(0)));
+    List<String> args = new ArrayList<>(List.of("--output=" + values.get("output").get(0)));
     for (Map.Entry<String, List<String>> e : values.entrySet()) {
       String key = e.getKey();
       if (key.equals("input") || key.equals("output")) continue;
+      if (!key.matches("[a-z0-9][a-z0-9-]*")) {
+        throw DoppelException.usage("column '" + key + "': not an option name");
+      }
       if (FLAGS.contains(key)) {
         String v = e.getValue().get(0).toLowerCase(java.util.Locale.ROOT);
         if (v.equals("true") || v.equals("yes") || v.equals("1")) args.add("--" + key);
@@ -170,13 +183,14 @@ final class BatchCommand implements Callable<Integer> {
         }
         continue;
       }
-      for (String v : e.getValue()) {
-        args.add("--" + key);
-        args.add(v);
-      }
+      // --key=value: a cell is always the option's value, even when it looks like an option
+      for (String v : e.getValue()) args.add("--" + key + "=" + v);
     }
+    args.add("--"); // the input is a value too, whatever its name
+    args.add(values.get("input").get(0));
     CommandLine cl = new CommandLine(new SwapCommand());
     cl.setCaseInsensitiveEnumValuesAllowed(true);
+    cl.setExpandAtFiles(false); // a cell "@FILE" is a value, never an argument file
     cl.parseArgs(args.toArray(String[]::new));
     SwapCommand swap = cl.getCommand();
     return swap.options();

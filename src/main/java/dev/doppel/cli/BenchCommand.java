@@ -57,6 +57,10 @@ final class BenchCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     common.applyLogging();
+    if (frames < 0) throw DoppelException.usage("--frames " + frames + ": must be >= 0");
+    if (threads != null && threads < 1) {
+      throw DoppelException.usage("--threads " + threads + ": must be >= 1");
+    }
     run.apply();
     if (threads != null) opencv_core.setNumThreads(threads);
     Path scratch = Path.of(System.getProperty("java.io.tmpdir"));

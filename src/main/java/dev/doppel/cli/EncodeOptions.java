@@ -32,9 +32,13 @@ final class EncodeOptions {
     double factor = t.endsWith("m") ? 1e6 : t.endsWith("k") ? 1e3 : 1;
     if (factor != 1) t = t.substring(0, t.length() - 1);
     try {
-      long bits = Math.round(Double.parseDouble(t) * factor);
-      if (bits <= 0) throw new NumberFormatException();
-      return bits;
+      double bits = Double.parseDouble(t) * factor;
+      // 1 kbit/s .. 1 Gbit/s: beyond that encoders fail with FFmpeg's "Invalid argument"
+      if (!(bits >= 1e3 && bits <= 1e9)) {
+        throw dev.doppel.DoppelException.usage("--bitrate " + s + ": must be between 1k and "
+            + "1000M bits per second");
+      }
+      return Math.round(bits);
     } catch (NumberFormatException e) {
       throw dev.doppel.DoppelException.usage("--bitrate " + s + ": use a number like 4M or 800k");
     }

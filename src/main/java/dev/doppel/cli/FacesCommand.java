@@ -49,6 +49,9 @@ final class FacesCommand implements Callable<Integer> {
     try (Progress progress = ProgressBarReporter.forTerminal(common.quiet)) {
       s = FacesJob.run(options, progress);
     }
+    if (s.sizeNote() != null) {
+      spec.commandLine().getErr().println("doppel: note: " + output + ": " + s.sizeNote());
+    }
     if (stdout == null) {
       spec.commandLine().getOut().printf("%s: %d frames, %d with faces, %d tracks%n",
           input, s.frames(), s.framesWithFaces(), s.trackIds().size());

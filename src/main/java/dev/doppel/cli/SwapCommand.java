@@ -115,6 +115,9 @@ final class SwapCommand implements Callable<Integer> {
     }
     spec.commandLine().getOut().printf("%s: %d frames, %d faces swapped%n", output, s.frames(),
         s.facesSwapped());
+    if (s.sizeNote() != null) {
+      spec.commandLine().getErr().println("doppel: note: " + output + ": " + s.sizeNote());
+    }
     return 0;
   }
 
@@ -122,8 +125,16 @@ final class SwapCommand implements Callable<Integer> {
   SwapOptions options() {
     run.apply();
     BlendSettings blendSettings = new BlendSettings(erode, feather, colour, blend, keepMouth);
-    if (erode < 0 || erode > 0.3 || feather < 0 || feather > 0.3) {
+    // written so that NaN fails too
+    if (!(erode >= 0 && erode <= 0.3) || !(feather >= 0 && feather <= 0.3)) {
       throw DoppelException.usage("--erode and --feather must be between 0 and 0.3");
+    }
+    if (!(likeThreshold >= -1 && likeThreshold <= 1)) {
+      throw DoppelException.usage("--like-threshold " + likeThreshold + ": must be a cosine "
+          + "between -1 and 1");
+    }
+    if (preview != null && preview < 0) {
+      throw DoppelException.usage("--preview " + preview + ": frames count from 0");
     }
     boolean png = output.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".png");
     if ((preview != null) != png) {

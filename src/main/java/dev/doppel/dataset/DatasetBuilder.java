@@ -1,5 +1,9 @@
 package dev.doppel.dataset;
 
+import dev.doppel.output.OutputClaim;
+import dev.doppel.output.OutputPaths;
+import dev.doppel.output.TempFiles;
+
 import dev.doppel.DoppelException;
 import dev.doppel.Version;
 import dev.doppel.blend.BlendSettings;
@@ -82,16 +86,26 @@ public final class DatasetBuilder {
       throw DoppelException.usage("cannot write dataset: " + dest + ": the folder " + parent
           + " does not exist");
     }
-    Path work = parent.resolve("." + dest.getFileName() + ".building");
-    deleteTree(work);
-    try {
-      Summary s = buildInto(spec, work, tracker, workers);
-      Files.move(work, dest, StandardCopyOption.ATOMIC_MOVE);
-      return new Summary(dest, s.reals(), s.fakes(), s.skippedPairs());
-    } catch (IOException e) {
-      throw DoppelException.processing("cannot write dataset: " + dest + ": " + e.getMessage());
-    } finally {
-      deleteTree(work);
+    try (OutputClaim claim = OutputClaim.take(dest)) {
+      // checked again under the claim: another run may have finished it meanwhile
+      if (Files.exists(dest)) {
+        throw DoppelException.usage("cannot write dataset: " + dest + ": already exists");
+      }
+      Path work = parent.resolve("." + dest.getFileName() + ".building");
+      deleteTree(work); // a killed run's (the claim says no live run owns it)
+      try {
+        TempFiles.register(work);
+        Summary s = buildInto(spec, work, tracker, workers);
+        Files.move(work, dest, StandardCopyOption.ATOMIC_MOVE);
+        return new Summary(dest, s.reals(), s.fakes(), s.skippedPairs());
+      } catch (IOException e) {
+        throw DoppelException.processing("cannot write dataset: " + dest + ": "
+            + (OutputPaths.diskFull(e) ? "the disk is full (no space left on device)"
+                : e.getMessage()));
+      } finally {
+        deleteTree(work);
+        TempFiles.forget(work);
+      }
     }
   }
 
@@ -159,6 +173,11 @@ public final class DatasetBuilder {
     dataset.put("compression", compression);
     dataset.put("identity_splits", split);
     dataset.put("clips", identityOfClip);
+    // the source file of every clip, so that verify can see one video under two identities
+    Map<String, String> sources = new TreeMap<>();
+    clipFile.forEach((clip, file) -> sources.put(clip,
+        clipSha.computeIfAbsent(clip, c -> Provenance.sha256(file))));
+    dataset.put("clip_sources_sha256", sources);
     Map<String, Object> realPerturbations = new TreeMap<>();
     identityOfClip.keySet().forEach(c -> realPerturbations.put(c, spec.perturbationsFor(c)));
     dataset.put("real_perturbations", realPerturbations);

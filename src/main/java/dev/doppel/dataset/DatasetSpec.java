@@ -1,8 +1,19 @@
 package dev.doppel.dataset;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.doppel.output.OutputPaths;
+import java.util.Arrays;
+import java.util.HashMap;
 import dev.doppel.DoppelException;
-import dev.doppel.pipeline.FaceJson;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,90 +75,155 @@ public record DatasetSpec(Path file, String name, long seed, String realSet,
     return steps;
   }
 
+  /** The raw spec as written: every key known, every value of its JSON type. */
+  @JsonIgnoreProperties(ignoreUnknown = false)
+  record RawSpec(String name, Long seed, @JsonProperty("real_set") String realSet,
+      Map<String, List<String>> identities, List<RawMethod> methods, List<String> compression,
+      List<RawStep> perturbations,
+      @JsonProperty("random_perturbations") RawMix randomPerturbations, RawSplits splits) {}
+
+  record RawMethod(String name, String model, String faces, String recognizer,
+      @JsonProperty("sources_per_target") Integer sourcesPerTarget) {}
+
+  record RawStep(String kind, Integer level) {}
+
+  record RawMix(Integer min, Integer max) {}
+
+  record RawSplits(Double train, Double val, Double test) {}
+
+  /** YAML parsing is slow on huge files (a 20 MB spec took 155 s): refused before parsing. */
+  static final long MAX_YAML_BYTES = 2L << 20;
+  /** JSON parses fast; 64 MiB holds a few hundred thousand clip paths. */
+  static final long MAX_JSON_BYTES = 64L << 20;
+
+  private static final String NAME = "[A-Za-z0-9][A-Za-z0-9_-]*";
+
   public static DatasetSpec read(Path file) {
+    String n = file.getFileName().toString().toLowerCase(Locale.ROOT);
+    boolean yaml = n.endsWith(".yaml") || n.endsWith(".yml");
     byte[] bytes;
-    JsonNode root;
+    RawSpec raw;
     try {
+      if (!Files.isRegularFile(file)) {
+        throw DoppelException.usage("cannot read dataset spec: " + file + ": no such file");
+      }
+      long size = Files.size(file);
+      long max = yaml ? MAX_YAML_BYTES : MAX_JSON_BYTES;
+      if (size > max) {
+        throw DoppelException.usage("cannot read dataset spec: " + file + ": " + size
+            + " bytes is over the limit of " + max + " for " + (yaml ? "YAML (write large "
+            + "specs as JSON)" : "JSON"));
+      }
       bytes = Files.readAllBytes(file);
-      String n = file.getFileName().toString().toLowerCase(Locale.ROOT);
-      root = n.endsWith(".yaml") || n.endsWith(".yml")
-          ? new com.fasterxml.jackson.dataformat.yaml.YAMLMapper().readTree(bytes)
-          : FaceJson.MAPPER.readTree(bytes);
+      raw = strict(yaml ? new YAMLMapper() : new ObjectMapper()).readValue(bytes, RawSpec.class);
+    } catch (JsonMappingException e) {
+      throw DoppelException.usage("cannot read dataset spec: " + file + ": " + describe(e));
     } catch (IOException e) {
       throw DoppelException.usage("cannot read dataset spec: " + file + ": "
           + String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
     }
-    if (root == null || !root.isObject()) {
+    if (raw == null) {
       throw DoppelException.usage("cannot read dataset spec: " + file + ": not a JSON object");
     }
     Path base = file.toAbsolutePath().getParent();
     List<String> problems = new ArrayList<>();
+    String name = raw.name() != null ? raw.name() : "dataset";
+    if (!name.matches(NAME)) {
+      problems.add("name '" + name + "': use letters, digits, dashes and underscores");
+    }
+    String realSet = raw.realSet() != null ? raw.realSet() : "doppel";
+    if (!realSet.matches(NAME)) {
+      // it becomes a folder name: original_sequences/<real_set>/
+      problems.add("real_set '" + realSet + "': use letters, digits, dashes and underscores");
+    }
     Map<String, List<Path>> identities = new LinkedHashMap<>();
-    root.path("identities").fields().forEachRemaining(e -> {
-      if (!e.getKey().matches("[A-Za-z0-9-]+")) {
-        problems.add("identity '" + e.getKey() + "': use letters, digits and dashes");
-      }
-      List<Path> clips = new ArrayList<>();
-      e.getValue().forEach(c -> {
-        Path p = base.resolve(c.asText()).normalize();
-        if (!Files.isRegularFile(p)) problems.add("clip " + p + ": no such file");
-        clips.add(p);
+    Map<Path, String> identityOfClip = new HashMap<>();
+    if (raw.identities() != null) {
+      raw.identities().forEach((identity, clipNames) -> {
+        if (!identity.matches("[A-Za-z0-9-]+")) {
+          problems.add("identity '" + identity + "': use letters, digits and dashes");
+        }
+        if (clipNames == null || clipNames.isEmpty()) {
+          problems.add("identity '" + identity + "' has no clips");
+        }
+        List<Path> clips = new ArrayList<>();
+        for (String c : clipNames == null ? List.<String>of() : clipNames) {
+          Path p = base.resolve(c).normalize();
+          if (!Files.isRegularFile(p)) problems.add("clip " + p + ": no such file");
+          String other = identityOfClip.putIfAbsent(OutputPaths.realish(p), identity);
+          if (other != null) {
+            problems.add("clip " + p + " is listed " + (other.equals(identity) ? "twice under '"
+                + identity + "'" : "under both '" + other + "' and '" + identity + "'")
+                + " (one clip belongs to one identity, once)");
+          }
+          clips.add(p);
+        }
+        identities.put(identity, clips);
       });
-      identities.put(e.getKey(), clips);
-    });
+    }
     if (identities.isEmpty()) problems.add("no identities");
     List<Method> methods = new ArrayList<>();
-    root.path("methods").forEach(m -> {
-      String name = m.path("name").asText("Doppel");
-      if (!name.matches("[A-Za-z0-9_-]+")) {
-        problems.add("method '" + name + "': use letters, digits, dashes and underscores");
+    for (RawMethod m : raw.methods() == null ? List.<RawMethod>of() : raw.methods()) {
+      String methodName = m.name() != null ? m.name() : "Doppel";
+      if (!methodName.matches("[A-Za-z0-9_-]+")) {
+        problems.add("method '" + methodName + "': use letters, digits, dashes and underscores");
       }
-      Path recognizer = m.hasNonNull("recognizer")
-          ? base.resolve(m.path("recognizer").asText()).normalize() : null;
+      Path recognizer = m.recognizer() != null ? base.resolve(m.recognizer()).normalize() : null;
       if (recognizer != null && !Files.isRegularFile(recognizer)) {
         problems.add("recognizer " + recognizer + ": no such file");
       }
-      int sources = m.path("sources_per_target").asInt(1);
-      if (sources < 1) problems.add("method " + name + ": sources_per_target must be >= 1");
-      String faces = m.path("faces").asText("all");
+      int sources = m.sourcesPerTarget() != null ? m.sourcesPerTarget() : 1;
+      if (sources < 1) {
+        problems.add("method " + methodName + ": sources_per_target must be >= 1");
+      }
+      String faces = m.faces() != null ? m.faces() : "all";
       try {
         dev.doppel.swap.FaceSelection.parse(faces);
       } catch (DoppelException e) {
-        problems.add("method " + name + ": faces '" + faces + "': use all, largest, none or "
-            + "track=N");
+        problems.add("method " + methodName + ": faces '" + faces + "': use all, largest, none "
+            + "or track=N");
       }
-      Path model = base.resolve(m.path("model").asText("")).normalize();
+      if (m.model() == null) {
+        problems.add("method " + methodName + ": no model");
+        continue;
+      }
+      Path model = base.resolve(m.model()).normalize();
       boolean oneShot = false;
       if (!dev.doppel.swap.ModelResolver.exists(model)) {
-        problems.add("method " + name + ": model " + model + ": no such file or pair prefix");
+        problems.add("method " + methodName + ": model " + model + ": no such file or pair "
+            + "prefix");
       } else {
         // a file is read for its kind; a pair prefix names several graphs
         oneShot = Files.isRegularFile(model) && dev.doppel.swap.ModelInfo.ONESHOT.equals(
             dev.doppel.swap.ModelInfo.read(model).kind());
         if (oneShot && recognizer == null) {
-          problems.add("method " + name + " is a one-shot model and needs a \"recognizer\"");
+          problems.add("method " + methodName + " is a one-shot model and needs a "
+              + "\"recognizer\"");
         }
       }
-      methods.add(new Method(name, model, oneShot, faces, recognizer, sources));
-    });
-    if (methods.isEmpty()) problems.add("no methods");
-    List<String> compression = new ArrayList<>();
-    root.path("compression").forEach(c -> compression.add(c.asText()));
+      methods.add(new Method(methodName, model, oneShot, faces, recognizer, sources));
+    }
+    if (methods.isEmpty() && problems.stream().noneMatch(p -> p.startsWith("method "))) {
+      problems.add("no methods");
+    }
+    List<String> compression = new ArrayList<>(
+        raw.compression() != null ? raw.compression() : List.of());
     if (compression.isEmpty()) compression.add("c23");
     compression.stream().filter(c -> !LEVELS.contains(c))
         .forEach(c -> problems.add("compression " + c + ": use c0, c23 or c40"));
     List<ClipRenderer.Step> perturbations = new ArrayList<>();
-    root.path("perturbations").forEach(p -> {
+    for (RawStep p : raw.perturbations() == null ? List.<RawStep>of() : raw.perturbations()) {
       try {
-        Perturbation kind = Perturbation.valueOf(p.path("kind").asText("").toUpperCase(
+        Perturbation kind = Perturbation.valueOf(String.valueOf(p.kind()).toUpperCase(
             Locale.ROOT));
-        int level = p.path("level").asInt(0);
+        int level = p.level() != null ? p.level() : 0;
         kind.parameter(level);
         perturbations.add(new ClipRenderer.Step(kind, level));
       } catch (IllegalArgumentException e) {
-        problems.add("perturbation " + p + ": " + e.getMessage());
+        problems.add("perturbation " + p.kind() + " level " + p.level() + ": "
+            + e.getMessage());
       }
-    });
+    }
     for (int i = 0; i < perturbations.size() - 1; i++) {
       if (!perturbations.get(i).kind().isFrameOperation()) {
         problems.add("perturbations: video_compression acts on the encoded stream, so it must "
@@ -155,9 +231,9 @@ public record DatasetSpec(Path file, String name, long seed, String realSet,
       }
     }
     int[] mix = null;
-    JsonNode rp = root.path("random_perturbations");
-    if (rp.isObject()) {
-      mix = new int[] {rp.path("min").asInt(2), rp.path("max").asInt(4)};
+    RawMix rp = raw.randomPerturbations();
+    if (rp != null) {
+      mix = new int[] {rp.min() != null ? rp.min() : 2, rp.max() != null ? rp.max() : 4};
       if (mix[0] < 1 || mix[1] < mix[0] || mix[1] > Perturbation.values().length) {
         problems.add("random_perturbations: need 1 <= min <= max <= "
             + Perturbation.values().length);
@@ -166,14 +242,71 @@ public record DatasetSpec(Path file, String name, long seed, String realSet,
         problems.add("give either perturbations or random_perturbations");
       }
     }
-    JsonNode s = root.path("splits");
-    double[] ratios = {s.path("train").asDouble(0.7), s.path("val").asDouble(0.15),
-        s.path("test").asDouble(0.15)};
+    RawSplits s = raw.splits() != null ? raw.splits() : new RawSplits(null, null, null);
+    double[] ratios = {s.train() != null ? s.train() : 0.7, s.val() != null ? s.val() : 0.15,
+        s.test() != null ? s.test() : 0.15};
+    if (Arrays.stream(ratios).anyMatch(r -> !Double.isFinite(r) || r < 0)
+        || Arrays.stream(ratios).sum() <= 0) {
+      problems.add("splits " + Arrays.toString(ratios) + ": give train, val and test as "
+          + "shares >= 0 with a sum above 0");
+    }
     if (!problems.isEmpty()) {
       throw DoppelException.usage("dataset spec " + file + ": " + String.join("; ", problems));
     }
-    return new DatasetSpec(file, root.path("name").asText("dataset"), root.path("seed")
-        .asLong(0), root.path("real_set").asText("doppel"), identities, methods, compression,
-        perturbations, mix, ratios, bytes);
+    return new DatasetSpec(file, name, raw.seed() != null ? raw.seed() : 0, realSet, identities,
+        methods, compression, perturbations, mix, ratios, bytes);
+  }
+
+  /** A mapper that refuses what a typo or a wrong type would silently turn into a default. */
+  private static ObjectMapper strict(ObjectMapper m) {
+    m.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES,
+        DeserializationFeature.FAIL_ON_TRAILING_TOKENS,
+        DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES,
+        DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
+    m.disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
+    m.disable(MapperFeature.ALLOW_COERCION_OF_SCALARS);
+    m.enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    m.coercionConfigDefaults()
+        .setCoercion(CoercionInputShape.String, CoercionAction.Fail)
+        .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+        .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+        .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail)
+        .setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail);
+    // a String target still takes a JSON string
+    m.coercionConfigFor(com.fasterxml.jackson.databind.type.LogicalType.Textual)
+        .setCoercion(CoercionInputShape.String, CoercionAction.TryConvert);
+    // ... and a share may be written 0 or 1
+    m.coercionConfigFor(com.fasterxml.jackson.databind.type.LogicalType.Float)
+        .setCoercion(CoercionInputShape.Integer, CoercionAction.TryConvert);
+    return m;
+  }
+
+  /** Jackson's complaint in one line: where in the spec, and what was wrong. */
+  private static String describe(JsonMappingException e) {
+    List<JsonMappingException.Reference> path = e.getPath();
+    if (e instanceof UnrecognizedPropertyException u) {
+      String where = path.size() <= 1 ? "the top level" : location(path.subList(0, path.size() - 1));
+      return "unknown key '" + u.getPropertyName() + "' at " + where + " (known: "
+          + u.getKnownPropertyIds() + ")";
+    }
+    String why = String.valueOf(e.getOriginalMessage()).lines().findFirst().orElse("")
+        .replaceAll(" \\(class [^)]*\\)", "").replaceAll(" \\(but [^)]*\\)", "")
+        .replace("`java.lang.", "`")
+        .replaceAll("`[\\w.$]*[.$](Raw\\w+)`", "$1");
+    return (path.isEmpty() ? "" : location(path) + ": ") + why;
+  }
+
+  /** A JSON path as the user wrote it: methods[0].model. */
+  private static String location(List<JsonMappingException.Reference> path) {
+    StringBuilder b = new StringBuilder();
+    for (JsonMappingException.Reference r : path) {
+      if (r.getFieldName() != null) {
+        if (b.length() > 0) b.append('.');
+        b.append(r.getFieldName());
+      } else {
+        b.append('[').append(r.getIndex()).append(']');
+      }
+    }
+    return b.toString();
   }
 }

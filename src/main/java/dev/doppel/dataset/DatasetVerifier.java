@@ -55,6 +55,20 @@ public final class DatasetVerifier {
     Map<String, String> identitySplit = new HashMap<>();
     dataset.path("identity_splits").fields().forEachRemaining(e ->
         identitySplit.put(e.getKey(), e.getValue().asText()));
+    // one source video under two identities puts one person in two splits
+    Map<String, String> clipOfSource = new HashMap<>();
+    dataset.path("clip_sources_sha256").fields().forEachRemaining(e -> {
+      String clip = e.getKey();
+      String other = clipOfSource.putIfAbsent(e.getValue().asText(), clip);
+      String identity = dataset.path("clips").path(clip).asText();
+      String otherIdentity = other == null ? null : dataset.path("clips").path(other).asText();
+      if (other != null && !identity.equals(otherIdentity)) {
+        problems.add("clips " + other + " (" + otherIdentity + ", "
+            + identitySplit.get(otherIdentity) + ") and " + clip + " (" + identity + ", "
+            + identitySplit.get(identity) + ") are the same source video (SHA-256 "
+            + e.getValue().asText() + "): one person under two identities (identity leak)");
+      }
+    });
     int fakesInMetadata = 0;
     for (var it = metadata.fields(); it.hasNext(); ) {
       if (it.next().getValue().path("label").asText().equals("FAKE")) fakesInMetadata++;

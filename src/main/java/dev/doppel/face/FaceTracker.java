@@ -52,9 +52,16 @@ public final class FaceTracker implements AutoCloseable {
     return times;
   }
 
+  /**
+   * Frames narrower or lower than this hold no face Doppel can analyse (the detector sees
+   * 128 px, the mesh 192 px): they simply have no faces.
+   */
+  public static final int MIN_FRAME_SIDE = 32;
+
   /** The faces of the next frame, ordered by track id. */
   public List<Face> next(Mat bgr, double seconds) {
     frameIndex++;
+    if (bgr.cols() < MIN_FRAME_SIDE || bgr.rows() < MIN_FRAME_SIDE) return List.of();
     forgetOldLostTracks();
     List<Face> faces = new ArrayList<>();
     boolean detectNow = active.isEmpty() || frameIndex - lastDetection >= settings.detectEvery();

@@ -35,16 +35,30 @@ public record Catalog(Path folder, List<Entry> downloadable, List<Entry> shipped
     Path file = catalogFile != null ? catalogFile : folder.resolve("catalog.json");
     List<Entry> downloadable = new ArrayList<>();
     for (JsonNode m : json(file).path("models")) {
-      downloadable.add(new Entry(text(m, "name", file), text(m, "file", file),
+      Entry e = new Entry(text(m, "name", file), fileName(m, file),
           m.path("role").asText(""), text(m, "url", file), text(m, "sha256", file),
           m.path("size").asLong(-1), text(m, "licence", file),
-          m.path("commercial_use").asBoolean(false), m.path("contract").asText("")));
+          m.path("commercial_use").asBoolean(false), m.path("contract").asText(""));
+      String where = "cannot read catalogue: " + file + ": entry " + e.name() + ": ";
+      String scheme = e.url().contains(":") ? e.url().substring(0, e.url().indexOf(':')) : "";
+      if (!scheme.equalsIgnoreCase("http") && !scheme.equalsIgnoreCase("https")) {
+        throw DoppelException.usage(where + "url " + e.url() + ": only http and https "
+            + "downloads are supported");
+      }
+      // a download stops at the declared size: without one an endless server fills the disk
+      if (e.size() <= 0) {
+        throw DoppelException.usage(where + "needs a 'size' in bytes (a positive number)");
+      }
+      if (!e.sha256().matches("[0-9a-f]{64}")) {
+        throw DoppelException.usage(where + "sha256 must be 64 lower-case hex digits");
+      }
+      downloadable.add(e);
     }
     List<Entry> shipped = new ArrayList<>();
     Path manifest = folder.resolve("manifest.json");
     if (Files.isRegularFile(manifest)) {
       for (JsonNode m : json(manifest).path("files")) {
-        String f = text(m, "file", manifest);
+        String f = fileName(m, manifest);
         if (!f.endsWith(".onnx") && !f.endsWith(".tflite")) continue;
         shipped.add(new Entry(f.replaceFirst("\\.[a-z]+$", ""), f, m.path("role").asText(""),
             null, text(m, "sha256", manifest), m.path("size").asLong(-1),
@@ -72,6 +86,19 @@ public record Catalog(Path folder, List<Entry> downloadable, List<Entry> shipped
       throw DoppelException.usage("cannot read catalogue: " + file + ": not valid JSON ("
           + e.getMessage().lines().findFirst().orElse("") + ")");
     }
+  }
+
+  /**
+   * An entry's file name: one plain path segment, so that nothing is written outside the
+   * models folder ("../x", "/etc/x" and hidden names are refused).
+   */
+  private static String fileName(JsonNode node, Path file) {
+    String f = text(node, "file", file);
+    if (!f.matches("[A-Za-z0-9_][A-Za-z0-9._+-]*")) {
+      throw DoppelException.usage("cannot read catalogue: " + file + ": file '" + f
+          + "' must be a plain file name (letters, digits, . _ + -), not a path");
+    }
+    return f;
   }
 
   private static String text(JsonNode node, String field, Path file) {

@@ -27,7 +27,17 @@ import java.util.HexFormat;
 public final class Downloader {
   private final Duration timeout;
 
-  /** @param timeout for connecting and for each read (a stalled server fails after this) */
+  /**
+   * Bytes that must arrive in every {@code timeout} window: a server that trickles a byte at a
+   * time (each read within the read timeout) is a stall too.
+   */
+  static final long MIN_BYTES_PER_WINDOW = 16 * 1024;
+
+  /**
+   * @param timeout for connecting, and the window in which at least {@link
+   *     #MIN_BYTES_PER_WINDOW} bytes must arrive (headers included): a stalled or trickling
+   *     server fails after this
+   */
   public Downloader(Duration timeout) {
     this.timeout = timeout;
   }
@@ -51,6 +61,7 @@ public final class Downloader {
     }
     long have = partSize(part, entry.size());
     HttpURLConnection http = open(entry, have);
+    Watchdog watchdog = new Watchdog(http);
     try {
       int status = http.getResponseCode();
       boolean resumed = have > 0 && status == HttpURLConnection.HTTP_PARTIAL
@@ -64,6 +75,7 @@ public final class Downloader {
       if (status == 416) {
         http.disconnect();
         http = open(entry, 0);
+        watchdog.watch(http);
         status = http.getResponseCode();
         if (status != HttpURLConnection.HTTP_OK) {
           throw DoppelException.processing("models pull " + entry.name() + ": " + entry.url()
@@ -75,7 +87,7 @@ public final class Downloader {
       progress.stepBy(have);
       MessageDigest digest = sha256Digest();
       if (have > 0) hashInto(part, digest);
-      long got = copy(http, part, have, digest, progress, entry);
+      long got = copy(http, part, have, digest, progress, entry, watchdog);
       progress.close();
       long size = Files.size(part);
       if (entry.size() > 0 && size < entry.size()) {
@@ -96,17 +108,79 @@ public final class Downloader {
       throw DoppelException.processing("models pull " + entry.name() + ": " + entry.url()
           + ": timed out (no data for " + timeout.toSeconds() + " s); run again to resume");
     } catch (IOException e) {
+      if (watchdog.stalled()) {
+        throw DoppelException.processing("models pull " + entry.name() + ": " + entry.url()
+            + ": timed out (less than " + MIN_BYTES_PER_WINDOW / 1024 + " KiB in "
+            + timeout.toSeconds() + " s); run again to resume");
+      }
       throw DoppelException.processing("models pull " + entry.name() + ": " + entry.url()
           + ": " + e.getMessage() + "; run again to resume");
     } finally {
+      watchdog.stop();
       http.disconnect();
+    }
+  }
+
+  /**
+   * Disconnects a download that makes too little progress: checked every second, whatever
+   * the connection is doing (connecting, reading headers or the body).
+   */
+  private final class Watchdog {
+    private final java.util.concurrent.ScheduledExecutorService timer =
+        java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+          Thread t = new Thread(r, "doppel-download-watchdog");
+          t.setDaemon(true);
+          return t;
+        });
+    private volatile HttpURLConnection http;
+    private volatile boolean stalled;
+    private final java.util.concurrent.atomic.AtomicLong bytes =
+        new java.util.concurrent.atomic.AtomicLong();
+    private long windowStart = System.nanoTime();
+    private long bytesAtWindowStart;
+
+    Watchdog(HttpURLConnection http) {
+      this.http = http;
+      timer.scheduleAtFixedRate(this::check, 1, 1, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
+    void watch(HttpURLConnection next) {
+      http = next;
+    }
+
+    void received(long n) {
+      bytes.addAndGet(n);
+    }
+
+    boolean stalled() {
+      return stalled;
+    }
+
+    private void check() {
+      long now = System.nanoTime();
+      if (now - windowStart < timeout.toNanos()) return;
+      long b = bytes.get();
+      if (b - bytesAtWindowStart < MIN_BYTES_PER_WINDOW) {
+        stalled = true;
+        http.disconnect();
+        timer.shutdown();
+        return;
+      }
+      windowStart = now;
+      bytesAtWindowStart = b;
+    }
+
+    void stop() {
+      timer.shutdownNow();
     }
   }
 
   private HttpURLConnection open(Catalog.Entry entry, long from) {
     try {
-      HttpURLConnection http = (HttpURLConnection) URI.create(entry.url()).toURL()
-          .openConnection();
+      if (!(URI.create(entry.url()).toURL().openConnection() instanceof HttpURLConnection http)) {
+        throw DoppelException.usage("models pull " + entry.name() + ": " + entry.url()
+            + ": only http and https downloads are supported");
+      }
       http.setConnectTimeout((int) timeout.toMillis());
       http.setReadTimeout((int) timeout.toMillis());
       http.setInstanceFollowRedirects(true);
@@ -120,7 +194,8 @@ public final class Downloader {
   }
 
   private static long copy(HttpURLConnection http, Path part, long have,
-      MessageDigest digest, Progress progress, Catalog.Entry entry) throws IOException {
+      MessageDigest digest, Progress progress, Catalog.Entry entry, Watchdog watchdog)
+      throws IOException {
     long got = 0;
     byte[] buffer = new byte[1 << 16];
     try (InputStream in = http.getInputStream();
@@ -131,6 +206,7 @@ public final class Downloader {
         out.write(buffer, 0, n);
         digest.update(buffer, 0, n);
         got += n;
+        watchdog.received(n);
         progress.stepBy(n);
         if (entry.size() > 0 && have + got > entry.size()) {
           break; // more than the catalogue says: stop, the check below refuses it

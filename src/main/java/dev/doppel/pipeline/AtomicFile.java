@@ -2,6 +2,8 @@ package dev.doppel.pipeline;
 
 import dev.doppel.DoppelException;
 import dev.doppel.FilePermissions;
+import dev.doppel.output.OutputPaths;
+import dev.doppel.output.TempFiles;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -25,17 +27,25 @@ public final class AtomicFile implements AutoCloseable {
       throw DoppelException.usage(
           "cannot write: " + destination + ": the folder " + folder + " does not exist");
     }
+    Path created = null;
     try {
-      temp = Files.createTempFile(folder, "." + this.destination.getFileName() + ".", ".part");
-      out = Files.newOutputStream(temp);
+      created = OutputPaths.createTemp(this.destination, ".part");
+      out = Files.newOutputStream(created);
+      temp = created;
     } catch (IOException e) {
-      throw DoppelException.usage(
-          "cannot write: " + destination + ": the folder " + folder + " is not writable");
+      if (created != null) TempFiles.deleteTree(created);
+      throw new DoppelException(OutputPaths.exitCodeFor(e), "cannot write: " + destination
+          + ": " + OutputPaths.whyNotWritable(folder, e));
     }
   }
 
   public OutputStream stream() {
     return out;
+  }
+
+  /** Where the content is until {@link #commit()} (to hash it before it is in place). */
+  public Path temp() {
+    return temp;
   }
 
   public Path destination() {
@@ -49,8 +59,11 @@ public final class AtomicFile implements AutoCloseable {
       Files.move(temp, destination, StandardCopyOption.REPLACE_EXISTING,
           StandardCopyOption.ATOMIC_MOVE);
       committed = true;
+      TempFiles.forget(temp);
     } catch (IOException e) {
-      throw DoppelException.processing("cannot write: " + destination + ": " + e.getMessage());
+      throw DoppelException.processing("cannot write: " + destination + ": "
+          + (OutputPaths.diskFull(e) ? "the disk is full (no space left on device)"
+              : e.getMessage()));
     }
   }
 
@@ -60,6 +73,7 @@ public final class AtomicFile implements AutoCloseable {
     try {
       out.close();
       Files.deleteIfExists(temp);
+      TempFiles.forget(temp);
     } catch (IOException ignored) {
       // best effort cleanup of the hidden temporary file
     }

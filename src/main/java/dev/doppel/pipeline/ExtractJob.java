@@ -45,6 +45,15 @@ public final class ExtractJob {
   public static Summary run(ExtractOptions o, Progress progress) {
     Path target = o.output().toAbsolutePath();
     checkTarget(target);
+    dev.doppel.output.OutputPaths.check(
+        o.inputs().stream().map(p -> new dev.doppel.output.OutputPaths.Named("IN", p)).toList(),
+        List.of(new dev.doppel.output.OutputPaths.Named("-o", target)));
+    try (dev.doppel.output.OutputClaim claim = dev.doppel.output.OutputClaim.take(target)) {
+      return runClaimed(o, target, progress);
+    }
+  }
+
+  private static Summary runClaimed(ExtractOptions o, Path target, Progress progress) {
     for (Path in : o.inputs()) {
       VideoReader.open(in).close(); // every input must be readable before work starts
     }
@@ -70,6 +79,7 @@ public final class ExtractJob {
         walk.forEach(FilePermissions::makeReadable);
       }
       Files.move(work, target);
+      dev.doppel.output.TempFiles.forget(work);
       return new Summary(total, perTrack);
     } catch (IOException e) {
       throw DoppelException.processing("cannot write face set: " + target + ": " + e.getMessage());
@@ -191,9 +201,11 @@ public final class ExtractJob {
 
   private static Path createWorkFolder(Path target) {
     try {
-      return Files.createTempDirectory(target.getParent(), "." + target.getFileName() + ".part-");
+      return dev.doppel.output.TempFiles.create(() -> Files.createTempDirectory(
+          target.getParent(), dev.doppel.output.OutputPaths.tempPrefix(target) + "part-"));
     } catch (IOException e) {
-      throw DoppelException.usage("cannot write face set: " + target + ": " + e.getMessage());
+      throw DoppelException.usage("cannot write face set: " + target + ": "
+          + dev.doppel.output.OutputPaths.whyNotWritable(target.getParent(), e));
     }
   }
 

@@ -1,5 +1,9 @@
 package dev.doppel.pipeline;
 
+import dev.doppel.output.OutputClaim;
+import dev.doppel.output.OutputPaths;
+import java.util.ArrayList;
+
 import dev.doppel.DoppelException;
 import dev.doppel.face.Face;
 import dev.doppel.face.FaceTracker;
@@ -22,9 +26,29 @@ public final class FacesJob {
   private FacesJob() {}
 
   /** What a run found. */
-  public record Summary(long frames, long framesWithFaces, long faces, Set<Integer> trackIds) {}
+  /** @param sizeNote why the annotated video's size differs from the input's, or null */
+  public record Summary(long frames, long framesWithFaces, long faces, Set<Integer> trackIds,
+      String sizeNote) {}
 
   public static Summary run(FacesOptions o, Progress progress) {
+    List<OutputPaths.Named> outputs = new ArrayList<>();
+    if (o.annotatedVideo() != null) {
+      outputs.add(new OutputPaths.Named("-o", o.annotatedVideo()));
+      if (o.label()) {
+        outputs.add(new OutputPaths.Named("the sidecar",
+            Provenance.sidecarFor(o.annotatedVideo())));
+      }
+    }
+    if (o.json() != null) outputs.add(new OutputPaths.Named("--json", o.json()));
+    OutputPaths.check(List.of(new OutputPaths.Named("IN", o.input())), outputs);
+    try (OutputClaim video = o.annotatedVideo() == null ? null
+            : OutputClaim.take(o.annotatedVideo());
+        OutputClaim json = o.json() == null ? null : OutputClaim.take(o.json())) {
+      return runClaimed(o, progress);
+    }
+  }
+
+  private static Summary runClaimed(FacesOptions o, Progress progress) {
     try (VideoReader reader = VideoReader.open(o.input());
         FaceTracker tracker = new FaceTracker(o.tracker());
         BackgroundEncoder writer = o.annotatedVideo() == null ? null
@@ -67,13 +91,17 @@ public final class FacesJob {
       if (frames == 0) {
         throw DoppelException.processing("cannot read video: " + o.input() + ": it has no frames");
       }
-      if (writer != null) writer.finish();
-      if (jsonFile != null) jsonFile.commit();
-      if (writer != null && o.label()) {
-        Provenance.writeSidecar(o.annotatedVideo(), "annotation", false, o.input(),
-            Map.of("encode", o.encode(), "tracker", o.tracker()));
+      if (writer != null) {
+        writer.finish(complete -> {
+          if (o.label()) {
+            Provenance.writeSidecar(o.annotatedVideo(), complete, "annotation", false,
+                o.input(), Map.of("encode", o.encode(), "tracker", o.tracker()));
+          }
+        });
       }
-      return new Summary(frames, withFaces, faceCount, ids);
+      if (jsonFile != null) jsonFile.commit();
+      return new Summary(frames, withFaces, faceCount, ids,
+          writer != null ? writer.sizeNote() : null);
     }
   }
 }

@@ -49,6 +49,16 @@ public final class Provenance {
   /** Writes the sidecar for a finished output. */
   public static void writeSidecar(Path output, String kind, boolean synthetic, Path input,
       Map<String, Object> settings) {
+    writeSidecar(output, output, kind, synthetic, input, settings);
+  }
+
+  /**
+   * Writes the sidecar of {@code output} while its content is still at {@code complete} (its
+   * temporary name): the label exists before the output does, so a labelled output is
+   * all-or-nothing.
+   */
+  public static void writeSidecar(Path output, Path complete, String kind, boolean synthetic,
+      Path input, Map<String, Object> settings) {
     ObjectNode root = FaceJson.MAPPER.createObjectNode();
     root.put("tool", "Doppel");
     root.put("version", Version.get());
@@ -57,13 +67,15 @@ public final class Provenance {
     root.put("created", Instant.now().toString());
     root.putObject("input").put("path", input.toString()).put("sha256", sha256(input));
     root.putObject("output").put("path", output.getFileName().toString())
-        .put("sha256", sha256(output));
+        .put("sha256", sha256(complete));
     root.set("settings", FaceJson.MAPPER.valueToTree(settings));
     try (AtomicFile f = new AtomicFile(sidecarFor(output))) {
       FaceJson.MAPPER.writerWithDefaultPrettyPrinter().writeValue(f.stream(), root);
       f.commit();
     } catch (IOException e) {
-      throw DoppelException.processing("cannot write: " + sidecarFor(output) + ": " + e);
+      throw DoppelException.processing("cannot write: " + sidecarFor(output) + ": "
+          + (dev.doppel.output.OutputPaths.diskFull(e)
+              ? "the disk is full (no space left on device)" : e.getMessage()));
     }
   }
 

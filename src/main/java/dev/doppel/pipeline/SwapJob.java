@@ -14,6 +14,8 @@ import dev.doppel.face.Face;
 import dev.doppel.face.FaceTracker;
 import dev.doppel.face.MeshTopology;
 import dev.doppel.face.StageTimes;
+import dev.doppel.output.OutputClaim;
+import dev.doppel.output.OutputPaths;
 import dev.doppel.swap.FaceSelection;
 import dev.doppel.swap.ModelInfo;
 import dev.doppel.swap.ModelResolver;
@@ -52,7 +54,8 @@ public final class SwapJob {
    * @param times busy time per stage: decode, analyse, swap, write (handing frames to the
    *     encoder), encode (the encoder's own thread)
    */
-  public record Summary(long frames, long facesSwapped, double loopSeconds, StageTimes times) {}
+  public record Summary(long frames, long facesSwapped, double loopSeconds, StageTimes times,
+      String sizeNote) {}
 
   public static Summary run(SwapOptions o, Progress progress) {
     return run(o, progress, 0);
@@ -60,6 +63,31 @@ public final class SwapJob {
 
   /** @param loopToFrames replay the input until this many frames were swapped (benchmarks) */
   static Summary run(SwapOptions o, Progress progress, long loopToFrames) {
+    checkPaths(o);
+    try (OutputClaim claim = OutputClaim.take(o.output())) {
+      return runClaimed(o, progress, loopToFrames);
+    }
+  }
+
+  /** The output must not overwrite an input, a model or its own sidecar. */
+  private static void checkPaths(SwapOptions o) {
+    List<OutputPaths.Named> inputs = new ArrayList<>();
+    inputs.add(new OutputPaths.Named("IN", o.input()));
+    inputs.add(new OutputPaths.Named("--model", o.model()));
+    o.sources().forEach(p -> inputs.add(new OutputPaths.Named("--source", p)));
+    if (o.recognizer() != null) inputs.add(new OutputPaths.Named("--recognizer", o.recognizer()));
+    if (o.faces() instanceof FaceSelection.Like like) {
+      inputs.add(new OutputPaths.Named("--faces like:", like.reference()));
+    }
+    List<OutputPaths.Named> outputs = new ArrayList<>();
+    outputs.add(new OutputPaths.Named("-o", o.output()));
+    if (o.label()) {
+      outputs.add(new OutputPaths.Named("the sidecar", Provenance.sidecarFor(o.output())));
+    }
+    OutputPaths.check(inputs, outputs);
+  }
+
+  private static Summary runClaimed(SwapOptions o, Progress progress, long loopToFrames) {
     ModelInfo info = ModelResolver.resolve(o.model(), o.direction(), o.int8());
     boolean oneShot = info.kind().equals(ModelInfo.ONESHOT);
     checkSources(o, info, oneShot);
@@ -80,7 +108,8 @@ public final class SwapJob {
       FaceChooser chooser = lookalikes != null ? lookalikes::pick
           : (faces, frame) -> o.faces().pick(faces);
       if (o.previewFrame() != null) {
-        return preview(o, reader, tracker, chooser, swapper, blender);
+        return preview(o, reader, tracker, chooser, swapper, blender,
+            o.label() ? settings(o, info, blend, recognizer, lookalikes, null) : null);
       }
       boolean synthetic = !(o.faces() instanceof FaceSelection.None);
       Map<String, String> tags = o.label()
@@ -89,8 +118,10 @@ public final class SwapJob {
       List<int[]> swappedPerFrame = new ArrayList<>();
       StageTimes times = new StageTimes();
       double loopSeconds;
+      String sizeNote;
       try (BackgroundEncoder writer = new BackgroundEncoder(VideoWriter.create(o.output(),
           reader.info(), o.encode(), o.input(), tags), 4)) {
+        sizeNote = writer.sizeNote();
         progress.start("swap", reader.info().frameCountEstimate());
         FramePipeline<SwapWork> pipeline = new FramePipeline<>(
             () -> SwapWork.of(times.time("decode",
@@ -121,10 +152,27 @@ public final class SwapJob {
         if (swappedPerFrame.isEmpty()) {
           throw DoppelException.processing("cannot read video: " + o.input() + ": no frames");
         }
-        writer.finish();
+        // the sidecar is written before the video is renamed into place, so a labelled output
+        // never exists without its label (a kill in between leaves only the sidecar)
+        Map<String, Object> settings = o.label()
+            ? settings(o, info, blend, recognizer, lookalikes, swappedPerFrame) : null;
+        writer.finish(complete -> {
+          if (settings != null) {
+            Provenance.writeSidecar(o.output(), complete,
+                synthetic ? "face-swap" : "pass-through", synthetic, o.input(), settings);
+          }
+        });
         times.add("encode", Math.round(writer.encodeMillis() * 1e6));
       }
-      if (o.label()) {
+      long swapped = swappedPerFrame.stream().mapToLong(ids -> ids.length).sum();
+      return new Summary(swappedPerFrame.size(), swapped, loopSeconds, times, sizeNote);
+    }
+  }
+
+  /** What the sidecar records of how the output was made. */
+  private static Map<String, Object> settings(SwapOptions o, ModelInfo info, BlendSettings blend,
+      Recognizer recognizer, LookalikeFilter lookalikes, List<int[]> swappedPerFrame) {
+        boolean oneShot = info.kind().equals(ModelInfo.ONESHOT);
         Map<String, Object> settings = new LinkedHashMap<>();
         settings.put("model", info.path().toString());
         settings.put("model_sha256", Provenance.sha256(info.path()));
@@ -145,13 +193,12 @@ public final class SwapJob {
         settings.put("blend", blend);
         settings.put("encode", o.encode());
         settings.put("tracker", o.tracker());
-        settings.put("swapped_track_ids_per_frame", swappedPerFrame);
-        Provenance.writeSidecar(o.output(), synthetic ? "face-swap" : "pass-through", synthetic,
-            o.input(), settings);
-      }
-      long swapped = swappedPerFrame.stream().mapToLong(ids -> ids.length).sum();
-      return new Summary(swappedPerFrame.size(), swapped, loopSeconds, times);
-    }
+        if (o.previewFrame() != null) {
+          settings.put("preview_frame", o.previewFrame());
+        } else {
+          settings.put("swapped_track_ids_per_frame", swappedPerFrame);
+        }
+        return settings;
   }
 
   /** One frame on its way through the swap pipeline, and the faces chosen in it. */
@@ -218,7 +265,7 @@ public final class SwapJob {
 
   /** Input | swapped | mask, side by side, for one frame: a quick look before a long run. */
   private static Summary preview(SwapOptions o, VideoReader reader, FaceTracker tracker,
-      FaceChooser chooser, Swapper swapper, FaceBlender blender) {
+      FaceChooser chooser, Swapper swapper, FaceBlender blender, Map<String, Object> label) {
     long wanted = o.previewFrame();
     for (VideoFrame frame = reader.next(); frame != null; frame = reader.next()) {
       try (VideoFrame f = frame) {
@@ -232,24 +279,31 @@ public final class SwapJob {
           cvtColor(mask, maskBgr, COLOR_GRAY2BGR);
           try (MatVector parts = new MatVector(original, f.image(), maskBgr); Mat row = new Mat()) {
             hconcat(parts, row);
-            writePng(row, o.output());
+            writePng(row, o, label);
           }
         }
-        return new Summary(1, faces.size(), 0, new StageTimes());
+        return new Summary(1, faces.size(), 0, new StageTimes(), null);
       }
     }
     throw DoppelException.usage("--preview " + wanted + ": " + o.input() + " has only "
         + reader.info().frameCountEstimate() + " frames");
   }
 
-  private static void writePng(Mat image, java.nio.file.Path path) {
+  /** The preview PNG, labelled like a video: PNG text chunks, and the sidecar written first. */
+  private static void writePng(Mat image, SwapOptions o, Map<String, Object> label) {
+    java.nio.file.Path path = o.output();
     try (BytePointer png = new BytePointer(); AtomicFile file = new AtomicFile(path)) {
       if (!imencode(".png", image, png)) {
         throw DoppelException.processing("cannot encode PNG: " + path);
       }
       byte[] bytes = new byte[(int) png.limit()];
       png.get(bytes);
+      if (label != null) bytes = PngText.withText(bytes, Provenance.containerTags("preview", true));
       file.stream().write(bytes);
+      file.stream().flush();
+      if (label != null) {
+        Provenance.writeSidecar(path, file.temp(), "preview", true, o.input(), label);
+      }
       file.commit();
     } catch (IOException e) {
       throw DoppelException.processing("cannot write: " + path + ": " + e.getMessage());

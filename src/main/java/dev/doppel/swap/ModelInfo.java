@@ -53,19 +53,19 @@ public record ModelInfo(Path path, String kind, int size, AlignmentTemplate temp
     try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
       // inswapper keeps its emap as an unused initializer; ORT warns that it drops it
       options.setSessionLogLevel(ai.onnxruntime.OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
-      try (OrtSession session = env.createSession(path.toString(), options)) {
+      try (OrtSession session = createSession(env, path, options)) {
         Map<String, String> meta = session.getMetadata().getCustomMetadata();
         List<Port> inputs = ports(session.getInputInfo());
         List<Port> outputs = ports(session.getOutputInfo());
         String kind = meta.get("doppel.kind");
         if (kind != null) {
-          return new ModelInfo(path, kind,
+          return checkedPair(new ModelInfo(path, kind,
               Integer.parseInt(meta.getOrDefault("doppel.size", "0")),
               AlignmentTemplate.valueOf(meta.getOrDefault("doppel.template", "FACE")),
               meta.getOrDefault("doppel.colour_order", "RGB"),
               meta.getOrDefault("doppel.source_identity", "?"),
               meta.getOrDefault("doppel.target_identity", "?"), Map.copyOf(meta), inputs,
-              outputs);
+              outputs));
         }
         return bySignature(path, Map.copyOf(meta), inputs, outputs);
       }
@@ -77,6 +77,68 @@ public record ModelInfo(Path path, String kind, int size, AlignmentTemplate temp
     }
   }
 
+  /** ORT's createSession, under the {@link dev.doppel.NativeGate} (see there why). */
+  private static OrtSession createSession(OrtEnvironment env, Path path,
+      OrtSession.SessionOptions options) throws OrtException {
+    OrtException[] failure = new OrtException[1];
+    OrtSession session = dev.doppel.NativeGate.call(() -> {
+      try {
+        return env.createSession(path.toString(), options);
+      } catch (OrtException e) {
+        failure[0] = e;
+        return null;
+      }
+    });
+    if (failure[0] != null) throw failure[0];
+    return session;
+  }
+
+  /** The largest crop side Doppel feeds a model (a 1024 px face is beyond any shipped model). */
+  public static final int MAX_SIZE = 1024;
+
+  /**
+   * A Doppel model's graph must be what its metadata says: one float input 1x3xSxS and two
+   * float outputs, 1x3xSxS (face) and 1x1xSxS (mask), with S = doppel.size. Anything else would
+   * make the swapper write past its buffers, so it is refused here, at load time.
+   */
+  private static ModelInfo checkedPair(ModelInfo info) {
+    String where = "cannot load model: " + info.path() + ": ";
+    if (!info.kind().equals(PAIR)) {
+      throw DoppelException.processing(where + "doppel.kind '" + info.kind() + "' is not a kind "
+          + "Doppel knows (pair)");
+    }
+    int s = info.size();
+    if (s < 16 || s > MAX_SIZE) {
+      throw DoppelException.processing(where + "doppel.size " + s + " is outside 16.."
+          + MAX_SIZE);
+    }
+    long[] image = {1, 3, s, s};
+    long[] mask = {1, 1, s, s};
+    if (info.inputs().size() != 1 || !isFloatOfShape(info.inputs().get(0), image)) {
+      throw DoppelException.processing(where + "a pair model takes one float input 1x3x" + s
+          + "x" + s + "; this graph takes " + info.inputs());
+    }
+    List<Port> outs = info.outputs();
+    boolean ok = outs.size() == 2
+        && ((isFloatOfShape(outs.get(0), image) && isFloatOfShape(outs.get(1), mask))
+            || (isFloatOfShape(outs.get(0), mask) && isFloatOfShape(outs.get(1), image)));
+    if (!ok) {
+      throw DoppelException.processing(where + "a pair model gives two float outputs, 1x3x" + s
+          + "x" + s + " (face) and 1x1x" + s + "x" + s + " (mask); this graph gives " + outs);
+    }
+    return info;
+  }
+
+  /** Whether the port is a float tensor of this shape (a free batch dimension allowed). */
+  private static boolean isFloatOfShape(Port p, long[] shape) {
+    long[] s = p.shape();
+    if (!p.type().equals("float") || s.length != shape.length) return false;
+    for (int d = 0; d < s.length; d++) {
+      if (s[d] != shape[d] && !(d == 0 && s[d] < 0)) return false;
+    }
+    return true;
+  }
+
   /** The input port fed with the aligned crop (one-shot: the 1x3xSxS one). */
   public Port imageInput() {
     return inputs.stream().filter(p -> p.shape().length == 4).findFirst().orElseThrow();
@@ -84,6 +146,10 @@ public record ModelInfo(Path path, String kind, int size, AlignmentTemplate temp
 
   private static ModelInfo bySignature(Path path, Map<String, String> meta, List<Port> inputs,
       List<Port> outputs) {
+    if (inputs.stream().anyMatch(p -> p.shape().length == 4 && p.shape()[2] > MAX_SIZE)) {
+      throw DoppelException.processing("cannot load model: " + path + ": its image input is "
+          + "larger than " + MAX_SIZE + " px (inputs " + inputs + ")");
+    }
     if (inputs.size() == 2 && outputs.size() == 1) {
       Port image = inputs.stream().filter(ModelInfo::isSquareImage).findFirst().orElse(null);
       Port latent = inputs.stream().filter(p -> p.shape().length == 2).findFirst().orElse(null);

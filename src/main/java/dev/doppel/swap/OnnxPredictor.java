@@ -16,6 +16,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
 import dev.doppel.DoppelException;
+import dev.doppel.NativeGate;
 import java.io.IOException;
 import java.util.List;
 
@@ -78,8 +79,15 @@ final class OnnxPredictor implements AutoCloseable {
         .optTranslator(new PortsTranslator(info.inputs()))
         .build();
     try {
-      this.model = criteria.loadModel();
-    } catch (IOException | ModelNotFoundException | MalformedModelException e) {
+      this.model = NativeGate.call(() -> {
+        try {
+          return criteria.loadModel();
+        } catch (IOException | ModelNotFoundException | MalformedModelException e) {
+          throw new CheckedFailure(e);
+        }
+      });
+    } catch (CheckedFailure f) {
+      Exception e = (Exception) f.getCause();
       sessionOptions.close();
       throw DoppelException.processing("cannot load model: " + info.path() + ": "
           + e.getMessage());
@@ -90,8 +98,15 @@ final class OnnxPredictor implements AutoCloseable {
   /** Inputs in the order of {@link ModelInfo#inputs()}. */
   float[][] predict(float[]... inputs) {
     try {
-      return predictor.predict(inputs);
-    } catch (TranslateException e) {
+      return NativeGate.call(() -> {
+        try {
+          return predictor.predict(inputs);
+        } catch (TranslateException e) {
+          throw new CheckedFailure(e);
+        }
+      });
+    } catch (CheckedFailure f) {
+      Exception e = (Exception) f.getCause();
       throw DoppelException.processing("model failed: " + info.path() + ": " + e.getMessage(),
           e);
     }
@@ -99,9 +114,19 @@ final class OnnxPredictor implements AutoCloseable {
 
   @Override
   public void close() {
-    predictor.close();
-    model.close();
-    sessionOptions.close();
+    NativeGate.call(() -> {
+      predictor.close();
+      model.close();
+      sessionOptions.close();
+      return null;
+    });
+  }
+
+  /** Carries a checked exception out of a {@link NativeGate#call} lambda. */
+  private static final class CheckedFailure extends RuntimeException {
+    CheckedFailure(Exception cause) {
+      super(cause);
+    }
   }
 
   private static final class PortsTranslator implements Translator<float[][], float[][]> {

@@ -49,6 +49,15 @@ public final class PairSwapper implements Swapper {
   /** The raw graph: planar RGB in [0,1] in; planar RGB and mask out (in that order). */
   float[][] predict(float[] chw) {
     float[][] out = predictor.predict(chw);
+    int plane = info.size() * info.size();
+    // ModelInfo checked the declared shapes; this checks what the graph actually returned,
+    // since the Mats below are filled from these arrays
+    if (out.length != 2 || out[0].length + out[1].length != 4 * plane
+        || Math.min(out[0].length, out[1].length) != plane) {
+      throw DoppelException.processing("model failed: " + info.path() + ": it returned "
+          + out.length + " outputs of " + java.util.Arrays.stream(out).map(o -> o.length + "")
+          .toList() + " values; expected " + 3 * plane + " and " + plane);
+    }
     return out[0].length < out[1].length ? new float[][] {out[1], out[0]} : out;
   }
 

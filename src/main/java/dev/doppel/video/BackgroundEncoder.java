@@ -34,6 +34,11 @@ public final class BackgroundEncoder implements AutoCloseable {
     return encodeNanos / 1e6;
   }
 
+  /** See {@link VideoWriter#sizeNote()}. */
+  public String sizeNote() {
+    return writer.sizeNote();
+  }
+
   /** Queues a copy of {@code bgr}; blocks while the queue is full. */
   public void write(Mat bgr, long pts) {
     checkFailure();
@@ -42,10 +47,15 @@ public final class BackgroundEncoder implements AutoCloseable {
 
   /** Waits for every queued frame, then finishes the writer (moves the file into place). */
   public void finish() {
+    finish(complete -> {});
+  }
+
+  /** As {@link #finish()}, with {@link VideoWriter#finish(java.util.function.Consumer)}'s hook. */
+  public void finish(java.util.function.Consumer<java.nio.file.Path> beforeMove) {
     put(END);
     join();
     checkFailure();
-    writer.finish();
+    writer.finish(beforeMove);
   }
 
   private void drain() {

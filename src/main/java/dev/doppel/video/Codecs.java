@@ -40,6 +40,29 @@ final class Codecs {
             + ", which this FFmpeg build lacks (build with -Pgpl for libx264/libx265)"));
   }
 
+  /**
+   * Refuses a codec the container cannot store (h264 in .webm), as FFmpeg's muxer would only
+   * say "Invalid argument" after the work is done.
+   */
+  static void checkContainer(String codec, String container, java.nio.file.Path output) {
+    org.bytedeco.ffmpeg.avcodec.AVCodec encoder = avcodec_find_encoder_by_name(
+        encoderName(codec));
+    org.bytedeco.ffmpeg.avformat.AVOutputFormat format =
+        org.bytedeco.ffmpeg.global.avformat.av_guess_format(container, null, null);
+    if (encoder == null || format == null) return;
+    int ok = org.bytedeco.ffmpeg.global.avformat.avformat_query_codec(format, encoder.id(),
+        org.bytedeco.ffmpeg.global.avcodec.FF_COMPLIANCE_NORMAL);
+    if (ok == 0) {
+      throw DoppelException.usage("cannot write video: " + output + ": a ." + extensionOf(output)
+          + " file cannot hold " + codec + " video (choose another --codec or extension)");
+    }
+  }
+
+  private static String extensionOf(java.nio.file.Path output) {
+    String name = output.getFileName().toString();
+    return name.contains(".") ? name.substring(name.lastIndexOf('.') + 1) : name;
+  }
+
   /** Whether this FFmpeg build has an encoder for the codec. */
   static boolean available(String codec) {
     return firstPresent(ENCODERS.getOrDefault(codec, List.of())).isPresent();
@@ -48,6 +71,11 @@ final class Codecs {
   private static Optional<String> firstPresent(List<String> encoders) {
     return encoders.stream().filter(name -> avcodec_find_encoder_by_name(name) != null)
         .findFirst();
+  }
+
+  /** The smallest frame side the encoder takes (OpenH264 refuses frames under 16x16). */
+  static int minimumSide(String encoder) {
+    return encoder.equals("libopenh264") ? 16 : 1;
   }
 
   /** Whether the encoder needs even frame dimensions (4:2:0 chroma with no odd-size support). */

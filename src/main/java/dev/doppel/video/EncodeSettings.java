@@ -25,6 +25,7 @@ public record EncodeSettings(String container, String codec, Integer crf, Long b
       throw DoppelException.usage("--crf " + crf + ": must be between 0 and 63");
     }
     Codecs.encoderName(chosen); // fails early on an unknown or unavailable codec
+    Codecs.checkContainer(chosen, container, output);
     return new EncodeSettings(container, chosen, crf, bitrate);
   }
 

@@ -1,5 +1,9 @@
 package dev.doppel.video;
 
+import dev.doppel.output.OutputPaths;
+import dev.doppel.output.TempFiles;
+import java.util.function.Consumer;
+
 import static org.bytedeco.ffmpeg.global.avformat.*;
 import static org.bytedeco.ffmpeg.global.avutil.*;
 
@@ -55,10 +59,10 @@ final class Muxer implements AutoCloseable {
     try {
       String name = destination.getFileName().toString();
       String ext = name.contains(".") ? name.substring(name.lastIndexOf('.')) : "";
-      return Files.createTempFile(folder, "." + name + ".", ".part" + ext);
+      return OutputPaths.createTemp(destination, ".part" + ext);
     } catch (IOException e) {
-      throw DoppelException.usage(
-          "cannot write video: " + destination + ": the folder " + folder + " is not writable");
+      throw new DoppelException(OutputPaths.exitCodeFor(e), "cannot write video: "
+          + destination + ": " + OutputPaths.whyNotWritable(folder, e));
     }
   }
 
@@ -82,7 +86,8 @@ final class Muxer implements AutoCloseable {
     metadata.forEach((k, v) -> av_dict_set(tags, k, v, 0));
     context.metadata(tags);
     AVIOContext io = new AVIOContext(null);
-    check(avio_open(io, temp.toString(), AVIO_FLAG_WRITE));
+    // avio_open recreates the file if the exit hook has just deleted it: not after that
+    TempFiles.whileRunning(() -> check(avio_open(io, temp.toString(), AVIO_FLAG_WRITE)));
     context.pb(io);
     AVDictionary options = new AVDictionary(null);
     String name = context.oformat().name().getString();
@@ -101,10 +106,14 @@ final class Muxer implements AutoCloseable {
     check(av_interleaved_write_frame(context, packet));
   }
 
-  /** Finishes the container and moves it onto the destination. */
-  void commit() {
+  /**
+   * Finishes the container, hands the complete temporary file to {@code beforeMove} (which
+   * writes the label that must exist before the video does) and moves it onto the destination.
+   */
+  void commit(Consumer<Path> beforeMove) {
     check(av_write_trailer(context));
     closeIo();
+    beforeMove.accept(temp);
     try {
       dev.doppel.FilePermissions.makeReadable(temp);
       Files.move(temp, destination, StandardCopyOption.REPLACE_EXISTING,
@@ -114,12 +123,15 @@ final class Muxer implements AutoCloseable {
           "cannot write video: " + destination + ": rename failed (" + e.getMessage() + ")");
     }
     committed = true;
+    TempFiles.forget(temp);
   }
 
   private void check(int ret) {
     if (ret < 0) {
-      throw DoppelException.processing(
-          "cannot write video: " + destination + ": " + VideoReader.describeAvError(ret));
+      String why = VideoReader.describeAvError(ret);
+      throw DoppelException.processing("cannot write video: " + destination + ": "
+          + (why.contains("No space left") ? "the disk is full (no space left on device)"
+              : why));
     }
   }
 
@@ -133,6 +145,7 @@ final class Muxer implements AutoCloseable {
   private void deleteTemp() {
     try {
       Files.deleteIfExists(temp);
+      TempFiles.forget(temp);
     } catch (IOException ignored) {
       // best effort: a leftover hidden .part file is harmless and visibly named
     }

@@ -143,6 +143,18 @@ final class VideoEncoder implements AutoCloseable {
     return encoderName;
   }
 
+  /**
+   * Why the stream is larger than the frames, or null: H.264, H.265 and MPEG-4 store 4:2:0
+   * video, whose sizes are even (H.264's frame cropping counts in 2-pixel units), so odd sizes
+   * are padded; FFmpeg and most players then show the padded size.
+   */
+  String sizeNote() {
+    if (padded == null) return null;
+    return "stored as " + codedWidth + "x" + codedHeight + ", not " + width + "x" + height
+        + ": " + encoderName + " writes 4:2:0 video in even sizes, so the last column/row is "
+        + "repeated (use --codec ffv1, vp9 or av1 for the exact size)";
+  }
+
   AVRational timeBase() {
     return context.time_base();
   }

@@ -1,5 +1,6 @@
 package dev.doppel.video;
 
+import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
 import static org.bytedeco.opencv.global.opencv_core.ROTATE_180;
 import static org.bytedeco.opencv.global.opencv_core.ROTATE_90_CLOCKWISE;
 import static org.bytedeco.opencv.global.opencv_core.ROTATE_90_COUNTERCLOCKWISE;
@@ -15,14 +16,15 @@ import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.Frame;
 import org.bytedeco.javacv.FrameGrabber;
-import org.bytedeco.javacv.OpenCVFrameConverter;
+import java.nio.ByteBuffer;
+import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
  * Decodes the video stream of any file FFmpeg reads into upright BGR frames with their exact
  * timestamps. Variable frame rate survives because each frame carries its own pts.
  *
- * <p>Frames handed out are copies owned by the caller; the grabber's buffer and the converter
+ * <p>Frames handed out are copies owned by the caller; the grabber's buffer
  * stay inside this reader, which must be used from one thread.
  */
 public final class VideoReader implements AutoCloseable {
@@ -30,19 +32,34 @@ public final class VideoReader implements AutoCloseable {
     FFmpegLog.ensureConfigured();
   }
 
-  private final FFmpegFrameGrabber grabber;
-  private final OpenCVFrameConverter.ToMat converter = new OpenCVFrameConverter.ToMat();
-  private final VideoInfo info;
-  private long nextIndex;
+  /**
+   * The largest frames Doppel reads: 8K UHD (7680x4320), any shape up to 8192 px a side. A
+   * frame is held several times over in the pipeline's queues (about 16 frames in flight, 100 MB
+   * each at 8K), so larger ones would risk the OOM killer rather than fail cleanly.
+   */
+  public static final int MAX_SIDE = 8192;
 
-  private VideoReader(FFmpegFrameGrabber grabber, VideoInfo info) {
+  public static final long MAX_PIXELS = 7680L * 4320;
+
+  private final FFmpegFrameGrabber grabber;
+  private final VideoInfo info;
+  private final long declaredFrames;
+  private long nextIndex;
+  private boolean ended;
+
+  private VideoReader(FFmpegFrameGrabber grabber, VideoInfo info, long declaredFrames) {
     this.grabber = grabber;
     this.info = info;
+    this.declaredFrames = declaredFrames;
   }
 
   /** Opens a video, failing with a one-line message that names the file and the problem. */
   public static VideoReader open(Path path) {
     checkReadable(path);
+    String cut = ContainerLength.shortfall(path);
+    if (cut != null) {
+      throw DoppelException.processing("cannot read video: " + path + ": truncated: " + cut);
+    }
     FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(path.toFile());
     grabber.setImageMode(FrameGrabber.ImageMode.COLOR);
     grabber.setPixelFormat(avutil.AV_PIX_FMT_BGR24);
@@ -57,7 +74,47 @@ public final class VideoReader implements AutoCloseable {
       closeQuietly(grabber);
       throw DoppelException.processing("cannot read video: " + path + ": it has no video stream");
     }
-    return new VideoReader(grabber, describe(path, grabber));
+    int w = grabber.getImageWidth();
+    int h = grabber.getImageHeight();
+    if (w > MAX_SIDE || h > MAX_SIDE || (long) w * h > MAX_PIXELS) {
+      closeQuietly(grabber);
+      throw DoppelException.processing("cannot read video: " + path + ": frames of " + w + "x"
+          + h + " are larger than Doppel handles (at most " + MAX_SIDE + " px a side and "
+          + MAX_PIXELS / 1_000_000.0 + " megapixels, 8K UHD)");
+    }
+    return new VideoReader(grabber, describe(path, grabber), declaredFrames(grabber));
+  }
+
+  /**
+   * How many frames the file says it holds, or -1 where it does not say: the stream's frame
+   * count (MP4, MOV, AVI), or the stream's duration times its average frame rate if that is
+   * less (an MP4 cut with an edit list counts frames it never shows).
+   */
+  private static long declaredFrames(FFmpegFrameGrabber g) {
+    AVStream stream = g.getFormatContext().streams(g.getVideoStream());
+    if (stream.nb_frames() <= 0) return -1;
+    long frames = stream.nb_frames();
+    boolean timed = stream.duration() > 0 && stream.duration() != avutil.AV_NOPTS_VALUE;
+    if (timed && stream.avg_frame_rate().num() > 0 && stream.avg_frame_rate().den() > 0) {
+      frames = Math.min(frames, Math.round(stream.duration() * avutil.av_q2d(stream.time_base())
+          * avutil.av_q2d(stream.avg_frame_rate())));
+    }
+    return frames;
+  }
+
+  /**
+   * At the end of the stream: fewer frames than the file counts means frames that could not
+   * be read (a cut or damaged file), which must not pass for a complete input. 2% (at least
+   * 2 frames) is allowed.
+   */
+  private void checkComplete() {
+    if (declaredFrames <= 0) return;
+    long tolerance = Math.max(2, declaredFrames / 50);
+    if (nextIndex < declaredFrames - tolerance) {
+      throw DoppelException.processing("cannot decode video: " + info.path() + ": truncated "
+          + "or corrupt: decoded " + nextIndex + " of the " + declaredFrames + " frames it "
+          + "declares");
+    }
   }
 
   private static void checkReadable(Path path) {
@@ -69,6 +126,10 @@ public final class VideoReader implements AutoCloseable {
     }
     if (!Files.isReadable(path)) {
       throw DoppelException.usage("cannot read video: " + path + ": permission denied");
+    }
+    if (!Files.isRegularFile(path)) {
+      throw DoppelException.usage("cannot read video: " + path + ": not a regular file (a "
+          + "device, FIFO or socket); give a video file");
     }
     try {
       if (Files.size(path) == 0) {
@@ -128,14 +189,26 @@ public final class VideoReader implements AutoCloseable {
           "cannot decode video: " + info.path() + ": frame " + nextIndex + ": " + ffmpegReason(e),
           e);
     }
-    if (frame == null || frame.image == null) return null;
-    Mat decoded = converter.convert(frame);
+    if (frame == null || frame.image == null) {
+      if (!ended) {
+        ended = true;
+        checkComplete();
+      }
+      return null;
+    }
     Mat upright = new Mat();
-    switch (info.rotation()) {
-      case 90 -> rotate(decoded, upright, ROTATE_90_CLOCKWISE);
-      case 180 -> rotate(decoded, upright, ROTATE_180);
-      case 270 -> rotate(decoded, upright, ROTATE_90_COUNTERCLOCKWISE);
-      default -> decoded.copyTo(upright);
+    // A view of the grabber's BGR24 buffer, built here rather than by JavaCV's converter, which
+    // takes the row stride over the width for the channel count: 4 channels for a 16 px wide
+    // frame whose 48-byte rows are padded to 64.
+    try (BytePointer data = new BytePointer((ByteBuffer) frame.image[0]);
+        Mat decoded = new Mat(frame.imageHeight, frame.imageWidth, CV_8UC3, data,
+            frame.imageStride)) {
+      switch (info.rotation()) {
+        case 90 -> rotate(decoded, upright, ROTATE_90_CLOCKWISE);
+        case 180 -> rotate(decoded, upright, ROTATE_180);
+        case 270 -> rotate(decoded, upright, ROTATE_90_COUNTERCLOCKWISE);
+        default -> decoded.copyTo(upright);
+      }
     }
     long micros = frame.timestamp;
     return new VideoFrame(upright, nextIndex++, info.timeBase().microsToTicks(micros), micros);
@@ -153,7 +226,6 @@ public final class VideoReader implements AutoCloseable {
   @Override
   public void close() {
     closeQuietly(grabber);
-    converter.close();
   }
 
   private static void closeQuietly(FFmpegFrameGrabber g) {

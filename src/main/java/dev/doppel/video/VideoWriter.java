@@ -51,6 +51,13 @@ public final class VideoWriter implements AutoCloseable {
    */
   public static VideoWriter create(Path destination, VideoInfo source, EncodeSettings settings,
       Path audioFrom, Map<String, String> metadata) {
+    String encoderName = Codecs.encoderName(settings.codec());
+    int min = Codecs.minimumSide(encoderName);
+    if (source.width() < min || source.height() < min) {
+      throw DoppelException.processing("cannot write video: " + destination + ": " + encoderName
+          + " cannot encode frames smaller than " + min + "x" + min + " (these are "
+          + source.width() + "x" + source.height() + "); use --codec ffv1, vp9 or mpeg4");
+    }
     Muxer muxer = new Muxer(destination, settings.container());
     VideoEncoder encoder = null;
     AudioTrack audio = null;
@@ -74,6 +81,11 @@ public final class VideoWriter implements AutoCloseable {
     return encoder.encoderName();
   }
 
+  /** Why the output's size differs from the frames' (odd sizes in 4:2:0 codecs), or null. */
+  public String sizeNote() {
+    return encoder.sizeNote();
+  }
+
   /** Encodes one frame; {@code pts} is in the source time base and must increase. */
   public void write(Mat bgr, long pts) {
     if (!submittedPts.isEmpty() && pts <= submittedPts.last()) {
@@ -87,10 +99,18 @@ public final class VideoWriter implements AutoCloseable {
 
   /** Flushes the encoder and the audio, writes the trailer and moves the file into place. */
   public void finish() {
+    finish(complete -> {});
+  }
+
+  /**
+   * As {@link #finish()}; {@code beforeMove} gets the complete file under its temporary name
+   * just before it is moved into place (to write its sidecar first).
+   */
+  public void finish(java.util.function.Consumer<Path> beforeMove) {
     encoder.flush(this::accept);
     writeReadyPackets(true);
     if (audio != null) audio.writeRest();
-    muxer.commit();
+    muxer.commit(beforeMove);
   }
 
   private void accept(AVPacket packet) {

@@ -65,6 +65,27 @@ class ModelsCommandTest {
         // the client has given up
       }
     });
+    server.createContext("/trickle.onnx", ex -> {
+      // a byte every 100 ms: each read is quick, the download would take 8 hours
+      ex.sendResponseHeaders(200, SIZE);
+      try (OutputStream out = ex.getResponseBody()) {
+        for (int i = 0; i < SIZE; i++) {
+          out.write(blob[i]);
+          out.flush();
+          Thread.sleep(100);
+        }
+      } catch (IOException | InterruptedException ignored) {
+        // the client has given up
+      }
+    });
+    server.createContext("/endless.onnx", ex -> {
+      ex.sendResponseHeaders(200, 0); // chunked, no length: it never ends
+      try (OutputStream out = ex.getResponseBody()) {
+        for (long sent = 0; sent < 1L << 30; sent += blob.length) out.write(blob);
+      } catch (IOException ignored) {
+        // the client has stopped reading
+      }
+    });
     server.start();
   }
 
@@ -185,6 +206,63 @@ class ModelsCommandTest {
     assertTrue(r.errorLine().contains("timed out"), r.err());
     assertTrue(seconds < 3.5, "gave up after " + seconds + " s");
     assertTrue(Files.notExists(models.resolve("test.onnx")));
+  }
+
+  // issue 12, item 8: limits a hostile server cannot get round
+
+  @Test
+  void aTricklingServerTimesOutOnOverallProgress() throws Exception {
+    Path models = dir.resolve("models");
+    Cli r = pull(catalog("/trickle.onnx", sha(), true), models, "--timeout", "1");
+    assertEquals(1, r.exitCode(), r.err());
+    assertTrue(r.errorLine().contains("timed out (less than 16 KiB in 1 s)"), r.err());
+    assertTrue(Files.notExists(models.resolve("test.onnx")));
+  }
+
+  @Test
+  void anEndlessServerIsCutAtTheDeclaredSize() throws Exception {
+    Path models = dir.resolve("models");
+    Cli r = pull(catalog("/endless.onnx", "0".repeat(64), true), models);
+    assertEquals(1, r.exitCode(), r.err());
+    assertTrue(r.errorLine().contains("does not match the catalogue"), r.err());
+    assertEquals(List.of(), names(models), "nothing kept");
+  }
+
+  @Test
+  void catalogueEntriesWithoutSizeOrWithOtherSchemesAreRefused() throws Exception {
+    Path models = dir.resolve("models");
+    Path catalog = catalog("/model.onnx", sha(), true);
+    String good = Files.readString(catalog);
+    Files.writeString(catalog, good.replaceAll("\"size\": \\d+, ", ""));
+    Cli noSize = pull(catalog, models);
+    assertEquals(2, noSize.exitCode(), noSize.err());
+    assertTrue(noSize.errorLine().contains("needs a 'size'"), noSize.err());
+    Files.writeString(catalog, good.replaceAll("\"url\": \"[^\"]*\"",
+        "\"url\": \"file:///etc/passwd\""));
+    Cli file = pull(catalog, models);
+    assertEquals(2, file.exitCode(), file.err());
+    assertTrue(file.errorLine().contains("only http and https"), file.err());
+    assertTrue(Files.notExists(models));
+  }
+
+  // issue 12, item 7: a catalogue's file name cannot leave the models folder
+
+  @Test
+  void catalogueFileNamesArePlainNames() throws Exception {
+    Path models = dir.resolve("models");
+    Path catalog = catalog("/model.onnx", sha(), true);
+    String good = Files.readString(catalog);
+    for (String bad : List.of("../../escaped.onnx", dir.resolve("abs.onnx").toString(),
+        ".hidden.onnx")) {
+      Files.writeString(catalog, good.replace("\"file\": \"test.onnx\"",
+          "\"file\": \"" + bad + "\""));
+      Cli r = pull(catalog, models);
+      assertEquals(2, r.exitCode(), r.err());
+      assertTrue(r.errorLine().contains("must be a plain file name"), r.err());
+    }
+    assertTrue(Files.notExists(dir.getParent().resolve("escaped.onnx")));
+    assertTrue(Files.notExists(dir.resolve("abs.onnx")));
+    assertTrue(Files.notExists(models));
   }
 
   @Test
