@@ -8,6 +8,8 @@ package dev.doppel;
  * line names something that cannot be used (missing file, unwritable folder, bad option).
  */
 public class DoppelException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
   public static final int PROCESSING = 1;
   public static final int USAGE = 2;
 

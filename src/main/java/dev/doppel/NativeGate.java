@@ -6,14 +6,16 @@ import java.util.function.Supplier;
 
 /**
  * Keeps the process from exiting in the middle of an ONNX Runtime call. A SIGTERM during
- * {@code createSession} once crashed the JVM: the exit ran ORT's native destructors while another
- * thread was still inside the library. Native calls hold the gate shared; the shutdown hook
- * takes it exclusively (waiting for calls in flight, then letting no new one start) before the
- * process exits.
+ * {@code createSession} crashed the JVM: ONNX Runtime's own shutdown hook released its native
+ * environment while another thread was still inside the library. Native calls hold the gate
+ * shared; on a signal, {@code cli.StopSignals} takes it exclusively (waiting for calls in
+ * flight, then letting no new one start) and closes the loaded models before the JVM's exit
+ * hooks run.
  */
 public final class NativeGate {
   private static final ReentrantReadWriteLock LOCK = new ReentrantReadWriteLock();
-  private static volatile boolean closed;
+  private static final java.util.Set<AutoCloseable> LIVE =
+      java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
 
   private NativeGate() {}
 
@@ -27,13 +29,44 @@ public final class NativeGate {
     }
   }
 
+  /** A loaded model (ONNX Runtime session) to close before the process exits on a signal. */
+  public static void register(AutoCloseable model) {
+    synchronized (LIVE) {
+      LIVE.add(model);
+    }
+  }
+
+  public static void unregister(AutoCloseable model) {
+    synchronized (LIVE) {
+      LIVE.remove(model);
+    }
+  }
+
   /**
-   * Called by the shutdown hook: waits up to {@code seconds} for native calls in flight and
-   * keeps every later one waiting until the process is gone.
+   * Closes every loaded model: called on a signal after {@link #closeForExit}, so that ONNX
+   * Runtime's own exit hook releases its environment with no session left.
+   */
+  public static void closeLiveModels() {
+    java.util.List<AutoCloseable> models;
+    synchronized (LIVE) {
+      models = java.util.List.copyOf(LIVE);
+      LIVE.clear();
+    }
+    for (AutoCloseable m : models) {
+      try {
+        m.close();
+      } catch (Exception ignored) {
+        // exiting: nothing more to do for this one
+      }
+    }
+  }
+
+  /**
+   * Called on a signal and by the shutdown hook: waits up to {@code seconds} for native calls
+   * in flight and keeps every later one waiting until the process is gone.
    */
   public static void closeForExit(long seconds) {
-    if (closed) return;
-    closed = true;
+    if (LOCK.isWriteLockedByCurrentThread()) return;
     try {
       LOCK.writeLock().tryLock(seconds, TimeUnit.SECONDS);
     } catch (InterruptedException e) {

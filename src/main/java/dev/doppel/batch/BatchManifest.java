@@ -93,8 +93,7 @@ public record BatchManifest(Path file, List<Row> rows) {
             + ": not a JSON object");
       }
       Map<String, List<String>> values = new LinkedHashMap<>();
-      for (var it = node.fields(); it.hasNext(); ) {
-        var e = it.next();
+      for (var e : node.properties()) {
         List<String> parts = new ArrayList<>();
         if (e.getValue().isArray()) e.getValue().forEach(v -> parts.add(v.asText()));
         else if (!e.getValue().isNull()) parts.add(e.getValue().asText());

@@ -74,6 +74,7 @@ final class BatchCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
+  @SuppressWarnings("try") // an OutputClaim is held for the block, never called
   public Integer call() {
     if (workers < 1) throw DoppelException.usage("-j " + workers + ": must be at least 1");
     BatchManifest manifest = BatchManifest.read(manifestFile);

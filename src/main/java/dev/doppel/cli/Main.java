@@ -32,6 +32,7 @@ public final class Main implements Runnable {
 
   public static void main(String[] args) {
     dev.doppel.output.TempFiles.installExitHook();
+    StopSignals.install();
     System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
   }
 

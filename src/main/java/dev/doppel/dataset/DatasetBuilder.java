@@ -75,6 +75,7 @@ public final class DatasetBuilder {
   }
 
   /** @param workers clips rendered at once (each worker loads its own models) */
+  @SuppressWarnings("try") // an OutputClaim is held for the block, never called
   public static Summary build(DatasetSpec spec, Path destination, TrackerSettings tracker,
       int workers) {
     Path dest = destination.toAbsolutePath().normalize();

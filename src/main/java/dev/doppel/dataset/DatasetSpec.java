@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.doppel.output.OutputPaths;
 import java.util.Arrays;
@@ -115,7 +116,9 @@ public record DatasetSpec(Path file, String name, long seed, String realSet,
             + "specs as JSON)" : "JSON"));
       }
       bytes = Files.readAllBytes(file);
-      raw = strict(yaml ? new YAMLMapper() : new ObjectMapper()).readValue(bytes, RawSpec.class);
+      raw = strict(yaml ? YAMLMapper.builder().disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+          .build() : JsonMapper.builder().disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+          .build()).readValue(bytes, RawSpec.class);
     } catch (JsonMappingException e) {
       throw DoppelException.usage("cannot read dataset spec: " + file + ": " + describe(e));
     } catch (IOException e) {
@@ -264,7 +267,6 @@ public record DatasetSpec(Path file, String name, long seed, String realSet,
         DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES,
         DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
     m.disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
-    m.disable(MapperFeature.ALLOW_COERCION_OF_SCALARS);
     m.enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
     m.coercionConfigDefaults()
         .setCoercion(CoercionInputShape.String, CoercionAction.Fail)

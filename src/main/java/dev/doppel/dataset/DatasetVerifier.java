@@ -32,7 +32,7 @@ public final class DatasetVerifier {
     JsonNode dataset = json(root.resolve("dataset.json"), problems);
     if (checksums == null || metadata == null || dataset == null) return problems;
 
-    checksums.fields().forEachRemaining(e -> {
+    checksums.properties().forEach(e -> {
       Path f = root.resolve(e.getKey());
       if (!Files.isRegularFile(f)) {
         problems.add(e.getKey() + ": missing");
@@ -53,11 +53,11 @@ public final class DatasetVerifier {
     });
 
     Map<String, String> identitySplit = new HashMap<>();
-    dataset.path("identity_splits").fields().forEachRemaining(e ->
+    dataset.path("identity_splits").properties().forEach(e ->
         identitySplit.put(e.getKey(), e.getValue().asText()));
     // one source video under two identities puts one person in two splits
     Map<String, String> clipOfSource = new HashMap<>();
-    dataset.path("clip_sources_sha256").fields().forEachRemaining(e -> {
+    dataset.path("clip_sources_sha256").properties().forEach(e -> {
       String clip = e.getKey();
       String other = clipOfSource.putIfAbsent(e.getValue().asText(), clip);
       String identity = dataset.path("clips").path(clip).asText();
@@ -70,8 +70,8 @@ public final class DatasetVerifier {
       }
     });
     int fakesInMetadata = 0;
-    for (var it = metadata.fields(); it.hasNext(); ) {
-      if (it.next().getValue().path("label").asText().equals("FAKE")) fakesInMetadata++;
+    for (var entry : metadata.properties()) {
+      if (entry.getValue().path("label").asText().equals("FAKE")) fakesInMetadata++;
     }
     int levels = dataset.path("compression").size();
     JsonNode fakes = dataset.path("fakes");
@@ -93,7 +93,7 @@ public final class DatasetVerifier {
       }
       Path mask = root.resolve(fake.path("mask").asText());
       List<Long> maskPts = pts(mask, problems);
-      fake.path("files").fields().forEachRemaining(e -> {
+      fake.path("files").properties().forEach(e -> {
         List<Long> fakePts = pts(root.resolve(e.getValue().asText()), problems);
         if (maskPts != null && fakePts != null && !sameTiming(maskPts, fakePts)) {
           problems.add(fake.path("mask").asText() + ": " + maskPts.size() + " frames, "

@@ -94,8 +94,10 @@ public enum Perturbation {
             for (int c = 0; c < 3; c++) {
               Mat ch = channels.get(c);
               double s = sigma * 255 / (c == 0 ? 219 : 224);
-              try (Mat noise = new Mat(ch.rows(), ch.cols(), CV_32F); Mat zero = new Mat(1, 1,
-                  CV_64F, new Scalar(0.0)); Mat sd = new Mat(1, 1, CV_64F, new Scalar(s))) {
+              try (Scalar zeroValue = new Scalar(0.0); Scalar sdValue = new Scalar(s);
+                  Mat noise = new Mat(ch.rows(), ch.cols(), CV_32F);
+                  Mat zero = new Mat(1, 1, CV_64F, zeroValue);
+                  Mat sd = new Mat(1, 1, CV_64F, sdValue)) {
                 rng._fill(noise, RNG.NORMAL, zero, sd);
                 add(ch, noise, ch);
               }

@@ -82,7 +82,8 @@ public final class BlazeFaceDetector implements AutoCloseable {
       net.setInput(blob);
       net.forward(outputs, outputNames);
     }
-    // MatVector.get returns a new header per call: close both so no native copy waits for GC
+    // MatVector.get returns a view of the element the vector owns (no copy, no deallocator):
+    // closing the views only drops their Java headers; the vector keeps the data until reused
     try (Mat first = outputs.get(0); Mat second = outputs.get(1)) {
       boolean firstIsScores = first.total() < second.total();
       return decode(firstIsScores ? first : second, firstIsScores ? second : first,

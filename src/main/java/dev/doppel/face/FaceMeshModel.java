@@ -44,7 +44,8 @@ public final class FaceMeshModel implements AutoCloseable {
       net.forward(outputs, outputNames);
     }
     double logit;
-    // MatVector.get returns a new header per call: close both so no native copy waits for GC
+    // MatVector.get returns a view of the element the vector owns (no copy, no deallocator):
+    // closing the views only drops their Java headers; the vector keeps the data until reused
     try (Mat a = outputs.get(0); Mat b = outputs.get(1)) {
       Mat mesh = a.total() >= b.total() ? a : b;
       Mat flag = mesh == a ? b : a;

@@ -122,8 +122,10 @@ public final class Downloader {
   }
 
   /**
-   * Disconnects a download that makes too little progress: checked every second, whatever
-   * the connection is doing (connecting, reading headers or the body).
+   * Stops a download that makes too little progress. While the connection is set up and the
+   * headers arrive, a timer checks every second and disconnects; once the body flows, the copy
+   * loop checks after every read ({@link #checkInline}), since disconnecting from another
+   * thread while a read holds the stream can deadlock in the JDK's HTTP client.
    */
   private final class Watchdog {
     private final java.util.concurrent.ScheduledExecutorService timer =
@@ -138,6 +140,7 @@ public final class Downloader {
         new java.util.concurrent.atomic.AtomicLong();
     private long windowStart = System.nanoTime();
     private long bytesAtWindowStart;
+    private volatile boolean inBody;
 
     Watchdog(HttpURLConnection http) {
       this.http = http;
@@ -156,18 +159,32 @@ public final class Downloader {
       return stalled;
     }
 
-    private void check() {
+    /** Called by the copy loop after each read: the body is watched from here on. */
+    void checkInline() throws IOException {
+      inBody = true;
+      if (tooSlow()) {
+        stalled = true;
+        throw new IOException("stalled");
+      }
+    }
+
+    private synchronized boolean tooSlow() {
       long now = System.nanoTime();
-      if (now - windowStart < timeout.toNanos()) return;
+      if (now - windowStart < timeout.toNanos()) return false;
       long b = bytes.get();
-      if (b - bytesAtWindowStart < MIN_BYTES_PER_WINDOW) {
+      if (b - bytesAtWindowStart < MIN_BYTES_PER_WINDOW) return true;
+      windowStart = now;
+      bytesAtWindowStart = b;
+      return false;
+    }
+
+    private void check() {
+      if (inBody) return;
+      if (tooSlow()) {
         stalled = true;
         http.disconnect();
         timer.shutdown();
-        return;
       }
-      windowStart = now;
-      bytesAtWindowStart = b;
     }
 
     void stop() {
@@ -185,6 +202,8 @@ public final class Downloader {
       http.setReadTimeout((int) timeout.toMillis());
       http.setInstanceFollowRedirects(true);
       http.setRequestProperty("User-Agent", "Doppel/" + dev.doppel.Version.get());
+      // no keep-alive: a connection given up on is closed, not drained by the JDK's cleaner
+      http.setRequestProperty("Connection", "close");
       if (from > 0) http.setRequestProperty("Range", "bytes=" + from + "-");
       return http;
     } catch (IOException | IllegalArgumentException e) {
@@ -207,6 +226,7 @@ public final class Downloader {
         digest.update(buffer, 0, n);
         got += n;
         watchdog.received(n);
+        watchdog.checkInline();
         progress.stepBy(n);
         if (entry.size() > 0 && have + got > entry.size()) {
           break; // more than the catalogue says: stop, the check below refuses it

@@ -72,7 +72,11 @@ public final class TempFiles {
   }
 
   private static void onExit() {
-    dev.doppel.NativeGate.closeForExit(10);
+    deleteAllNow();
+  }
+
+  /** Deletes every registered temporary and refuses new ones: the process is stopping. */
+  public static void deleteAllNow() {
     List<Path> paths;
     synchronized (TempFiles.class) {
       exiting = true;

@@ -42,6 +42,7 @@ public final class ExtractJob {
 
   public record Summary(int crops, Map<String, Integer> cropsPerTrack) {}
 
+  @SuppressWarnings("try") // an OutputClaim is held for the block, never called
   public static Summary run(ExtractOptions o, Progress progress) {
     Path target = o.output().toAbsolutePath();
     checkTarget(target);

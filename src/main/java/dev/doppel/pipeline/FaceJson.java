@@ -22,7 +22,7 @@ public final class FaceJson {
 
   public static final ObjectMapper MAPPER =
       new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
-          .setSerializationInclusion(JsonInclude.Include.NON_NULL);
+          .setDefaultPropertyInclusion(JsonInclude.Include.NON_NULL);
 
   /** One line of {@code faces --json}. */
   public record FrameRecord(long frame, long pts, double time, List<FaceRecord> faces) {}

@@ -30,6 +30,7 @@ public final class FacesJob {
   public record Summary(long frames, long framesWithFaces, long faces, Set<Integer> trackIds,
       String sizeNote) {}
 
+  @SuppressWarnings("try") // an OutputClaim is held for the block, never called
   public static Summary run(FacesOptions o, Progress progress) {
     List<OutputPaths.Named> outputs = new ArrayList<>();
     if (o.annotatedVideo() != null) {

@@ -17,6 +17,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * <p>Without threads ({@link #runInline}), the same stages run one after another per item: the
  * reference the threaded path must match frame for frame.
  */
+// T is closed in try-with-resources; javac's "try" lint warns that AutoCloseable.close() may
+// throw InterruptedException, which the frame types here never do
+@SuppressWarnings("try")
 public final class FramePipeline<T extends AutoCloseable> {
   /** Makes the next item, or null at the end. */
   @FunctionalInterface

@@ -62,6 +62,7 @@ public final class SwapJob {
   }
 
   /** @param loopToFrames replay the input until this many frames were swapped (benchmarks) */
+  @SuppressWarnings("try") // an OutputClaim is held for the block, never called
   static Summary run(SwapOptions o, Progress progress, long loopToFrames) {
     checkPaths(o);
     try (OutputClaim claim = OutputClaim.take(o.output())) {

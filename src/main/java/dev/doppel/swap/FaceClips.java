@@ -34,8 +34,8 @@ public final class FaceClips {
       try (VideoReader reader = VideoReader.open(clip);
           FaceTracker faces = new FaceTracker(tracker)) {
         long every = Math.max(1, reader.info().frameCountEstimate() / framesPerClip);
-        for (VideoFrame f = reader.next(); f != null && fromClip.size() < framesPerClip;
-            f = reader.next()) {
+        // decode only while frames are wanted: a frame read and not used would never be closed
+        for (VideoFrame f; fromClip.size() < framesPerClip && (f = reader.next()) != null; ) {
           try (VideoFrame frame = f) {
             // the tracker sees every frame so its smoothing stays valid; only some are embedded
             List<Face> found = faces.next(frame.image(), frame.micros() / 1e6);

@@ -30,6 +30,7 @@ final class OnnxPredictor implements AutoCloseable {
   private final ZooModel<float[][], float[][]> model;
   private final Predictor<float[][], float[][]> predictor;
   private final OrtSession.SessionOptions sessionOptions = new OrtSession.SessionOptions();
+  private volatile boolean closed;
 
   /**
    * Threads ONNX Runtime uses inside one inference. Set deliberately rather than left at "all
@@ -68,6 +69,7 @@ final class OnnxPredictor implements AutoCloseable {
         }
       }
     } catch (OrtException e) {
+      sessionOptions.close();
       throw DoppelException.processing("cannot load model: " + info.path() + ": "
           + e.getMessage());
     }
@@ -92,7 +94,14 @@ final class OnnxPredictor implements AutoCloseable {
       throw DoppelException.processing("cannot load model: " + info.path() + ": "
           + e.getMessage());
     }
-    this.predictor = model.newPredictor();
+    try {
+      this.predictor = model.newPredictor();
+    } catch (RuntimeException | Error e) {
+      model.close();
+      sessionOptions.close();
+      throw e;
+    }
+    NativeGate.register(this);
   }
 
   /** Inputs in the order of {@link ModelInfo#inputs()}. */
@@ -113,7 +122,10 @@ final class OnnxPredictor implements AutoCloseable {
   }
 
   @Override
-  public void close() {
+  public synchronized void close() {
+    if (closed) return;
+    closed = true;
+    NativeGate.unregister(this);
     NativeGate.call(() -> {
       predictor.close();
       model.close();
@@ -124,6 +136,8 @@ final class OnnxPredictor implements AutoCloseable {
 
   /** Carries a checked exception out of a {@link NativeGate#call} lambda. */
   private static final class CheckedFailure extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
     CheckedFailure(Exception cause) {
       super(cause);
     }

@@ -50,7 +50,12 @@ final class AudioTrack implements AutoCloseable {
       avformat_close_input(in);
       return null;
     }
-    return new AudioTrack(source, in, index, muxer);
+    try {
+      return new AudioTrack(source, in, index, muxer);
+    } catch (RuntimeException | Error e) {
+      avformat_close_input(in); // the track never took ownership of it
+      throw e;
+    }
   }
 
   private AudioTrack(Path source, AVFormatContext input, int index, Muxer muxer) {
@@ -67,7 +72,12 @@ final class AudioTrack implements AutoCloseable {
       outStream.time_base(inStream.time_base());
       transcoder = null;
     } else {
-      transcoder = new Transcoder(inStream, muxer);
+      try {
+        transcoder = new Transcoder(inStream, muxer);
+      } catch (RuntimeException | Error e) {
+        av_packet_free(packet); // this track is never returned, so never closed
+        throw e;
+      }
       transcoder.describe(outStream);
     }
   }
@@ -134,58 +144,82 @@ final class AudioTrack implements AutoCloseable {
   private static final class Transcoder implements AutoCloseable {
     private final AVStream inStream;
     private final Muxer muxer;
-    private final AVCodecContext decoder;
-    private final AVCodecContext encoder;
-    private final SwrContext resampler;
-    private final AVFrame decoded = av_frame_alloc();
-    private final AVFrame chunk = av_frame_alloc();
-    private final AVPacket out = av_packet_alloc();
-    private final AVAudioFifo fifo;
-    private final int frameSize;
+    // not final: a constructor that fails half-way frees what it had allocated (see close)
+    private AVCodecContext decoder;
+    private AVCodecContext encoder;
+    private SwrContext resampler;
+    private AVFrame decoded = av_frame_alloc();
+    private AVFrame chunk = av_frame_alloc();
+    private AVPacket out = av_packet_alloc();
+    private AVAudioFifo fifo;
+    private int frameSize;
     private long samplesOut;
 
     Transcoder(AVStream inStream, Muxer muxer) {
       this.inStream = inStream;
       this.muxer = muxer;
-      AVCodecParameters par = inStream.codecpar();
-      AVCodec dec = avcodec_find_decoder(par.codec_id());
-      decoder = avcodec_alloc_context3(dec);
-      avcodec_parameters_to_context(decoder, par);
-      decoder.pkt_timebase(inStream.time_base());
-      check(avcodec_open2(decoder, dec, (org.bytedeco.ffmpeg.avutil.AVDictionary) null), "decoder");
+      try {
+        AVCodecParameters par = inStream.codecpar();
+        AVCodec dec = avcodec_find_decoder(par.codec_id());
+        decoder = avcodec_alloc_context3(dec);
+        avcodec_parameters_to_context(decoder, par);
+        decoder.pkt_timebase(inStream.time_base());
+        check(avcodec_open2(decoder, dec, (org.bytedeco.ffmpeg.avutil.AVDictionary) null), "decoder");
 
-      int codecId = muxer.format().audio_codec();
-      AVCodec enc = codecId == AV_CODEC_ID_OPUS ? avcodec_find_encoder_by_name("libopus") : null;
-      if (enc == null) enc = avcodec_find_encoder(codecId);
-      if (enc == null) throw DoppelException.processing("no audio encoder for this container");
-      encoder = avcodec_alloc_context3(enc);
-      int rate = pickSampleRate(enc, par.sample_rate());
-      int channels = Math.min(2, Math.max(1, par.ch_layout().nb_channels()));
-      av_channel_layout_default(encoder.ch_layout(), channels);
-      encoder.sample_rate(rate);
-      IntPointer formats = enc.sample_fmts();
-      encoder.sample_fmt(formats != null ? formats.get(0) : AV_SAMPLE_FMT_FLTP);
-      encoder.bit_rate(channels * 64_000L);
-      encoder.time_base(new AVRational().num(1).den(rate));
-      if (muxer.needsGlobalHeader()) encoder.flags(encoder.flags() | AV_CODEC_FLAG_GLOBAL_HEADER);
-      check(avcodec_open2(encoder, enc, (org.bytedeco.ffmpeg.avutil.AVDictionary) null), "encoder");
-      frameSize = encoder.frame_size() > 0 ? encoder.frame_size() : 1024;
+        int codecId = muxer.format().audio_codec();
+        AVCodec enc = codecId == AV_CODEC_ID_OPUS ? avcodec_find_encoder_by_name("libopus") : null;
+        if (enc == null) enc = avcodec_find_encoder(codecId);
+        if (enc == null) throw DoppelException.processing("no audio encoder for this container");
+        encoder = avcodec_alloc_context3(enc);
+        int rate = pickSampleRate(enc, par.sample_rate());
+        int channels = Math.min(2, Math.max(1, par.ch_layout().nb_channels()));
+        av_channel_layout_default(encoder.ch_layout(), channels);
+        encoder.sample_rate(rate);
+        int[] formats = supported(enc, AV_CODEC_CONFIG_SAMPLE_FORMAT);
+        encoder.sample_fmt(formats.length > 0 ? formats[0] : AV_SAMPLE_FMT_FLTP);
+        encoder.bit_rate(channels * 64_000L);
+        encoder.time_base(new AVRational().num(1).den(rate));
+        if (muxer.needsGlobalHeader()) encoder.flags(encoder.flags() | AV_CODEC_FLAG_GLOBAL_HEADER);
+        check(avcodec_open2(encoder, enc, (org.bytedeco.ffmpeg.avutil.AVDictionary) null), "encoder");
+        frameSize = encoder.frame_size() > 0 ? encoder.frame_size() : 1024;
 
-      SwrContext swr = new SwrContext(null);
-      check(swr_alloc_set_opts2(swr, encoder.ch_layout(), encoder.sample_fmt(), rate,
-          decoder.ch_layout(), decoder.sample_fmt(), decoder.sample_rate(), 0, null), "resampler");
-      check(swr_init(swr), "resampler");
-      resampler = swr;
-      fifo = av_audio_fifo_alloc(encoder.sample_fmt(), channels, frameSize * 4);
+        SwrContext swr = new SwrContext(null);
+        resampler = swr;
+        check(swr_alloc_set_opts2(swr, encoder.ch_layout(), encoder.sample_fmt(), rate,
+            decoder.ch_layout(), decoder.sample_fmt(), decoder.sample_rate(), 0, null), "resampler");
+        check(swr_init(swr), "resampler");
+        fifo = av_audio_fifo_alloc(encoder.sample_fmt(), channels, frameSize * 4);
+      } catch (RuntimeException | Error e) {
+        close();
+        throw e;
+      }
+    }
+
+    /**
+     * What the encoder supports of one kind (sample formats, sample rates), empty when it takes
+     * anything: FFmpeg 8's avcodec_get_supported_config, which replaces AVCodec's lists.
+     */
+    private static int[] supported(AVCodec enc, int config) {
+      try (org.bytedeco.javacpp.PointerPointer<?> out =
+              new org.bytedeco.javacpp.PointerPointer<>(1);
+          IntPointer count = new IntPointer(1)) {
+        count.put(0);
+        if (avcodec_get_supported_config(null, enc, config, 0, out, count) < 0) return new int[0];
+        org.bytedeco.javacpp.Pointer list = out.get(0);
+        if (list == null || list.isNull() || count.get() <= 0) return new int[0];
+        int[] values = new int[count.get()];
+        new IntPointer(list).capacity(values.length).get(values);
+        return values;
+      }
     }
 
     private static int pickSampleRate(AVCodec enc, int wanted) {
-      IntPointer rates = enc.supported_samplerates();
-      if (rates == null) return wanted;
-      int best = rates.get(0);
-      for (int i = 0; rates.get(i) != 0; i++) {
-        if (rates.get(i) == wanted) return wanted;
-        if (rates.get(i) == 48000) best = 48000;
+      int[] rates = supported(enc, AV_CODEC_CONFIG_SAMPLE_RATE);
+      if (rates.length == 0) return wanted;
+      int best = rates[0];
+      for (int rate : rates) {
+        if (rate == wanted) return wanted;
+        if (rate == 48000) best = 48000;
       }
       return best;
     }
@@ -263,13 +297,21 @@ final class AudioTrack implements AutoCloseable {
 
     @Override
     public void close() {
-      avcodec_free_context(decoder);
-      avcodec_free_context(encoder);
-      swr_free(resampler);
-      av_audio_fifo_free(fifo);
-      av_frame_free(decoded);
-      av_frame_free(chunk);
-      av_packet_free(out);
+      // each freed once, and only if allocated (FFmpeg's free functions take a pointer to it)
+      if (decoder != null) avcodec_free_context(decoder);
+      if (encoder != null) avcodec_free_context(encoder);
+      if (resampler != null) swr_free(resampler);
+      if (fifo != null) av_audio_fifo_free(fifo);
+      if (decoded != null) av_frame_free(decoded);
+      if (chunk != null) av_frame_free(chunk);
+      if (out != null) av_packet_free(out);
+      decoder = null;
+      encoder = null;
+      resampler = null;
+      fifo = null;
+      decoded = null;
+      chunk = null;
+      out = null;
     }
   }
 }

@@ -53,42 +53,47 @@ final class VideoEncoder implements AutoCloseable {
     this.padded = codedWidth != width || codedHeight != height ? new Mat() : null;
     AVCodec codec = avcodec_find_encoder_by_name(encoderName);
     context = avcodec_alloc_context3(codec);
-    context.width(codedWidth);
-    context.height(codedHeight);
-    int pixFmt = Codecs.pixelFormat(encoderName);
-    context.pix_fmt(pixFmt);
-    context.time_base(new AVRational().num(timeBase.num()).den(timeBase.den()));
-    AVRational rate = av_d2q(fps, 100_000);
-    context.framerate(rate);
-    context.gop_size((int) Math.max(1, Math.round(fps * 2)));
-    if (pixFmt == AV_PIX_FMT_YUV420P) {
-      // Our decoder converts with BT.601 coefficients; tag outputs so players invert the same way.
-      context.colorspace(AVCOL_SPC_SMPTE170M);
-      context.color_range(AVCOL_RANGE_MPEG);
-    } else {
-      // RGB kept as RGB: H.264 (libx264rgb) must say so or decoders read the planes as YUV
-      context.colorspace(AVCOL_SPC_RGB);
-      context.color_range(AVCOL_RANGE_JPEG);
-    }
-    context.thread_count(0);
-    if (globalHeader) context.flags(context.flags() | AV_CODEC_FLAG_GLOBAL_HEADER);
-    AVDictionary options = rateControl(settings);
     try {
-      int ret = avcodec_open2(context, codec, options);
-      if (ret < 0) {
-        throw DoppelException.processing(
-            "cannot open encoder " + encoderName + " for " + codedWidth + "x" + codedHeight + ": "
-                + VideoReader.describeAvError(ret));
+      context.width(codedWidth);
+      context.height(codedHeight);
+      int pixFmt = Codecs.pixelFormat(encoderName);
+      context.pix_fmt(pixFmt);
+      context.time_base(new AVRational().num(timeBase.num()).den(timeBase.den()));
+      AVRational rate = av_d2q(fps, 100_000);
+      context.framerate(rate);
+      context.gop_size((int) Math.max(1, Math.round(fps * 2)));
+      if (pixFmt == AV_PIX_FMT_YUV420P) {
+        // Our decoder converts with BT.601 coefficients; tag outputs so players invert the same way.
+        context.colorspace(AVCOL_SPC_SMPTE170M);
+        context.color_range(AVCOL_RANGE_MPEG);
+      } else {
+        // RGB kept as RGB: H.264 (libx264rgb) must say so or decoders read the planes as YUV
+        context.colorspace(AVCOL_SPC_RGB);
+        context.color_range(AVCOL_RANGE_JPEG);
       }
-    } finally {
-      av_dict_free(options);
+      context.thread_count(0);
+      if (globalHeader) context.flags(context.flags() | AV_CODEC_FLAG_GLOBAL_HEADER);
+      AVDictionary options = rateControl(settings);
+      try {
+        int ret = avcodec_open2(context, codec, options);
+        if (ret < 0) {
+          throw DoppelException.processing(
+              "cannot open encoder " + encoderName + " for " + codedWidth + "x" + codedHeight + ": "
+                  + VideoReader.describeAvError(ret));
+        }
+      } finally {
+        av_dict_free(options);
+      }
+      frame = av_frame_alloc();
+      frame.format(pixFmt).width(codedWidth).height(codedHeight);
+      if (av_frame_get_buffer(frame, 0) < 0) throw new OutOfMemoryError("av_frame_get_buffer");
+      packet = av_packet_alloc();
+      sws = sws_getContext(codedWidth, codedHeight, AV_PIX_FMT_BGR24, codedWidth, codedHeight,
+          pixFmt, SWS_BICUBIC | SWS_ACCURATE_RND, null, null, (double[]) null);
+    } catch (RuntimeException | Error e) {
+      close(); // what was allocated so far: the context, frame, packet, the padding Mat
+      throw e;
     }
-    frame = av_frame_alloc();
-    frame.format(pixFmt).width(codedWidth).height(codedHeight);
-    if (av_frame_get_buffer(frame, 0) < 0) throw new OutOfMemoryError("av_frame_get_buffer");
-    packet = av_packet_alloc();
-    sws = sws_getContext(codedWidth, codedHeight, AV_PIX_FMT_BGR24, codedWidth, codedHeight,
-        pixFmt, SWS_BICUBIC | SWS_ACCURATE_RND, null, null, (double[]) null);
   }
 
   /**

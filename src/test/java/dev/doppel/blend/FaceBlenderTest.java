@@ -64,6 +64,7 @@ class FaceBlenderTest {
   }
 
   @Test
+  @SuppressWarnings("try") // the paste is held for its effect on the frame
   void keepMouthLeavesTheMouthOpeningAlone() {
     Alignment alignment = Alignment.of(FACE, AlignmentTemplate.FACE, 96);
     List<Point2> oval = circle(new Point2(331, 235), 60);

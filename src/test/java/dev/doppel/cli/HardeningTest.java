@@ -206,17 +206,19 @@ class HardeningTest {
 
   @Test
   void item05_batchCellsCannotInjectOptions() throws Exception {
-    Files.writeString(dir.resolve("args.txt"), "all\n--no-label\n");
+    Path args = Files.writeString(dir.resolve("args.txt"), "all\n--no-label\n");
     Path pair = Path.of("models/pair96").toAbsolutePath();
-    Path manifest = Files.writeString(dir.resolve("jobs.csv"), String.join("\n",
-        "input,output,model,faces",
-        clip + ",out/one.mp4," + pair + ",@args.txt",
-        clip + ",out/two.mp4," + pair + ",--preview") + "\n");
-    Cli batch = Cli.run("batch", manifest.toString(), "-q");
-    assertEquals(2, batch.exitCode(), batch.err());
-    assertTrue(batch.err().contains(":2: --faces @args.txt"), batch.err());
-    assertTrue(batch.err().contains(":3: Expected parameter for option '--faces' but found "
-        + "'--preview'"), batch.err());
+    Path atFile = Files.writeString(dir.resolve("jobs.csv"), "input,output,model,faces\n"
+        + clip + ",out/one.mp4," + pair + ",@" + args + "\n");
+    Cli batch = Cli.run("batch", atFile.toString(), "-q");
+    assertEquals(2, batch.exitCode(), batch.out() + batch.err());
+    assertTrue(batch.err().contains(":2: --faces @" + args), batch.err());
+    Path option = Files.writeString(dir.resolve("jobs2.csv"), "input,output,model,faces\n"
+        + clip + ",out/two.mp4," + pair + ",--preview\n");
+    Cli preview = Cli.run("batch", option.toString(), "-q");
+    assertEquals(2, preview.exitCode(), preview.out() + preview.err());
+    assertTrue(preview.err().contains(":2: Expected parameter for option '--faces' but found "
+        + "'--preview'"), preview.err());
     assertTrue(Files.notExists(dir.resolve("out")));
   }
 
@@ -354,6 +356,7 @@ class HardeningTest {
   // 12. One run per output: the second fails at once.
 
   @Test
+  @SuppressWarnings("try") // the locks are held, not called
   void item12_aSecondRunOnTheSameOutputFailsFast() throws Exception {
     Path root = Files.createDirectories(dir.resolve("root"));
     Path manifest = Files.writeString(root.resolve("jobs.csv"), "input,output,model\n" + clip

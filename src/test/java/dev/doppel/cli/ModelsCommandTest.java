@@ -199,12 +199,11 @@ class ModelsCommandTest {
   @Test
   void aStalledServerTimesOut() throws Exception {
     Path models = dir.resolve("models");
-    long t0 = System.nanoTime();
+    // the server holds the connection for 4 s and then closes it: "timed out" (not "the
+    // connection ended after 1000 bytes") shows the client gave up on its own
     Cli r = pull(catalog("/slow.onnx", sha(), true), models, "--timeout", "1");
-    double seconds = (System.nanoTime() - t0) / 1e9;
     assertEquals(1, r.exitCode());
     assertTrue(r.errorLine().contains("timed out"), r.err());
-    assertTrue(seconds < 3.5, "gave up after " + seconds + " s");
     assertTrue(Files.notExists(models.resolve("test.onnx")));
   }
 
@@ -252,7 +251,8 @@ class ModelsCommandTest {
     Path models = dir.resolve("models");
     Path catalog = catalog("/model.onnx", sha(), true);
     String good = Files.readString(catalog);
-    for (String bad : List.of("../../escaped.onnx", dir.resolve("abs.onnx").toString(),
+    String escaped = "escaped-" + System.nanoTime() + ".onnx"; // unique: it would land in /tmp
+    for (String bad : List.of("../../" + escaped, dir.resolve("abs.onnx").toString(),
         ".hidden.onnx")) {
       Files.writeString(catalog, good.replace("\"file\": \"test.onnx\"",
           "\"file\": \"" + bad + "\""));
@@ -260,7 +260,7 @@ class ModelsCommandTest {
       assertEquals(2, r.exitCode(), r.err());
       assertTrue(r.errorLine().contains("must be a plain file name"), r.err());
     }
-    assertTrue(Files.notExists(dir.getParent().resolve("escaped.onnx")));
+    assertTrue(Files.notExists(dir.getParent().resolve(escaped)));
     assertTrue(Files.notExists(dir.resolve("abs.onnx")));
     assertTrue(Files.notExists(models));
   }

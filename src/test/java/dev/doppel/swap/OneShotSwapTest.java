@@ -86,8 +86,7 @@ class OneShotSwapTest {
     JsonNode similarity = settings.get("like_similarity_per_track");
     assertEquals(2, similarity.size(), similarity.toString());
     int astronautTrack = -1;
-    for (var it = similarity.fields(); it.hasNext(); ) {
-      var e = it.next();
+    for (var e : similarity.properties()) {
       if (e.getValue().asDouble() > 0.8) astronautTrack = Integer.parseInt(e.getKey());
       else assertTrue(e.getValue().asDouble() < 0.6, similarity.toString());
     }

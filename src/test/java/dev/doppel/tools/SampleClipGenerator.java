@@ -210,7 +210,7 @@ public final class SampleClipGenerator {
           float w = a.get(y, x);
           if (w <= 0) continue;
           for (int ch = 0; ch < 3; ch++) {
-            c.put(y, x, ch, (int) Math.round(w * f.get(y, x, ch) + (1 - w) * c.get(y, x, ch)));
+            c.put(y, x, ch, Math.round(w * f.get(y, x, ch) + (1 - w) * c.get(y, x, ch)));
           }
         }
       }
