@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.doppel.pipeline.FaceJson;
-import dev.doppel.pipeline.Provenance;
+import dev.doppel.output.Json;
+import dev.doppel.output.Provenance;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -27,14 +27,14 @@ class ManifestTest {
   }
 
   private static void check(Path folder) throws Exception {
-    JsonNode manifest = FaceJson.MAPPER.readTree(folder.resolve("manifest.json").toFile());
+    JsonNode manifest = Json.MAPPER.readTree(folder.resolve("manifest.json").toFile());
     Map<String, JsonNode> entries = new HashMap<>();
     manifest.get("files").forEach(e -> entries.put(e.get("file").asText(), e));
     // models a user pulled (doppel models pull) are described by the catalogue instead
     java.util.Set<String> pulled = new java.util.HashSet<>();
     Path catalog = folder.resolve("catalog.json");
     if (Files.exists(catalog)) {
-      FaceJson.MAPPER.readTree(catalog.toFile()).get("models").forEach(e -> {
+      Json.MAPPER.readTree(catalog.toFile()).get("models").forEach(e -> {
         pulled.add(e.get("file").asText());
         pulled.add(e.get("file").asText() + ".part");
       });

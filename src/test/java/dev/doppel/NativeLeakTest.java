@@ -11,7 +11,7 @@ import dev.doppel.dataset.Perturbation;
 import dev.doppel.face.Face;
 import dev.doppel.face.FaceTracker;
 import dev.doppel.face.TrackerSettings;
-import dev.doppel.pipeline.SwapJob;
+import dev.doppel.render.FaceRenderer;
 import dev.doppel.swap.FaceClips;
 import dev.doppel.swap.ModelResolver;
 import dev.doppel.swap.PairSwapper;
@@ -62,14 +62,14 @@ class NativeLeakTest {
             "a2b"))) {
       List<Face> faces = tracker.next(image, 0);
       assertFalse(faces.isEmpty(), "the sample has a face");
-      FaceBlender blender = new FaceBlender(BlendSettings.defaults());
+      FaceRenderer renderer = new FaceRenderer(swapper, new FaceBlender(BlendSettings.defaults()));
       Native before = null;
       for (int i = 0; i < 250; i++) {
         if (i == 50) before = Native.now(); // after the first frames' one-time allocations
         try (Mat frame = image.clone();
             Mat mask = new Mat(frame.rows(), frame.cols(), org.bytedeco.opencv.global
                 .opencv_core.CV_8UC1)) {
-          for (Face face : faces) SwapJob.swapOne(frame, face, swapper, blender, mask);
+          for (Face face : faces) renderer.render(frame, face, mask);
         }
       }
       Native.now().assertFlatSince(before, "swap render step", 200);

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import dev.doppel.DoppelException;
-import dev.doppel.pipeline.FaceJson;
+import dev.doppel.output.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -83,7 +83,7 @@ public record BatchManifest(Path file, List<Row> rows) {
       if (text.isEmpty() || text.startsWith("#")) continue;
       JsonNode node;
       try {
-        node = FaceJson.MAPPER.readTree(text);
+        node = Json.MAPPER.readTree(text);
       } catch (IOException e) {
         throw DoppelException.usage("cannot read manifest: " + file + ":" + (i + 1)
             + ": not a JSON object");

@@ -1,7 +1,7 @@
 package dev.doppel.batch;
 
 import dev.doppel.DoppelException;
-import dev.doppel.pipeline.Progress;
+import dev.doppel.output.Progress;
 import dev.doppel.pipeline.SwapJob;
 import java.io.IOException;
 import java.nio.file.Files;

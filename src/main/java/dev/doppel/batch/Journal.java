@@ -3,8 +3,8 @@ package dev.doppel.batch;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.doppel.DoppelException;
-import dev.doppel.pipeline.FaceJson;
-import dev.doppel.pipeline.Provenance;
+import dev.doppel.output.Json;
+import dev.doppel.output.Provenance;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -39,7 +39,7 @@ public final class Journal implements AutoCloseable {
         for (String line : Files.readAllLines(file)) {
           JsonNode e;
           try {
-            e = FaceJson.MAPPER.readTree(line);
+            e = Json.MAPPER.readTree(line);
           } catch (IOException torn) {
             continue;
           }
@@ -102,7 +102,7 @@ public final class Journal implements AutoCloseable {
   }
 
   private ObjectNode event(String kind, BatchJob job) {
-    ObjectNode e = FaceJson.MAPPER.createObjectNode();
+    ObjectNode e = Json.MAPPER.createObjectNode();
     e.put("event", kind);
     e.put("job", job.id());
     e.put("line", job.line());
@@ -113,7 +113,7 @@ public final class Journal implements AutoCloseable {
 
   private synchronized void append(ObjectNode e) {
     try {
-      byte[] line = (FaceJson.MAPPER.writeValueAsString(e) + "\n")
+      byte[] line = (Json.MAPPER.writeValueAsString(e) + "\n")
           .getBytes(StandardCharsets.UTF_8);
       channel.write(ByteBuffer.wrap(line));
       channel.force(false);

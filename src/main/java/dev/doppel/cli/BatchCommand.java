@@ -5,11 +5,11 @@ import dev.doppel.batch.BatchJob;
 import dev.doppel.batch.BatchManifest;
 import dev.doppel.batch.BatchRunner;
 import dev.doppel.batch.Journal;
+import dev.doppel.output.AtomicFile;
+import dev.doppel.output.Json;
 import dev.doppel.output.OutputClaim;
 import dev.doppel.output.OutputPaths;
-import dev.doppel.pipeline.AtomicFile;
-import dev.doppel.pipeline.FaceJson;
-import dev.doppel.pipeline.Progress;
+import dev.doppel.output.Progress;
 import dev.doppel.pipeline.SwapOptions;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -24,11 +24,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 @Command(
     name = "batch",
@@ -258,7 +258,7 @@ final class BatchCommand implements Callable<Integer> {
     }
     report.put("jobs", jobs);
     try (AtomicFile f = new AtomicFile(file)) {
-      FaceJson.MAPPER.writerWithDefaultPrettyPrinter().writeValue(f.stream(), report);
+      Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(f.stream(), report);
       f.commit();
     } catch (IOException e) {
       throw DoppelException.processing("cannot write report: " + file + ": " + e.getMessage());

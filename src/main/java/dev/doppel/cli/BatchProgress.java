@@ -2,7 +2,7 @@ package dev.doppel.cli;
 
 import dev.doppel.batch.BatchJob;
 import dev.doppel.batch.BatchRunner;
-import dev.doppel.pipeline.Progress;
+import dev.doppel.output.Progress;
 import java.io.PrintStream;
 import java.util.Map;
 import java.util.concurrent.ConcurrentSkipListMap;

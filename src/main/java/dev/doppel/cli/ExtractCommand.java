@@ -2,9 +2,9 @@ package dev.doppel.cli;
 
 import dev.doppel.DoppelException;
 import dev.doppel.face.AlignmentTemplate;
+import dev.doppel.output.Progress;
 import dev.doppel.pipeline.ExtractJob;
 import dev.doppel.pipeline.ExtractOptions;
-import dev.doppel.pipeline.Progress;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;

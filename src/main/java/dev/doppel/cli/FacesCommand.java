@@ -1,8 +1,8 @@
 package dev.doppel.cli;
 
+import dev.doppel.output.Progress;
 import dev.doppel.pipeline.FacesJob;
 import dev.doppel.pipeline.FacesOptions;
-import dev.doppel.pipeline.Progress;
 import dev.doppel.video.EncodeSettings;
 import java.io.PrintWriter;
 import java.nio.file.Path;

@@ -3,7 +3,8 @@ package dev.doppel.cli;
 import dev.doppel.DoppelException;
 import dev.doppel.models.Catalog;
 import dev.doppel.models.Downloader;
-import dev.doppel.pipeline.Progress;
+import dev.doppel.output.Provenance;
+import dev.doppel.output.Progress;
 import dev.doppel.swap.ModelInfo;
 import dev.doppel.swap.OnnxFile;
 import dev.doppel.swap.Recognizer;
@@ -100,7 +101,7 @@ final class ModelsCommand implements Runnable {
           out.printf("%-36s %s%n", e.file(), e.url() == null ? "MISSING" : "not pulled");
           continue;
         }
-        boolean ok = sizeOf(f) == e.size() && Downloader.sha256(f).equals(e.sha256());
+        boolean ok = sizeOf(f) == e.size() && Provenance.sha256(f).equals(e.sha256());
         if (!ok) bad.add(e.file() + ": SHA-256 or size differs from the catalogue");
         out.printf("%-36s %s%n", e.file(), ok ? "OK" : "MISMATCH");
       }
@@ -170,7 +171,7 @@ final class ModelsCommand implements Runnable {
       ModelInfo info = ModelInfo.read(file);
       PrintWriter out = spec.commandLine().getOut();
       out.printf("file: %s (%s)%n", file, mib(sizeOf(file)));
-      out.printf("sha256: %s%n", Downloader.sha256(file));
+      out.printf("sha256: %s%n", Provenance.sha256(file));
       out.printf("kind: %s%n", info.kind());
       out.printf("crop: %dx%d, %s template, %s%n", info.size(), info.size(), info.template(),
           info.colourOrder());

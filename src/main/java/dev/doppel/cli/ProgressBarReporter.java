@@ -1,6 +1,6 @@
 package dev.doppel.cli;
 
-import dev.doppel.pipeline.Progress;
+import dev.doppel.output.Progress;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;

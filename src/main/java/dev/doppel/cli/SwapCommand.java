@@ -2,7 +2,7 @@ package dev.doppel.cli;
 
 import dev.doppel.DoppelException;
 import dev.doppel.blend.BlendSettings;
-import dev.doppel.pipeline.Progress;
+import dev.doppel.output.Progress;
 import dev.doppel.pipeline.SwapJob;
 import dev.doppel.pipeline.SwapOptions;
 import dev.doppel.swap.FaceSelection;

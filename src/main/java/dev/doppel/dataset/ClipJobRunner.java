@@ -3,7 +3,7 @@ package dev.doppel.dataset;
 import dev.doppel.DoppelException;
 import dev.doppel.blend.FaceBlender;
 import dev.doppel.face.TrackerSettings;
-import dev.doppel.pipeline.Provenance;
+import dev.doppel.output.Provenance;
 import dev.doppel.swap.Swapper;
 import dev.doppel.video.EncodeSettings;
 import java.io.IOException;

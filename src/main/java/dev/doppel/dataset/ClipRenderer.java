@@ -12,11 +12,12 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.doppel.DoppelException;
 import dev.doppel.blend.FaceBlender;
 import dev.doppel.face.Face;
+import dev.doppel.face.FaceJson;
 import dev.doppel.face.FaceTracker;
 import dev.doppel.face.TrackerSettings;
-import dev.doppel.pipeline.AtomicFile;
-import dev.doppel.pipeline.FaceJson;
-import dev.doppel.pipeline.SwapJob;
+import dev.doppel.output.AtomicFile;
+import dev.doppel.output.Json;
+import dev.doppel.render.FaceRenderer;
 import dev.doppel.swap.Swapper;
 import dev.doppel.video.CompressionRoundTrip;
 import dev.doppel.video.EncodeSettings;
@@ -49,7 +50,7 @@ public final class ClipRenderer {
 
   private static void line(AtomicFile file, FrameAnnotation a) throws IOException {
     OutputStream out = file.stream();
-    out.write(FaceJson.MAPPER.writeValueAsString(a).getBytes(StandardCharsets.UTF_8));
+    out.write(Json.MAPPER.writeValueAsString(a).getBytes(StandardCharsets.UTF_8));
     out.write('\n');
   }
 
@@ -99,6 +100,7 @@ public final class ClipRenderer {
       List<Step> perturbations, long seed) {
     List<Step> frameSteps = perturbations.stream().filter(p -> p.kind().isFrameOperation())
         .toList();
+    FaceRenderer renderer = swapper == null ? null : new FaceRenderer(swapper, blender);
     Integer crf = perturbations.stream().filter(p -> !p.kind().isFrameOperation())
         .map(p -> (int) p.kind().parameter(p.level())).findFirst().orElse(null);
     Sink realSink = null;
@@ -141,7 +143,7 @@ public final class ClipRenderer {
             if (swap) {
               one.create(real.rows(), real.cols(), CV_8UC1);
               one.put(black);
-              SwapJob.swapOne(fake, face, swapper, blender, one);
+              renderer.render(fake, face, one);
               threshold(one, one, 0, 255, THRESH_BINARY);
               area = countNonZero(one);
               max(written, one, written);

@@ -1,16 +1,15 @@
 package dev.doppel.dataset;
 
-import dev.doppel.output.OutputClaim;
-import dev.doppel.output.OutputPaths;
-import dev.doppel.output.TempFiles;
-
 import dev.doppel.DoppelException;
 import dev.doppel.Version;
 import dev.doppel.blend.BlendSettings;
 import dev.doppel.blend.FaceBlender;
 import dev.doppel.face.TrackerSettings;
-import dev.doppel.pipeline.FaceJson;
-import dev.doppel.pipeline.Provenance;
+import dev.doppel.output.Json;
+import dev.doppel.output.OutputClaim;
+import dev.doppel.output.OutputPaths;
+import dev.doppel.output.Provenance;
+import dev.doppel.output.TempFiles;
 import dev.doppel.swap.FaceClips;
 import dev.doppel.swap.FaceSelection;
 import dev.doppel.swap.ModelInfo;
@@ -398,7 +397,7 @@ public final class DatasetBuilder {
 
   private static void write(Path file, Object value) throws IOException {
     Files.createDirectories(file.getParent());
-    Files.writeString(file, FaceJson.MAPPER.writerWithDefaultPrettyPrinter()
+    Files.writeString(file, Json.MAPPER.writerWithDefaultPrettyPrinter()
         .writeValueAsString(value) + "\n");
   }
 

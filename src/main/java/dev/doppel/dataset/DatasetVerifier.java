@@ -2,8 +2,8 @@ package dev.doppel.dataset;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.doppel.DoppelException;
-import dev.doppel.pipeline.FaceJson;
-import dev.doppel.pipeline.Provenance;
+import dev.doppel.output.Json;
+import dev.doppel.output.Provenance;
 import dev.doppel.video.VideoFrame;
 import dev.doppel.video.VideoReader;
 import java.io.IOException;
@@ -178,7 +178,7 @@ public final class DatasetVerifier {
 
   private static JsonNode json(Path file, List<String> problems) {
     try {
-      return FaceJson.MAPPER.readTree(file.toFile());
+      return Json.MAPPER.readTree(file.toFile());
     } catch (IOException e) {
       problems.add(file.getFileName() + ": " + (Files.exists(file) ? "not valid JSON"
           : "missing"));

@@ -2,7 +2,7 @@ package dev.doppel.models;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.doppel.DoppelException;
-import dev.doppel.pipeline.FaceJson;
+import dev.doppel.output.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -81,7 +81,7 @@ public record Catalog(Path folder, List<Entry> downloadable, List<Entry> shipped
       throw DoppelException.usage("cannot read catalogue: " + file + ": no such file");
     }
     try {
-      return FaceJson.MAPPER.readTree(file.toFile());
+      return Json.MAPPER.readTree(file.toFile());
     } catch (IOException e) {
       throw DoppelException.usage("cannot read catalogue: " + file + ": not valid JSON ("
           + e.getMessage().lines().findFirst().orElse("") + ")");

@@ -1,7 +1,8 @@
 package dev.doppel.models;
 
 import dev.doppel.DoppelException;
-import dev.doppel.pipeline.Progress;
+import dev.doppel.output.Progress;
+import dev.doppel.output.Provenance;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -49,7 +50,7 @@ public final class Downloader {
     Path dest = folder.resolve(entry.file());
     Path part = folder.resolve(entry.file() + ".part");
     if (Files.exists(dest)) {
-      if (sha256(dest).equals(entry.sha256())) return new Result(dest, 0, false, true);
+      if (Provenance.sha256(dest).equals(entry.sha256())) return new Result(dest, 0, false, true);
       throw DoppelException.processing("models pull " + entry.name() + ": " + dest
           + " exists but its SHA-256 does not match the catalogue; delete it to pull again");
     }
@@ -260,16 +261,6 @@ public final class Downloader {
     } catch (RuntimeException e) {
       return -1;
     }
-  }
-
-  public static String sha256(Path file) {
-    MessageDigest digest = sha256Digest();
-    try {
-      hashInto(file, digest);
-    } catch (IOException e) {
-      throw DoppelException.processing("cannot read: " + file + ": " + e.getMessage());
-    }
-    return HexFormat.of().formatHex(digest.digest());
   }
 
   private static void hashInto(Path file, MessageDigest digest) throws IOException {

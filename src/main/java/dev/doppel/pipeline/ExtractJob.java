@@ -13,8 +13,12 @@ import dev.doppel.Version;
 import dev.doppel.face.Affine;
 import dev.doppel.face.Alignment;
 import dev.doppel.face.Face;
+import dev.doppel.face.FaceJson;
 import dev.doppel.face.FaceTracker;
 import dev.doppel.face.Point2;
+import dev.doppel.output.Json;
+import dev.doppel.output.Progress;
+import dev.doppel.output.Provenance;
 import dev.doppel.video.VideoFrame;
 import dev.doppel.video.VideoReader;
 import java.io.IOException;
@@ -61,7 +65,7 @@ public final class ExtractJob {
     Path work = createWorkFolder(target);
     try {
       Map<String, Integer> perTrack = new TreeMap<>();
-      ArrayNode sources = FaceJson.MAPPER.createArrayNode();
+      ArrayNode sources = Json.MAPPER.createArrayNode();
       Set<String> usedStems = new HashSet<>();
       for (Path in : o.inputs()) {
         String stem = uniqueStem(in, usedStems);
@@ -126,7 +130,7 @@ public final class ExtractJob {
       write(crop, folder.resolve(name + ".png"));
       write(mask, folder.resolve(name + "_mask.png"));
     }
-    ObjectNode json = FaceJson.MAPPER.createObjectNode();
+    ObjectNode json = Json.MAPPER.createObjectNode();
     json.put("source", source.toString());
     json.put("frame", f.index());
     json.put("pts", f.pts());
@@ -136,10 +140,10 @@ public final class ExtractJob {
     json.put("template", o.template().name());
     json.put("image", name + ".png");
     json.put("mask", name + "_mask.png");
-    json.set("to_crop", FaceJson.MAPPER.valueToTree(alignment.toCrop().toArray()));
-    json.set("to_frame", FaceJson.MAPPER.valueToTree(alignment.toFrame().toArray()));
-    json.set("face", FaceJson.MAPPER.valueToTree(FaceJson.face(face, alignment.toCrop())));
-    FaceJson.MAPPER.writeValue(folder.resolve(name + ".json").toFile(), json);
+    json.set("to_crop", Json.MAPPER.valueToTree(alignment.toCrop().toArray()));
+    json.set("to_frame", Json.MAPPER.valueToTree(alignment.toFrame().toArray()));
+    json.set("face", Json.MAPPER.valueToTree(FaceJson.face(face, alignment.toCrop())));
+    Json.MAPPER.writeValue(folder.resolve(name + ".json").toFile(), json);
   }
 
   private static void fillPolygon(Mat mask, List<Point2> polygon, Affine to) {
@@ -163,16 +167,16 @@ public final class ExtractJob {
 
   private static void writeIndex(Path work, ExtractOptions o, ArrayNode sources,
       Map<String, Integer> perTrack) throws IOException {
-    ObjectNode root = FaceJson.MAPPER.createObjectNode();
+    ObjectNode root = Json.MAPPER.createObjectNode();
     root.put("tool", "Doppel " + Version.get());
     root.put("size", o.size());
     root.put("template", o.template().name());
     root.set("template_points",
-        FaceJson.MAPPER.valueToTree(FaceJson.points(o.template().at(o.size()).asList())));
+        Json.MAPPER.valueToTree(FaceJson.points(o.template().at(o.size()).asList())));
     root.put("every", o.every());
     root.set("sources", sources);
-    root.set("tracks", FaceJson.MAPPER.valueToTree(perTrack));
-    FaceJson.MAPPER.writerWithDefaultPrettyPrinter()
+    root.set("tracks", Json.MAPPER.valueToTree(perTrack));
+    Json.MAPPER.writerWithDefaultPrettyPrinter()
         .writeValue(work.resolve("faceset.json").toFile(), root);
   }
 

@@ -1,12 +1,15 @@
 package dev.doppel.pipeline;
 
-import dev.doppel.output.OutputClaim;
-import dev.doppel.output.OutputPaths;
-import java.util.ArrayList;
-
 import dev.doppel.DoppelException;
 import dev.doppel.face.Face;
+import dev.doppel.face.FaceJson;
 import dev.doppel.face.FaceTracker;
+import dev.doppel.output.AtomicFile;
+import dev.doppel.output.Json;
+import dev.doppel.output.OutputClaim;
+import dev.doppel.output.OutputPaths;
+import dev.doppel.output.Progress;
+import dev.doppel.output.Provenance;
 import dev.doppel.video.BackgroundEncoder;
 import dev.doppel.video.VideoFrame;
 import dev.doppel.video.VideoReader;
@@ -16,6 +19,7 @@ import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -74,7 +78,7 @@ public final class FacesJob {
             if (!faces.isEmpty()) withFaces++;
             faces.forEach(face -> ids.add(face.trackId()));
             if (lines != null) {
-              lines.write(FaceJson.MAPPER.writeValueAsString(
+              lines.write(Json.MAPPER.writeValueAsString(
                   FaceJson.frame(f.index(), f.pts(), f.micros() / 1e6, faces)));
               lines.newLine();
             }

@@ -2,6 +2,7 @@ package dev.doppel.pipeline;
 
 import dev.doppel.blend.BlendSettings;
 import dev.doppel.face.TrackerSettings;
+import dev.doppel.output.Progress;
 import dev.doppel.swap.FaceSelection;
 import dev.doppel.video.EncodeSettings;
 import dev.doppel.video.VideoFrame;

@@ -1,32 +1,33 @@
 package dev.doppel.pipeline;
 
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC1;
-import static org.bytedeco.opencv.global.opencv_core.max;
-import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_GRAY2BGR;
-import static org.bytedeco.opencv.global.opencv_imgproc.cvtColor;
 import static org.bytedeco.opencv.global.opencv_core.hconcat;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imencode;
+import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_GRAY2BGR;
+import static org.bytedeco.opencv.global.opencv_imgproc.cvtColor;
 
 import dev.doppel.DoppelException;
+import dev.doppel.blend.BlendSettings;
 import dev.doppel.blend.FaceBlender;
-import dev.doppel.face.Alignment;
 import dev.doppel.face.Face;
 import dev.doppel.face.FaceTracker;
-import dev.doppel.face.MeshTopology;
 import dev.doppel.face.StageTimes;
+import dev.doppel.output.AtomicFile;
 import dev.doppel.output.OutputClaim;
 import dev.doppel.output.OutputPaths;
+import dev.doppel.output.PngText;
+import dev.doppel.output.Progress;
+import dev.doppel.output.Provenance;
+import dev.doppel.render.FaceRenderer;
+import dev.doppel.swap.FacePhotos;
 import dev.doppel.swap.FaceSelection;
+import dev.doppel.swap.LookalikeFilter;
 import dev.doppel.swap.ModelInfo;
 import dev.doppel.swap.ModelResolver;
-import dev.doppel.blend.BlendSettings;
-import dev.doppel.swap.FacePhotos;
-import dev.doppel.swap.LookalikeFilter;
 import dev.doppel.swap.OneShotSwapper;
 import dev.doppel.swap.PairSwapper;
 import dev.doppel.swap.Recognizer;
 import dev.doppel.swap.Swapper;
-import dev.doppel.swap.SwapOutput;
 import dev.doppel.video.BackgroundEncoder;
 import dev.doppel.video.VideoFrame;
 import dev.doppel.video.VideoReader;
@@ -104,12 +105,13 @@ public final class SwapJob {
                 recognizer, "--source"))
             : new PairSwapper(info);
         FaceTracker tracker = new FaceTracker(o.tracker())) {
+      FaceRenderer renderer = new FaceRenderer(swapper, blender);
       LookalikeFilter lookalikes = o.faces() instanceof FaceSelection.Like like
           ? new LookalikeFilter(like, recognizer) : null;
       FaceChooser chooser = lookalikes != null ? lookalikes::pick
           : (faces, frame) -> o.faces().pick(faces);
       if (o.previewFrame() != null) {
-        return preview(o, reader, tracker, chooser, swapper, blender,
+        return preview(o, reader, tracker, chooser, renderer,
             o.label() ? settings(o, info, blend, recognizer, lookalikes, null) : null);
       }
       boolean synthetic = !(o.faces() instanceof FaceSelection.None);
@@ -131,7 +133,7 @@ public final class SwapJob {
                 w -> w.chosen = times.time("analyse", () -> chooser.choose(
                     tracker.next(w.frame.image(), w.frame.micros() / 1e6), w.frame.image())),
                 w -> times.time("swap", () -> {
-                  for (Face face : w.chosen) swapOne(w.frame.image(), face, swapper, blender, null);
+                  for (Face face : w.chosen) renderer.render(w.frame.image(), face, null);
                   return null;
                 })),
             w -> {
@@ -242,31 +244,9 @@ public final class SwapJob {
     }
   }
 
-  /**
-   * Aligns, renders and blends one face into {@code frame}. When {@code writtenMask} (8-bit,
-   * frame-sized) is given, the alpha actually used is max-combined into it: exactly the pixels
-   * Doppel changed.
-   */
-  public static void swapOne(Mat frame, Face face, Swapper swapper, FaceBlender blender,
-      Mat writtenMask) {
-    ModelInfo info = swapper.info();
-    Alignment alignment = Alignment.of(face.fivePoints(), info.template(), info.size());
-    try (Mat crop = alignment.crop(frame);
-        SwapOutput out = swapper.swap(crop);
-        FaceBlender.Pasted pasted = blender.paste(frame, alignment, out.face(), out.mask(),
-            face.maskPolygon(), face.landmarks().points(MeshTopology.LIPS_INNER))) {
-      if (writtenMask != null && pasted.region().width() > 0) {
-        try (Mat dst = writtenMask.apply(pasted.region()); Mat alpha8 = new Mat()) {
-          pasted.alpha().convertTo(alpha8, CV_8UC1, 255, 0);
-          max(dst, alpha8, dst);
-        }
-      }
-    }
-  }
-
   /** Input | swapped | mask, side by side, for one frame: a quick look before a long run. */
   private static Summary preview(SwapOptions o, VideoReader reader, FaceTracker tracker,
-      FaceChooser chooser, Swapper swapper, FaceBlender blender, Map<String, Object> label) {
+      FaceChooser chooser, FaceRenderer renderer, Map<String, Object> label) {
     long wanted = o.previewFrame();
     for (VideoFrame frame = reader.next(); frame != null; frame = reader.next()) {
       try (VideoFrame f = frame) {
@@ -276,7 +256,7 @@ public final class SwapJob {
             Mat original = f.image().clone();
             Mat mask = new Mat(f.image().rows(), f.image().cols(), CV_8UC1, black);
             Mat maskBgr = new Mat()) {
-          for (Face face : faces) swapOne(f.image(), face, swapper, blender, mask);
+          for (Face face : faces) renderer.render(f.image(), face, mask);
           cvtColor(mask, maskBgr, COLOR_GRAY2BGR);
           try (MatVector parts = new MatVector(original, f.image(), maskBgr); Mat row = new Mat()) {
             hconcat(parts, row);

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.doppel.batch.Journal;
-import dev.doppel.pipeline.FaceJson;
+import dev.doppel.output.Json;
 import dev.doppel.testing.TestMedia;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -80,7 +80,7 @@ class BatchCommandTest {
 
     Cli r = Cli.run("batch", manifest.toString(), "-j", "2", "-q");
     assertEquals(3, r.exitCode(), r.out() + r.err());
-    JsonNode report = FaceJson.MAPPER.readTree(dir.resolve("batch-report.json").toFile());
+    JsonNode report = Json.MAPPER.readTree(dir.resolve("batch-report.json").toFile());
     Map<String, JsonNode> byOutput = new HashMap<>();
     report.get("jobs").forEach(j -> byOutput.put(Path.of(j.get("output").asText())
         .getFileName().toString(), j));
@@ -168,7 +168,7 @@ class BatchCommandTest {
     if (!Files.exists(journal)) return out;
     for (String line : Files.readAllLines(journal)) {
       try {
-        out.add(FaceJson.MAPPER.readTree(line));
+        out.add(Json.MAPPER.readTree(line));
       } catch (Exception torn) {
         // the writer may be mid-line
       }

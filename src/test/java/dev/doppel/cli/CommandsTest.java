@@ -1,15 +1,15 @@
 package dev.doppel.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.doppel.face.AlignmentTemplate;
 import dev.doppel.face.FivePoints;
 import dev.doppel.face.Point2;
-import dev.doppel.pipeline.FaceJson;
-import dev.doppel.pipeline.Provenance;
+import dev.doppel.output.Json;
+import dev.doppel.output.Provenance;
 import dev.doppel.testing.TestMedia;
 import dev.doppel.video.VideoReader;
 import java.nio.file.Files;
@@ -41,7 +41,7 @@ class CommandsTest {
     List<String> lines = Files.readAllLines(json);
     assertEquals(75, lines.size());
     for (String line : lines) {
-      JsonNode frame = FaceJson.MAPPER.readTree(line);
+      JsonNode frame = Json.MAPPER.readTree(line);
       assertEquals(2, frame.get("faces").size());
       JsonNode face = frame.get("faces").get(0);
       assertEquals(468, face.get("landmarks").size());
@@ -49,7 +49,7 @@ class CommandsTest {
       assertEquals(36, face.get("mask_polygon").size());
       assertTrue(face.get("pose").has("yaw"));
     }
-    JsonNode sidecar = FaceJson.MAPPER.readTree(Provenance.sidecarFor(video).toFile());
+    JsonNode sidecar = Json.MAPPER.readTree(Provenance.sidecarFor(video).toFile());
     assertEquals(Provenance.sha256(video), sidecar.at("/output/sha256").asText());
     assertEquals(Provenance.sha256(in), sidecar.at("/input/sha256").asText());
     // the independent check by FFmpeg's own tools comes last: without them the test
@@ -65,7 +65,7 @@ class CommandsTest {
     assertEquals(0, c.exitCode(), c.err());
     List<String> lines = c.out().lines().toList();
     assertEquals(120, lines.size());
-    assertEquals(119, FaceJson.MAPPER.readTree(lines.get(119)).get("frame").asInt());
+    assertEquals(119, Json.MAPPER.readTree(lines.get(119)).get("frame").asInt());
   }
 
   @Test
@@ -100,7 +100,7 @@ class CommandsTest {
       assertEquals(track.getFileName().toString().startsWith("duo") ? 5 : 8, crops.size(),
           track + ": every 15th frame");
       for (Path meta : crops) {
-        JsonNode j = FaceJson.MAPPER.readTree(meta.toFile());
+        JsonNode j = Json.MAPPER.readTree(meta.toFile());
         assertEquals(0, j.get("frame").asInt() % 15);
         try (Mat crop = opencv_imgcodecs.imread(track.resolve(j.get("image").asText()).toString());
             Mat mask = opencv_imgcodecs.imread(track.resolve(j.get("mask").asText()).toString(),
@@ -119,7 +119,7 @@ class CommandsTest {
         assertEquals(6, j.get("to_frame").size());
       }
     }
-    JsonNode index = FaceJson.MAPPER.readTree(set.resolve("faceset.json").toFile());
+    JsonNode index = Json.MAPPER.readTree(set.resolve("faceset.json").toFile());
     assertEquals(Provenance.sha256(TestMedia.sample("duo.mp4")),
         index.at("/sources/0/sha256").asText());
     assertEquals("FACE", index.get("template").asText());

@@ -2,12 +2,12 @@ package dev.doppel.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.doppel.pipeline.FaceJson;
+import dev.doppel.output.Json;
 import dev.doppel.testing.TestMedia;
 import dev.doppel.video.EncodeSettings;
 import java.nio.file.Files;
@@ -74,16 +74,16 @@ class DatasetCommandTest {
         "splits/train.json", "splits/test.json", "metadata.json", "dataset.json")) {
       assertTrue(Files.isRegularFile(a.resolve(f)), f);
     }
-    JsonNode meta = FaceJson.MAPPER.readTree(a.resolve("metadata.json").toFile());
+    JsonNode meta = Json.MAPPER.readTree(a.resolve("metadata.json").toFile());
     JsonNode fake = meta.get("manipulated_sequences/DoppelPair96/c23/videos/astronaut-00_hopper.mp4");
     assertEquals("FAKE", fake.get("label").asText());
     assertEquals("original_sequences/doppel/c23/videos/astronaut-00.mp4",
         fake.get("original").asText());
     assertEquals("REAL", meta.get("original_sequences/doppel/c23/videos/astronaut-00.mp4")
         .get("label").asText());
-    JsonNode train = FaceJson.MAPPER.readTree(a.resolve("splits/train.json").toFile());
+    JsonNode train = Json.MAPPER.readTree(a.resolve("splits/train.json").toFile());
     assertEquals(2, train.size());
-    JsonNode dataset = FaceJson.MAPPER.readTree(a.resolve("dataset.json").toFile());
+    JsonNode dataset = Json.MAPPER.readTree(a.resolve("dataset.json").toFile());
     JsonNode steps = dataset.at("/fakes/0/perturbations");
     assertEquals("VIDEO_COMPRESSION", steps.get(1).get("kind").asText());
     assertEquals(30, steps.get(1).get("parameter").asInt(), "level 1 = crf 30");
@@ -120,7 +120,7 @@ class DatasetCommandTest {
   void verifyFindsADeletedFileAMaskWithAMissingFrameAndALeak() throws Exception {
     spec = dir.resolve("spec.yaml");
     Path a = build("a");
-    JsonNode built = FaceJson.MAPPER.readTree(a.resolve("dataset.json").toFile());
+    JsonNode built = Json.MAPPER.readTree(a.resolve("dataset.json").toFile());
     for (JsonNode fake : built.get("fakes")) {
       int n = fake.get("perturbations").size();
       assertTrue(n >= 2 && n <= 4, fake.get("perturbations").toString());
@@ -134,10 +134,10 @@ class DatasetCommandTest {
     Files.copy(short14, a.resolve(mask), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     Files.delete(a.resolve("original_sequences/doppel/c23/videos/hopper-00.mp4"));
     // (c23 only in the YAML spec: the mask check compares with the c23 fake)
-    ObjectNode dataset = (ObjectNode) FaceJson.MAPPER.readTree(a.resolve("dataset.json")
+    ObjectNode dataset = (ObjectNode) Json.MAPPER.readTree(a.resolve("dataset.json")
         .toFile());
     ((ObjectNode) dataset.get("identity_splits")).put("hopper", "test");
-    Files.writeString(a.resolve("dataset.json"), FaceJson.MAPPER.writeValueAsString(dataset));
+    Files.writeString(a.resolve("dataset.json"), Json.MAPPER.writeValueAsString(dataset));
     Cli r = Cli.run("dataset", "verify", a.toString());
     assertEquals(1, r.exitCode());
     String err = r.err();
@@ -163,7 +163,7 @@ class DatasetCommandTest {
         """.formatted(Path.of("models/standin-inswapper_128.onnx").toAbsolutePath(),
         Path.of("models/standin-w600k_r50.onnx").toAbsolutePath()));
     Path a = build("a");
-    JsonNode built = FaceJson.MAPPER.readTree(a.resolve("dataset.json").toFile());
+    JsonNode built = Json.MAPPER.readTree(a.resolve("dataset.json").toFile());
     JsonNode fakes = built.get("fakes");
     assertEquals(2, fakes.size());
     for (JsonNode fake : fakes) {

@@ -8,8 +8,8 @@ import dev.doppel.testing.TestMedia;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
@@ -470,7 +470,7 @@ class HardeningTest {
     assertTrue(text.contains("compositeWithTrainedAlgorithmicMedia"));
     String sidecar = Files.readString(dir.resolve("preview.png.doppel.json"));
     assertTrue(sidecar.contains("\"preview_frame\" : 3"), sidecar);
-    assertTrue(sidecar.contains(dev.doppel.pipeline.Provenance.sha256(png)), "hash of the PNG");
+    assertTrue(sidecar.contains(dev.doppel.output.Provenance.sha256(png)), "hash of the PNG");
   }
 
   // 15. Odd sizes through 4:2:0 codecs are padded, and the user is told.

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.doppel.models.Downloader;
+import dev.doppel.output.Provenance;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -124,7 +125,7 @@ class ModelsCommandTest {
   private String sha() throws IOException {
     Path tmp = dir.resolve("blob.bin");
     Files.write(tmp, blob);
-    String sha = Downloader.sha256(tmp);
+    String sha = Provenance.sha256(tmp);
     Files.delete(tmp);
     return sha;
   }

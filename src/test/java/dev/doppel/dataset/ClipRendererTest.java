@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.doppel.blend.BlendSettings;
 import dev.doppel.blend.FaceBlender;
 import dev.doppel.face.TrackerSettings;
-import dev.doppel.pipeline.FaceJson;
+import dev.doppel.output.Json;
 import dev.doppel.swap.ModelResolver;
 import dev.doppel.swap.PairSwapper;
 import dev.doppel.testing.TestMedia;
@@ -90,7 +90,7 @@ class ClipRendererTest {
     assertTrue(worst >= 0.9, "IoU " + worst);
     List<String> lines = Files.readAllLines(notes);
     assertEquals(20, lines.size());
-    JsonNode first = FaceJson.MAPPER.readTree(lines.get(0));
+    JsonNode first = Json.MAPPER.readTree(lines.get(0));
     assertTrue(first.at("/faces/0/swapped").asBoolean());
     assertTrue(first.at("/faces/0/mask_area").asLong() > 1000);
     assertEquals(5, first.at("/faces/0/face/five_points").size());

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.doppel.pipeline.FaceJson;
+import dev.doppel.output.Json;
 import dev.doppel.testing.TestMedia;
 import dev.doppel.video.VideoReader;
 import java.util.ArrayList;
@@ -33,7 +33,7 @@ class FaceTrackingTest {
   }
 
   static JsonNode clips() throws Exception {
-    return FaceJson.MAPPER.readTree(TestMedia.sample("clips.json").toFile());
+    return Json.MAPPER.readTree(TestMedia.sample("clips.json").toFile());
   }
 
   @Test

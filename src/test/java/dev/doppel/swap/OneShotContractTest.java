@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.doppel.DoppelException;
-import dev.doppel.pipeline.FaceJson;
+import dev.doppel.output.Json;
 import dev.doppel.testing.TestMedia;
 import dev.doppel.video.VideoFrame;
 import dev.doppel.video.VideoReader;
@@ -38,7 +38,7 @@ class OneShotContractTest {
 
   @BeforeAll
   static void readReference() throws Exception {
-    reference = FaceJson.MAPPER.readTree(Path.of("models/standin-reference.json").toFile());
+    reference = Json.MAPPER.readTree(Path.of("models/standin-reference.json").toFile());
   }
 
   static float[] floats(JsonNode array) {
@@ -211,9 +211,9 @@ class OneShotContractTest {
         for (int i = 0; i < ya.length; i++) assertArrayEquals(ya[i], yb[i], 1e-6f, f);
       }
     }
-    JsonNode expected = dev.doppel.pipeline.FaceJson.MAPPER.readTree(
+    JsonNode expected = dev.doppel.output.Json.MAPPER.readTree(
         Path.of("models/standin-reference.json").toFile());
-    JsonNode actual = dev.doppel.pipeline.FaceJson.MAPPER.readTree(
+    JsonNode actual = dev.doppel.output.Json.MAPPER.readTree(
         dir.resolve("standin-reference.json").toFile());
     assertNumbersEqual(expected, actual, "standin-reference.json");
   }

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.doppel.cli.CliRunner;
-import dev.doppel.pipeline.FaceJson;
-import dev.doppel.pipeline.Provenance;
+import dev.doppel.output.Json;
+import dev.doppel.output.Provenance;
 import dev.doppel.testing.TestMedia;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,7 +39,7 @@ class OneShotSwapTest {
     assertEquals(TestMedia.readPts(pass), TestMedia.readPts(swap));
     assertEquals(TestMedia.readPts(in).size(), TestMedia.readPts(swap).size());
     SwapCommandTest.assertOnlyTheFaceChanged(in, pass, swap, 8, 30.0);
-    JsonNode settings = FaceJson.MAPPER.readTree(Provenance.sidecarFor(swap).toFile())
+    JsonNode settings = Json.MAPPER.readTree(Provenance.sidecarFor(swap).toFile())
         .get("settings");
     assertEquals(Provenance.sha256(source), settings.at("/source_photos/0/sha256").asText());
     assertEquals(Provenance.sha256(Path.of(RECOGNIZER)),
@@ -81,7 +81,7 @@ class OneShotSwapTest {
         TestMedia.sample("grace_hopper.jpg").toString(), "--faces",
         "like:" + TestMedia.sample("astronaut.png"), "--like-threshold", "0.8");
     assertEquals(0, r.exitCode(), r.err());
-    JsonNode settings = FaceJson.MAPPER.readTree(Provenance.sidecarFor(out).toFile())
+    JsonNode settings = Json.MAPPER.readTree(Provenance.sidecarFor(out).toFile())
         .get("settings");
     JsonNode similarity = settings.get("like_similarity_per_track");
     assertEquals(2, similarity.size(), similarity.toString());

@@ -4,8 +4,8 @@ import static org.bytedeco.opencv.global.opencv_imgproc.LINE_8;
 import static org.bytedeco.opencv.global.opencv_imgproc.dilate;
 import static org.bytedeco.opencv.global.opencv_imgproc.fillPoly;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.doppel.cli.CliRunner;
@@ -13,8 +13,8 @@ import dev.doppel.face.Face;
 import dev.doppel.face.FaceTracker;
 import dev.doppel.face.Point2;
 import dev.doppel.face.TrackerSettings;
-import dev.doppel.pipeline.FaceJson;
-import dev.doppel.pipeline.Provenance;
+import dev.doppel.output.Json;
+import dev.doppel.output.Provenance;
 import dev.doppel.testing.TestMedia;
 import dev.doppel.video.VideoFrame;
 import dev.doppel.video.VideoReader;
@@ -47,7 +47,7 @@ class SwapCommandTest {
     try (VideoReader reader = VideoReader.open(out)) {
       assertEquals("aac", reader.info().audioCodec());
     }
-    JsonNode sidecar = FaceJson.MAPPER.readTree(Provenance.sidecarFor(out).toFile());
+    JsonNode sidecar = Json.MAPPER.readTree(Provenance.sidecarFor(out).toFile());
     assertTrue(sidecar.get("synthetic").asBoolean());
     assertEquals(Provenance.sha256(out), sidecar.at("/output/sha256").asText());
     assertEquals(Provenance.sha256(in), sidecar.at("/input/sha256").asText());

@@ -8,7 +8,7 @@ import dev.doppel.cli.CliRunner;
 import dev.doppel.face.Face;
 import dev.doppel.face.FaceTracker;
 import dev.doppel.face.TrackerSettings;
-import dev.doppel.pipeline.FaceJson;
+import dev.doppel.output.Json;
 import dev.doppel.testing.TestMedia;
 import java.nio.file.Path;
 import java.util.List;
@@ -27,7 +27,7 @@ class SwapFlickerTest {
 
   @Test
   void swappedFaceIsAsStillAsTheInput() throws Exception {
-    JsonNode clip = FaceJson.MAPPER.readTree(TestMedia.sample("clips.json").toFile()).get(0);
+    JsonNode clip = Json.MAPPER.readTree(TestMedia.sample("clips.json").toFile()).get(0);
     assertEquals("astronaut.mp4", clip.get("file").asText());
     int from = clip.get("still_frames").get(0).asInt();
     int to = clip.get("still_frames").get(1).asInt();

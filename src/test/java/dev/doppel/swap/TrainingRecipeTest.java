@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.doppel.face.AlignmentTemplate;
 import dev.doppel.face.TrackerSettings;
+import dev.doppel.output.Progress;
 import dev.doppel.pipeline.ExtractJob;
 import dev.doppel.pipeline.ExtractOptions;
-import dev.doppel.pipeline.Progress;
 import dev.doppel.testing.TestMedia;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

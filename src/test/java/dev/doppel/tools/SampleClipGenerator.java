@@ -18,7 +18,7 @@ import dev.doppel.face.Face;
 import dev.doppel.face.FaceTracker;
 import dev.doppel.face.Point2;
 import dev.doppel.face.TrackerSettings;
-import dev.doppel.pipeline.FaceJson;
+import dev.doppel.output.Json;
 import dev.doppel.video.EncodeSettings;
 import dev.doppel.video.Rational;
 import dev.doppel.video.VideoInfo;
@@ -69,7 +69,7 @@ public final class SampleClipGenerator {
             List.of("grace_hopper.jpg")),
         new ClipSpec("duo.mp4", 25, 3.0, 0, 0, "en-us",
             "Two faces in one frame.", List.of("astronaut.png", "grace_hopper.jpg")));
-    ArrayNode index = FaceJson.MAPPER.createArrayNode();
+    ArrayNode index = Json.MAPPER.createArrayNode();
     for (ClipSpec spec : clips) {
       make(samples, spec);
       ObjectNode n = index.addObject();
@@ -79,16 +79,16 @@ public final class SampleClipGenerator {
       n.put("width", WIDTH);
       n.put("height", HEIGHT);
       n.put("faces", spec.portraits().size());
-      n.set("portraits", FaceJson.MAPPER.valueToTree(spec.portraits()));
+      n.set("portraits", Json.MAPPER.valueToTree(spec.portraits()));
       if (spec.stillTo() > spec.stillFrom()) {
         // frames whose content is identical (head and expression frozen)
-        n.set("still_frames", FaceJson.MAPPER.valueToTree(new int[] {
+        n.set("still_frames", Json.MAPPER.valueToTree(new int[] {
             (int) Math.ceil(spec.stillFrom() * spec.fps()),
             (int) Math.floor(spec.stillTo() * spec.fps())}));
       }
       n.put("speech", spec.speech());
     }
-    FaceJson.MAPPER.writerWithDefaultPrettyPrinter()
+    Json.MAPPER.writerWithDefaultPrettyPrinter()
         .writeValue(samples.resolve("clips.json").toFile(), index);
   }
 

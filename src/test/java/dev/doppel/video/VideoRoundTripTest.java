@@ -196,8 +196,8 @@ class VideoRoundTripTest {
       r.forEachFrame(f -> enc.write(f.image(), f.pts()));
       enc.finish();
     }
-    assertEquals(dev.doppel.pipeline.Provenance.sha256(direct),
-        dev.doppel.pipeline.Provenance.sha256(background), "byte-identical output");
+    assertEquals(dev.doppel.output.Provenance.sha256(direct),
+        dev.doppel.output.Provenance.sha256(background), "byte-identical output");
 
     Path abandoned = dir.resolve("abandoned.mp4");
     try (VideoReader r = VideoReader.open(in);

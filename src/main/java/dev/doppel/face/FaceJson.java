@@ -1,15 +1,6 @@
-package dev.doppel.pipeline;
+package dev.doppel.face;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.doppel.face.Affine;
-import dev.doppel.face.Box;
-import dev.doppel.face.Face;
-import dev.doppel.face.HeadPose;
-import dev.doppel.face.Landmarks;
-import dev.doppel.face.Point2;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -20,9 +11,6 @@ import java.util.List;
 public final class FaceJson {
   private FaceJson() {}
 
-  public static final ObjectMapper MAPPER =
-      new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
-          .setDefaultPropertyInclusion(JsonInclude.Include.NON_NULL);
 
   /** One line of {@code faces --json}. */
   public record FrameRecord(long frame, long pts, double time, List<FaceRecord> faces) {}
@@ -69,7 +57,7 @@ public final class FaceJson {
     return out;
   }
 
-  static double[][] points(List<Point2> points) {
+  public static double[][] points(List<Point2> points) {
     double[][] out = new double[points.size()][];
     for (int i = 0; i < out.length; i++) {
       out[i] = new double[] {r2(points.get(i).x()), r2(points.get(i).y())};

@@ -1,4 +1,4 @@
-package dev.doppel.pipeline;
+package dev.doppel.output;
 
 import dev.doppel.DoppelException;
 import dev.doppel.FilePermissions;

@@ -1,4 +1,4 @@
-package dev.doppel.pipeline;
+package dev.doppel.output;
 
 /** Where a job reports how far it got; the CLI draws a bar, tests pass {@link #NONE}. */
 public interface Progress extends AutoCloseable {

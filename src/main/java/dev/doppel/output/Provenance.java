@@ -1,4 +1,4 @@
-package dev.doppel.pipeline;
+package dev.doppel.output;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.doppel.DoppelException;
@@ -59,7 +59,7 @@ public final class Provenance {
    */
   public static void writeSidecar(Path output, Path complete, String kind, boolean synthetic,
       Path input, Map<String, Object> settings) {
-    ObjectNode root = FaceJson.MAPPER.createObjectNode();
+    ObjectNode root = Json.MAPPER.createObjectNode();
     root.put("tool", "Doppel");
     root.put("version", Version.get());
     root.put("kind", kind);
@@ -68,9 +68,9 @@ public final class Provenance {
     root.putObject("input").put("path", input.toString()).put("sha256", sha256(input));
     root.putObject("output").put("path", output.getFileName().toString())
         .put("sha256", sha256(complete));
-    root.set("settings", FaceJson.MAPPER.valueToTree(settings));
+    root.set("settings", Json.MAPPER.valueToTree(settings));
     try (AtomicFile f = new AtomicFile(sidecarFor(output))) {
-      FaceJson.MAPPER.writerWithDefaultPrettyPrinter().writeValue(f.stream(), root);
+      Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(f.stream(), root);
       f.commit();
     } catch (IOException e) {
       throw DoppelException.processing("cannot write: " + sidecarFor(output) + ": "

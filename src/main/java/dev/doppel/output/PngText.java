@@ -1,4 +1,4 @@
-package dev.doppel.pipeline;
+package dev.doppel.output;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -10,12 +10,12 @@ import java.util.zip.CRC32;
  * Adds {@code tEXt} chunks (PNG 1.2, section 11.3.4.3) right after a PNG's IHDR chunk: the
  * same label a video carries as container tags, readable by exiftool, ImageMagick or Pillow.
  */
-final class PngText {
+public final class PngText {
   private static final int SIGNATURE = 8;
 
   private PngText() {}
 
-  static byte[] withText(byte[] png, Map<String, String> text) {
+  public static byte[] withText(byte[] png, Map<String, String> text) {
     int ihdrLength = ByteBuffer.wrap(png, SIGNATURE, 4).getInt();
     int afterIhdr = SIGNATURE + 12 + ihdrLength; // length, type, data, CRC
     ByteArrayOutputStream out = new ByteArrayOutputStream(png.length + 512);
