@@ -2,7 +2,6 @@ package dev.doppel;
 
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
-import java.util.function.Supplier;
 
 /**
  * Keeps the process from exiting in the middle of an ONNX Runtime call. A SIGTERM during
@@ -19,11 +18,17 @@ public final class NativeGate {
 
   private NativeGate() {}
 
+  /** A native call; it may throw its library's checked exception. */
+  @FunctionalInterface
+  public interface Call<T, E extends Exception> {
+    T run() throws E;
+  }
+
   /** Runs a native call unless the process is exiting (then it waits for the exit). */
-  public static <T> T call(Supplier<T> nativeCall) {
+  public static <T, E extends Exception> T call(Call<T, E> nativeCall) throws E {
     LOCK.readLock().lock();
     try {
-      return nativeCall.get();
+      return nativeCall.run();
     } finally {
       LOCK.readLock().unlock();
     }

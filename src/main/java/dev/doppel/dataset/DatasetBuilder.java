@@ -26,7 +26,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -92,7 +91,7 @@ public final class DatasetBuilder {
         throw DoppelException.usage("cannot write dataset: " + dest + ": already exists");
       }
       Path work = parent.resolve("." + dest.getFileName() + ".building");
-      deleteTree(work); // a killed run's (the claim says no live run owns it)
+      TempFiles.deleteTree(work); // a killed run's (the claim says no live run owns it)
       try {
         TempFiles.register(work);
         Summary s = buildInto(spec, work, tracker, workers);
@@ -100,10 +99,9 @@ public final class DatasetBuilder {
         return new Summary(dest, s.reals(), s.fakes(), s.skippedPairs());
       } catch (IOException e) {
         throw DoppelException.processing("cannot write dataset: " + dest + ": "
-            + (OutputPaths.diskFull(e) ? "the disk is full (no space left on device)"
-                : e.getMessage()));
+            + OutputPaths.describe(e));
       } finally {
-        deleteTree(work);
+        TempFiles.deleteTree(work);
         TempFiles.forget(work);
       }
     }
@@ -407,15 +405,6 @@ public final class DatasetBuilder {
           java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
     } catch (java.security.NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
-    }
-  }
-
-  private static void deleteTree(Path dir) {
-    if (!Files.exists(dir)) return;
-    try (Stream<Path> walk = Files.walk(dir)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-    } catch (IOException ignored) {
-      // best effort: a leftover hidden work folder is removed by the next run
     }
   }
 }

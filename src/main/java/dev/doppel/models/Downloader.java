@@ -125,7 +125,7 @@ public final class Downloader {
   /**
    * Stops a download that makes too little progress. While the connection is set up and the
    * headers arrive, a timer checks every second and disconnects; once the body flows, the copy
-   * loop checks after every read ({@link #checkInline}), since disconnecting from another
+   * loop checks after every read ({@code received}), since disconnecting from another
    * thread while a read holds the stream can deadlock in the JDK's HTTP client.
    */
   private final class Watchdog {
@@ -152,17 +152,15 @@ public final class Downloader {
       http = next;
     }
 
-    void received(long n) {
-      bytes.addAndGet(n);
-    }
 
     boolean stalled() {
       return stalled;
     }
 
     /** Called by the copy loop after each read: the body is watched from here on. */
-    void checkInline() throws IOException {
+    void received(long n) throws IOException {
       inBody = true;
+      bytes.addAndGet(n);
       if (tooSlow()) {
         stalled = true;
         throw new IOException("stalled");
@@ -227,7 +225,6 @@ public final class Downloader {
         digest.update(buffer, 0, n);
         got += n;
         watchdog.received(n);
-        watchdog.checkInline();
         progress.stepBy(n);
         if (entry.size() > 0 && have + got > entry.size()) {
           break; // more than the catalogue says: stop, the check below refuses it

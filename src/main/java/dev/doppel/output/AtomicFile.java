@@ -2,8 +2,6 @@ package dev.doppel.output;
 
 import dev.doppel.DoppelException;
 import dev.doppel.FilePermissions;
-import dev.doppel.output.OutputPaths;
-import dev.doppel.output.TempFiles;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -62,8 +60,7 @@ public final class AtomicFile implements AutoCloseable {
       TempFiles.forget(temp);
     } catch (IOException e) {
       throw DoppelException.processing("cannot write: " + destination + ": "
-          + (OutputPaths.diskFull(e) ? "the disk is full (no space left on device)"
-              : e.getMessage()));
+          + OutputPaths.describe(e));
     }
   }
 

@@ -131,6 +131,13 @@ public final class OutputPaths {
     return false;
   }
 
+  /** What a failed write says: "the disk is full ..." when it is, else the system's words. */
+  public static String describe(IOException e) {
+    return diskFull(e) ? DISK_FULL : e.getMessage();
+  }
+
+  public static final String DISK_FULL = "the disk is full (no space left on device)";
+
   /** A full disk is a processing error (1); a folder one may not write to, a usage error (2). */
   public static int exitCodeFor(IOException e) {
     return diskFull(e) ? DoppelException.PROCESSING : DoppelException.USAGE;
@@ -138,7 +145,6 @@ public final class OutputPaths {
 
   /** Why a file in {@code folder} could not be created, in the user's words. */
   public static String whyNotWritable(Path folder, IOException e) {
-    return diskFull(e) ? "the disk is full (no space left on device)"
-        : "the folder " + folder + " is not writable";
+    return diskFull(e) ? DISK_FULL : "the folder " + folder + " is not writable";
   }
 }

@@ -74,8 +74,7 @@ public final class Provenance {
       f.commit();
     } catch (IOException e) {
       throw DoppelException.processing("cannot write: " + sidecarFor(output) + ": "
-          + (dev.doppel.output.OutputPaths.diskFull(e)
-              ? "the disk is full (no space left on device)" : e.getMessage()));
+          + OutputPaths.describe(e));
     }
   }
 

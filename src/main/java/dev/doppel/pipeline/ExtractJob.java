@@ -17,8 +17,11 @@ import dev.doppel.face.FaceJson;
 import dev.doppel.face.FaceTracker;
 import dev.doppel.face.Point2;
 import dev.doppel.output.Json;
+import dev.doppel.output.OutputClaim;
+import dev.doppel.output.OutputPaths;
 import dev.doppel.output.Progress;
 import dev.doppel.output.Provenance;
+import dev.doppel.output.TempFiles;
 import dev.doppel.video.VideoFrame;
 import dev.doppel.video.VideoReader;
 import java.io.IOException;
@@ -50,10 +53,10 @@ public final class ExtractJob {
   public static Summary run(ExtractOptions o, Progress progress) {
     Path target = o.output().toAbsolutePath();
     checkTarget(target);
-    dev.doppel.output.OutputPaths.check(
-        o.inputs().stream().map(p -> new dev.doppel.output.OutputPaths.Named("IN", p)).toList(),
-        List.of(new dev.doppel.output.OutputPaths.Named("-o", target)));
-    try (dev.doppel.output.OutputClaim claim = dev.doppel.output.OutputClaim.take(target)) {
+    OutputPaths.check(
+        o.inputs().stream().map(p -> new OutputPaths.Named("IN", p)).toList(),
+        List.of(new OutputPaths.Named("-o", target)));
+    try (OutputClaim claim = OutputClaim.take(target)) {
       return runClaimed(o, target, progress);
     }
   }
@@ -84,12 +87,12 @@ public final class ExtractJob {
         walk.forEach(FilePermissions::makeReadable);
       }
       Files.move(work, target);
-      dev.doppel.output.TempFiles.forget(work);
       return new Summary(total, perTrack);
     } catch (IOException e) {
       throw DoppelException.processing("cannot write face set: " + target + ": " + e.getMessage());
     } finally {
-      deleteRecursively(work);
+      TempFiles.deleteTree(work);
+      TempFiles.forget(work);
     }
   }
 
@@ -206,11 +209,11 @@ public final class ExtractJob {
 
   private static Path createWorkFolder(Path target) {
     try {
-      return dev.doppel.output.TempFiles.create(() -> Files.createTempDirectory(
-          target.getParent(), dev.doppel.output.OutputPaths.tempPrefix(target) + "part-"));
+      return TempFiles.create(() -> Files.createTempDirectory(
+          target.getParent(), OutputPaths.tempPrefix(target) + "part-"));
     } catch (IOException e) {
       throw DoppelException.usage("cannot write face set: " + target + ": "
-          + dev.doppel.output.OutputPaths.whyNotWritable(target.getParent(), e));
+          + OutputPaths.whyNotWritable(target.getParent(), e));
     }
   }
 
@@ -220,14 +223,5 @@ public final class ExtractJob {
     String candidate = stem;
     for (int i = 2; !used.add(candidate); i++) candidate = stem + "-" + i;
     return candidate;
-  }
-
-  private static void deleteRecursively(Path dir) {
-    if (!Files.exists(dir)) return;
-    try (var walk = Files.walk(dir)) {
-      walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException ignored) {
-      // a leftover hidden .part folder is visibly named and harmless
-    }
   }
 }

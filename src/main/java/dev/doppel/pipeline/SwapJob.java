@@ -175,33 +175,33 @@ public final class SwapJob {
   /** What the sidecar records of how the output was made. */
   private static Map<String, Object> settings(SwapOptions o, ModelInfo info, BlendSettings blend,
       Recognizer recognizer, LookalikeFilter lookalikes, List<int[]> swappedPerFrame) {
-        boolean oneShot = info.kind().equals(ModelInfo.ONESHOT);
-        Map<String, Object> settings = new LinkedHashMap<>();
-        settings.put("model", info.path().toString());
-        settings.put("model_sha256", Provenance.sha256(info.path()));
-        settings.put("model_metadata", info.metadata());
-        settings.put("faces", o.faces().toString());
-        if (oneShot) {
-          settings.put("source_photos", o.sources().stream().map(p -> Map.of("path",
-              p.toString(), "sha256", Provenance.sha256(p))).toList());
-          settings.put("source_face", o.sourceFace());
-        }
-        if (recognizer != null) {
-          settings.put("recognizer", recognizer.info().path().toString());
-          settings.put("recognizer_sha256", Provenance.sha256(recognizer.info().path()));
-        }
-        if (lookalikes != null) {
-          settings.put("like_similarity_per_track", lookalikes.similarities());
-        }
-        settings.put("blend", blend);
-        settings.put("encode", o.encode());
-        settings.put("tracker", o.tracker());
-        if (o.previewFrame() != null) {
-          settings.put("preview_frame", o.previewFrame());
-        } else {
-          settings.put("swapped_track_ids_per_frame", swappedPerFrame);
-        }
-        return settings;
+    boolean oneShot = info.kind().equals(ModelInfo.ONESHOT);
+    Map<String, Object> settings = new LinkedHashMap<>();
+    settings.put("model", info.path().toString());
+    settings.put("model_sha256", Provenance.sha256(info.path()));
+    settings.put("model_metadata", info.metadata());
+    settings.put("faces", o.faces().toString());
+    if (oneShot) {
+      settings.put("source_photos", o.sources().stream().map(p -> Map.of("path",
+          p.toString(), "sha256", Provenance.sha256(p))).toList());
+      settings.put("source_face", o.sourceFace());
+    }
+    if (recognizer != null) {
+      settings.put("recognizer", recognizer.info().path().toString());
+      settings.put("recognizer_sha256", Provenance.sha256(recognizer.info().path()));
+    }
+    if (lookalikes != null) {
+      settings.put("like_similarity_per_track", lookalikes.similarities());
+    }
+    settings.put("blend", blend);
+    settings.put("encode", o.encode());
+    settings.put("tracker", o.tracker());
+    if (o.previewFrame() != null) {
+      settings.put("preview_frame", o.previewFrame());
+    } else {
+      settings.put("swapped_track_ids_per_frame", swappedPerFrame);
+    }
+    return settings;
   }
 
   /** One frame on its way through the swap pipeline, and the faces chosen in it. */

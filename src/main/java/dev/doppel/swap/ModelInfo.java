@@ -80,17 +80,7 @@ public record ModelInfo(Path path, String kind, int size, AlignmentTemplate temp
   /** ORT's createSession, under the {@link dev.doppel.NativeGate} (see there why). */
   private static OrtSession createSession(OrtEnvironment env, Path path,
       OrtSession.SessionOptions options) throws OrtException {
-    OrtException[] failure = new OrtException[1];
-    OrtSession session = dev.doppel.NativeGate.call(() -> {
-      try {
-        return env.createSession(path.toString(), options);
-      } catch (OrtException e) {
-        failure[0] = e;
-        return null;
-      }
-    });
-    if (failure[0] != null) throw failure[0];
-    return session;
+    return dev.doppel.NativeGate.call(() -> env.createSession(path.toString(), options));
   }
 
   /** The largest crop side Doppel feeds a model (a 1024 px face is beyond any shipped model). */

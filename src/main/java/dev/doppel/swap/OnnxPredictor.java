@@ -1,12 +1,10 @@
 package dev.doppel.swap;
 
-import ai.djl.MalformedModelException;
 import ai.djl.inference.Predictor;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.repository.zoo.Criteria;
-import ai.djl.repository.zoo.ModelNotFoundException;
 import ai.djl.repository.zoo.ZooModel;
 import ai.djl.translate.Batchifier;
 import ai.djl.translate.TranslateException;
@@ -17,7 +15,6 @@ import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
 import dev.doppel.DoppelException;
 import dev.doppel.NativeGate;
-import java.io.IOException;
 import java.util.List;
 
 /**
@@ -81,16 +78,10 @@ final class OnnxPredictor implements AutoCloseable {
         .optTranslator(new PortsTranslator(info.inputs()))
         .build();
     try {
-      this.model = NativeGate.call(() -> {
-        try {
-          return criteria.loadModel();
-        } catch (IOException | ModelNotFoundException | MalformedModelException e) {
-          throw new CheckedFailure(e);
-        }
-      });
-    } catch (CheckedFailure f) {
-      Exception e = (Exception) f.getCause();
+      this.model = NativeGate.call(criteria::loadModel);
+    } catch (Exception e) { // DJL's IOException, ModelNotFoundException, MalformedModelException
       sessionOptions.close();
+      if (e instanceof RuntimeException r) throw r;
       throw DoppelException.processing("cannot load model: " + info.path() + ": "
           + e.getMessage());
     }
@@ -107,15 +98,8 @@ final class OnnxPredictor implements AutoCloseable {
   /** Inputs in the order of {@link ModelInfo#inputs()}. */
   float[][] predict(float[]... inputs) {
     try {
-      return NativeGate.call(() -> {
-        try {
-          return predictor.predict(inputs);
-        } catch (TranslateException e) {
-          throw new CheckedFailure(e);
-        }
-      });
-    } catch (CheckedFailure f) {
-      Exception e = (Exception) f.getCause();
+      return NativeGate.call(() -> predictor.predict(inputs));
+    } catch (TranslateException e) {
       throw DoppelException.processing("model failed: " + info.path() + ": " + e.getMessage(),
           e);
     }
@@ -132,15 +116,6 @@ final class OnnxPredictor implements AutoCloseable {
       sessionOptions.close();
       return null;
     });
-  }
-
-  /** Carries a checked exception out of a {@link NativeGate#call} lambda. */
-  private static final class CheckedFailure extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    CheckedFailure(Exception cause) {
-      super(cause);
-    }
   }
 
   private static final class PortsTranslator implements Translator<float[][], float[][]> {

@@ -130,8 +130,7 @@ final class Muxer implements AutoCloseable {
     if (ret < 0) {
       String why = VideoReader.describeAvError(ret);
       throw DoppelException.processing("cannot write video: " + destination + ": "
-          + (why.contains("No space left") ? "the disk is full (no space left on device)"
-              : why));
+          + (why.contains("No space left") ? OutputPaths.DISK_FULL : why));
     }
   }
 
