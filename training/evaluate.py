@@ -21,7 +21,7 @@ import torch.nn.functional as F
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import spec as specs  # noqa: E402
 from faceset import load_faceset  # noqa: E402
-from losses import ssim_map  # noqa: E402
+from metrics import masked_psnr_ssim  # noqa: E402
 from model import inference_model  # noqa: E402
 
 PROBE_SIZE = 24
@@ -48,13 +48,6 @@ def train_probe(xa, xb, steps=3000, lr=0.5, l2=1e-3):
     return lambda z: 1 / (1 + np.exp(-(((z - mean) / std) @ w + b)))
 
 
-def masked_quality(rgb, target, mask):
-    m = mask.expand_as(rgb)
-    mse = ((rgb - target) ** 2 * m).sum() / m.sum()
-    ssim = (ssim_map(rgb, target) * m).sum() / m.sum()
-    return float(10 * torch.log10(1 / mse)), float(ssim)
-
-
 def main():
     p = argparse.ArgumentParser(description="Quality figures of a pair model.")
     p.add_argument("--spec", required=True)
@@ -67,8 +60,8 @@ def main():
     ckpt = torch.load(args.checkpoint, map_location="cpu")
     model = inference_model(spec, ckpt)
     model.eval()
-    a = load_faceset(args.faceset_a, spec["size"], spec["holdout_every"])
-    b = load_faceset(args.faceset_b, spec["size"], spec["holdout_every"])
+    a = load_faceset(args.faceset_a, spec["size"], spec["template"], spec["holdout_every"])
+    b = load_faceset(args.faceset_b, spec["size"], spec["template"], spec["holdout_every"])
     probe = train_probe(probe_features(*a["train"][:2]), probe_features(*b["train"][:2]))
     report = {"steps": ckpt["step"], "spec_sha256": spec["sha256"]}
     with torch.no_grad():
@@ -78,7 +71,7 @@ def main():
             z = model.encoder(images)
             rec, _ = model.decoder(same)(z)
             swapped, _ = model.decoder(other)(z)
-            psnr, ssim = masked_quality(rec, images, masks)
+            psnr, ssim = masked_psnr_ssim(rec, images, masks)
             # the swapped face is judged inside the source crop's face oval, where it was rendered
             says_b = probe(probe_features(swapped.numpy(), masks.numpy())) > 0.5
             says_b_original = probe(probe_features(images.numpy(), masks.numpy())) > 0.5

@@ -10,7 +10,7 @@ held-out crops, FP32 graph vs INT8 graph, both run by ONNX Runtime (the files Do
 --faceset is the identity whose decoder the graph holds (hopper2astronaut: the astronaut), so
 the graph reconstructs those faces. Dynamic quantisation was tried first: it makes ConvInteger
 nodes, which ONNX Runtime's Java build cannot run and its Python build runs 4x slower than FP32;
-static QDQ runs as QLinearConv, faster than FP32. Needs onnxruntime (pip), numpy, Pillow, onnx;
+static QDQ runs as QLinearConv, faster than FP32. Needs onnxruntime (pip), torch, numpy, Pillow, onnx;
 not in Debian, so no CI test runs this.
 """
 import argparse
@@ -22,6 +22,7 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from faceset import load_faceset  # noqa: E402
+from metrics import masked_psnr_ssim  # noqa: E402
 
 
 def run(path, images):
@@ -33,12 +34,6 @@ def run(path, images):
     outs = [s.run(None, {name: images[i:i + 1]}) for i in range(len(images))]
     # outputs: rgb (1x3xSxS) and mask (1x1xSxS), in either order
     return np.concatenate([o[0] if o[0].shape[1] == 3 else o[1] for o in outs])
-
-
-def psnr(rgb, target, mask):
-    m = np.broadcast_to(mask, rgb.shape)
-    mse = float(((rgb - target) ** 2 * m).sum() / m.sum())
-    return 10 * np.log10(1 / mse)
 
 
 def main():
@@ -54,8 +49,10 @@ def main():
     from onnxruntime.quantization import (CalibrationDataReader, QuantFormat, QuantType,
                                           quantize_static)
     out = args.out or args.model[:-len(".onnx")] + ".int8.onnx"
-    size = int(onnx.load(args.model).graph.input[0].type.tensor_type.shape.dim[2].dim_value)
-    calibration = load_faceset(args.calibration, size, args.holdout_every)["train"][0]
+    graph = onnx.load(args.model)
+    size = int(graph.graph.input[0].type.tensor_type.shape.dim[2].dim_value)
+    template = {p.key: p.value for p in graph.metadata_props}.get("doppel.template", "FACE")
+    calibration = load_faceset(args.calibration, size, template, args.holdout_every)["train"][0]
 
     class Crops(CalibrationDataReader):
         def __init__(self):
@@ -71,15 +68,15 @@ def main():
     entry = m.metadata_props.add()
     entry.key, entry.value = "doppel.quantization", "int8 static QDQ (training/quantize.py)"
     onnx.save(m, out)
-    data = load_faceset(args.faceset, size, args.holdout_every)
+    data = load_faceset(args.faceset, size, template, args.holdout_every)
     images, masks, _ = data["test"]
     images = images.astype(np.float32)
     fp32 = run(args.model, images)
     int8 = run(out, images)
     report = {"model": args.model, "int8": out, "heldout_crops": len(images),
-              "fp32_psnr_db": round(psnr(fp32, images, masks), 2),
-              "int8_psnr_db": round(psnr(int8, images, masks), 2),
-              "int8_vs_fp32_psnr_db": round(psnr(int8, fp32, masks), 2),
+              "fp32_psnr_db": round(masked_psnr_ssim(fp32, images, masks)[0], 2),
+              "int8_psnr_db": round(masked_psnr_ssim(int8, images, masks)[0], 2),
+              "int8_vs_fp32_psnr_db": round(masked_psnr_ssim(int8, fp32, masks)[0], 2),
               "fp32_mb": round(os.path.getsize(args.model) / 1e6, 1),
               "int8_mb": round(os.path.getsize(out) / 1e6, 1)}
     print(json.dumps(report, indent=2))

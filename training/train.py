@@ -23,7 +23,8 @@ from augment import augment  # noqa: E402
 from export import export_pair  # noqa: E402
 from faceset import load_faceset  # noqa: E402
 from losses import (lsgan_discriminator, lsgan_generator, mask_losses,  # noqa: E402
-                    reconstruction, ssim_map)
+                    reconstruction)
+from metrics import masked_psnr_ssim  # noqa: E402
 from model import PairModel, SwapGraph, WeightAverage, count_macs  # noqa: E402
 
 
@@ -53,10 +54,8 @@ def psnr_ssim(model, identity, data):
         return None
     with torch.no_grad():
         rgb, _ = model.decoder(identity)(model.encoder(images))
-    m = masks.expand_as(rgb)
-    mse = ((rgb - images) ** 2 * m).sum() / m.sum()
-    ssim = (ssim_map(rgb, images) * m).sum() / m.sum()
-    return {"psnr": float(10 * torch.log10(1 / mse)), "ssim": float(ssim), "n": len(images)}
+    psnr, ssim = masked_psnr_ssim(rgb, images, masks)
+    return {"psnr": psnr, "ssim": ssim, "n": len(images)}
 
 
 def preview(model, data, path):
@@ -104,7 +103,7 @@ def main():
 
     data = {}
     for ident, roots in (("a", args.faceset_a), ("b", args.faceset_b)):
-        sets = load_faceset(roots, spec["size"], spec["holdout_every"])
+        sets = load_faceset(roots, spec["size"], spec["template"], spec["holdout_every"])
         train, test = to_tensor(sets["train"], device), to_tensor(sets["test"], device)
         data[ident] = {"train": train, "test": test,
                        "preview": (test[0] if len(test[0]) >= 3 else train[0])[:3]}

@@ -4,12 +4,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
- * Keeps the process from exiting in the middle of an ONNX Runtime call. A SIGTERM during
- * {@code createSession} crashed the JVM: ONNX Runtime's own shutdown hook released its native
- * environment while another thread was still inside the library. Native calls hold the gate
- * shared; on a signal, {@code cli.StopSignals} takes it exclusively (waiting for calls in
- * flight, then letting no new one start) and closes the loaded models before the JVM's exit
- * hooks run.
+ * Keeps the process from exiting in the middle of an ONNX Runtime call. A SIGTERM during {@code
+ * createSession} crashed the JVM: ONNX Runtime's own shutdown hook released its native environment
+ * while another thread was still inside the library. Native calls hold the gate shared; on a
+ * signal, {@code cli.StopSignals} takes it exclusively (waiting for calls in flight, then letting
+ * no new one start) and closes the loaded models before the JVM's exit hooks run.
  */
 public final class NativeGate {
   private static final ReentrantReadWriteLock LOCK = new ReentrantReadWriteLock();
@@ -67,8 +66,8 @@ public final class NativeGate {
   }
 
   /**
-   * Called on a signal and by the shutdown hook: waits up to {@code seconds} for native calls
-   * in flight and keeps every later one waiting until the process is gone.
+   * Called on a signal and by the shutdown hook: waits up to {@code seconds} for native calls in
+   * flight and keeps every later one waiting until the process is gone.
    */
   public static void closeForExit(long seconds) {
     if (LOCK.isWriteLockedByCurrentThread()) return;

@@ -34,18 +34,23 @@ class ManifestTest {
     java.util.Set<String> pulled = new java.util.HashSet<>();
     Path catalog = folder.resolve("catalog.json");
     if (Files.exists(catalog)) {
-      Json.MAPPER.readTree(catalog.toFile()).get("models").forEach(e -> {
-        pulled.add(e.get("file").asText());
-        pulled.add(e.get("file").asText() + ".part");
-      });
+      Json.MAPPER
+          .readTree(catalog.toFile())
+          .get("models")
+          .forEach(
+              e -> {
+                pulled.add(e.get("file").asText());
+                pulled.add(e.get("file").asText() + ".part");
+              });
     }
     List<Path> files;
     try (var list = Files.list(folder)) {
-      files = list.filter(Files::isRegularFile)
-          .filter(p -> !p.getFileName().toString().equals("manifest.json"))
-          .filter(p -> !p.getFileName().toString().endsWith(".sh"))
-          .filter(p -> !pulled.contains(p.getFileName().toString()))
-          .toList();
+      files =
+          list.filter(Files::isRegularFile)
+              .filter(p -> !p.getFileName().toString().equals("manifest.json"))
+              .filter(p -> !p.getFileName().toString().endsWith(".sh"))
+              .filter(p -> !pulled.contains(p.getFileName().toString()))
+              .toList();
     }
     assertFalse(files.isEmpty());
     for (Path f : files) {

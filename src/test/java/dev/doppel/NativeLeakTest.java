@@ -11,11 +11,11 @@ import dev.doppel.dataset.Perturbation;
 import dev.doppel.face.Face;
 import dev.doppel.face.FaceTracker;
 import dev.doppel.face.TrackerSettings;
+import dev.doppel.identity.FaceClips;
+import dev.doppel.identity.Recognizer;
 import dev.doppel.render.FaceRenderer;
-import dev.doppel.swap.FaceClips;
 import dev.doppel.swap.ModelResolver;
 import dev.doppel.swap.PairSwapper;
-import dev.doppel.swap.Recognizer;
 import dev.doppel.testing.TestMedia;
 import dev.doppel.video.EncodeSettings;
 import java.nio.file.Path;
@@ -29,10 +29,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Every native object of the render path has one owner that closes it. With the garbage
- * collector kept out of it (no System.gc; these loops make little Java garbage), the native
- * memory JavaCPP counts must stay flat over a few hundred frames: a leaked frame-sized Mat per
- * frame would add megabytes, a leaked Scalar or Size per frame thousands of objects.
+ * Every native object of the render path has one owner that closes it. With the garbage collector
+ * kept out of it (no System.gc; these loops make little Java garbage), the native memory JavaCPP
+ * counts must stay flat over a few hundred frames: a leaked frame-sized Mat per frame would add
+ * megabytes, a leaked Scalar or Size per frame thousands of objects.
  */
 @Tag("slow")
 class NativeLeakTest {
@@ -47,8 +47,8 @@ class NativeLeakTest {
     void assertFlatSince(Native before, String what, int frames) {
       long objects = this.objects - before.objects;
       long bytes = this.bytes - before.bytes;
-      System.out.printf("%s, %d frames: %+d native objects, %+d bytes%n", what, frames, objects,
-          bytes);
+      System.out.printf(
+          "%s, %d frames: %+d native objects, %+d bytes%n", what, frames, objects, bytes);
       assertTrue(objects < 50, what + ": " + objects + " more live native objects");
       assertTrue(bytes < 1_000_000, what + ": " + bytes + " more native bytes");
     }
@@ -58,8 +58,10 @@ class NativeLeakTest {
   void theSwapRenderStepIsFlat() {
     try (Mat image = imread(TestMedia.sample("astronaut.png").toString());
         FaceTracker tracker = new FaceTracker(TrackerSettings.defaults());
-        PairSwapper swapper = new PairSwapper(ModelResolver.resolve(Path.of("models/pair96"),
-            "a2b"))) {
+        PairSwapper swapper =
+            new PairSwapper(
+                ModelResolver.resolve(Path.of("models/pair96"), "a2b"),
+                dev.doppel.swap.Device.CPU)) {
       List<Face> faces = tracker.next(image, 0);
       assertFalse(faces.isEmpty(), "the sample has a face");
       FaceRenderer renderer = new FaceRenderer(swapper, new FaceBlender(BlendSettings.defaults()));
@@ -67,8 +69,9 @@ class NativeLeakTest {
       for (int i = 0; i < 250; i++) {
         if (i == 50) before = Native.now(); // after the first frames' one-time allocations
         try (Mat frame = image.clone();
-            Mat mask = new Mat(frame.rows(), frame.cols(), org.bytedeco.opencv.global
-                .opencv_core.CV_8UC1)) {
+            Mat mask =
+                new Mat(
+                    frame.rows(), frame.cols(), org.bytedeco.opencv.global.opencv_core.CV_8UC1)) {
           for (Face face : faces) renderer.render(frame, face, mask);
         }
       }
@@ -112,20 +115,30 @@ class NativeLeakTest {
     Path in = TestMedia.trim(TestMedia.sample("astronaut.mp4"), dir.resolve("in.mp4"), 60);
     Path real = dir.resolve("real.mkv");
     EncodeSettings lossless = EncodeSettings.forOutput(real, "ffv1", null, null);
-    List<ClipRenderer.Step> steps = List.of(
-        new ClipRenderer.Step(Perturbation.GAUSSIAN_NOISE, 2),
-        new ClipRenderer.Step(Perturbation.BLOCK_WISE, 2));
-    try (PairSwapper swapper = new PairSwapper(ModelResolver.resolve(Path.of("models/pair96"),
-        "a2b"))) {
+    List<ClipRenderer.Step> steps =
+        List.of(
+            new ClipRenderer.Step(Perturbation.GAUSSIAN_NOISE, 2),
+            new ClipRenderer.Step(Perturbation.BLOCK_WISE, 2));
+    try (PairSwapper swapper =
+        new PairSwapper(
+            ModelResolver.resolve(Path.of("models/pair96"), "a2b"), dev.doppel.swap.Device.CPU)) {
       Native before = null;
       for (int run = 0; run < 3; run++) {
         if (run == 1) before = Native.now(); // the first run loads the face models once
-        ClipRenderer.render(in, TrackerSettings.defaults(), swapper,
-            new FaceBlender(BlendSettings.defaults()), faces -> faces,
-            List.of(new ClipRenderer.Output(real, lossless, Map.of())),
-            List.of(new ClipRenderer.Output(dir.resolve("fake.mkv"), lossless, Map.of())),
-            new ClipRenderer.Output(dir.resolve("mask.mkv"), lossless, Map.of()),
-            dir.resolve("fake.jsonl"), steps, run);
+        ClipRenderer.render(
+            in,
+            TrackerSettings.defaults(),
+            new ClipRenderer.Reals(
+                List.of(new ClipRenderer.Output(real, lossless, Map.of())), null),
+            new ClipRenderer.Fake(
+                swapper,
+                new FaceBlender(BlendSettings.defaults()),
+                faces -> faces,
+                List.of(new ClipRenderer.Output(dir.resolve("fake.mkv"), lossless, Map.of())),
+                new ClipRenderer.Output(dir.resolve("mask.mkv"), lossless, Map.of()),
+                dir.resolve("fake.jsonl")),
+            steps,
+            run);
       }
       Native.now().assertFlatSince(before, "clip renderer x2", 120);
     }

@@ -16,14 +16,12 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * A batch manifest: CSV with a header row (at least {@code input,output,model}; further
- * columns are swap options named like the command line's, e.g. {@code faces}, {@code codec},
- * {@code keep_mouth}) or JSON Lines with the same keys. Several values of one option (CSV:
- * {@code source} photos) are separated by {@code ;}; in JSON Lines they may be an array.
+ * A batch manifest: CSV with a header row (at least {@code input,output,model}; further columns are
+ * swap options named like the command line's, e.g. {@code faces}, {@code codec}, {@code
+ * keep_mouth}) or JSON Lines with the same keys. Several values of one option (CSV: {@code source}
+ * photos) are separated by {@code ;}; in JSON Lines they may be an array.
  */
 public record BatchManifest(Path file, List<Row> rows) {
-  public static final List<String> REQUIRED = List.of("input", "output", "model");
-
   /** One job's line in the file and its values (blank cells left out). */
   public record Row(int line, Map<String, List<String>> values) {
     public String first(String key) {
@@ -38,37 +36,40 @@ public record BatchManifest(Path file, List<Row> rows) {
     }
     String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
     try {
-      List<Row> rows = name.endsWith(".jsonl") || name.endsWith(".ndjson") ? jsonLines(file)
-          : csv(file);
+      List<Row> rows =
+          name.endsWith(".jsonl") || name.endsWith(".ndjson") ? jsonLines(file) : csv(file);
       if (rows.isEmpty()) {
         throw DoppelException.usage("cannot read manifest: " + file + ": no rows");
       }
       return new BatchManifest(file, List.copyOf(rows));
     } catch (IOException | RuntimeException e) {
       if (e instanceof DoppelException de) throw de;
-      throw DoppelException.usage("cannot read manifest: " + file + ": "
-          + String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
+      throw DoppelException.usage(
+          "cannot read manifest: "
+              + file
+              + ": "
+              + String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
     }
   }
 
   private static List<Row> csv(Path file) throws IOException {
     CsvMapper mapper = new CsvMapper();
-    CsvSchema schema = CsvSchema.emptySchema().withHeader().withColumnSeparator(',')
-        .withComments();
+    CsvSchema schema = CsvSchema.emptySchema().withHeader().withColumnSeparator(',').withComments();
     List<Row> rows = new ArrayList<>();
-    try (MappingIterator<Map<String, String>> it = mapper.readerForMapOf(String.class)
-        .with(schema).readValues(file.toFile())) {
+    try (MappingIterator<Map<String, String>> it =
+        mapper.readerForMapOf(String.class).with(schema).readValues(file.toFile())) {
       while (it.hasNextValue()) {
         Map<String, String> raw = it.nextValue();
         int line = rows.size() + 2; // after the header; cells with line breaks are not expected
         Map<String, List<String>> values = new LinkedHashMap<>();
-        raw.forEach((k, v) -> {
-          if (v != null && !v.isBlank()) {
-            List<String> parts = new ArrayList<>();
-            for (String p : v.split(";")) if (!p.isBlank()) parts.add(p.strip());
-            values.put(key(k), parts);
-          }
-        });
+        raw.forEach(
+            (k, v) -> {
+              if (v != null && !v.isBlank()) {
+                List<String> parts = new ArrayList<>();
+                for (String p : v.split(";", -1)) if (!p.isBlank()) parts.add(p.strip());
+                values.put(key(k), parts);
+              }
+            });
         rows.add(new Row(line, values));
       }
     }
@@ -85,12 +86,12 @@ public record BatchManifest(Path file, List<Row> rows) {
       try {
         node = Json.MAPPER.readTree(text);
       } catch (IOException e) {
-        throw DoppelException.usage("cannot read manifest: " + file + ":" + (i + 1)
-            + ": not a JSON object");
+        throw DoppelException.usage(
+            "cannot read manifest: " + file + ":" + (i + 1) + ": not a JSON object");
       }
       if (!node.isObject()) {
-        throw DoppelException.usage("cannot read manifest: " + file + ":" + (i + 1)
-            + ": not a JSON object");
+        throw DoppelException.usage(
+            "cannot read manifest: " + file + ":" + (i + 1) + ": not a JSON object");
       }
       Map<String, List<String>> values = new LinkedHashMap<>();
       for (var e : node.properties()) {

@@ -18,8 +18,8 @@ import java.util.Map;
 
 /**
  * The batch's memory across crashes: a JSON Lines file next to the outputs, one line per event
- * (start, done, failed), each forced to disk before the run goes on. A job counts as finished on
- * a rerun only if its last "done" line is there and its output still has the recorded size and
+ * (start, done, failed), each forced to disk before the run goes on. A job counts as finished on a
+ * rerun only if its last "done" line is there and its output still has the recorded size and
  * SHA-256. A torn last line (the process died mid-write) is ignored.
  */
 public final class Journal implements AutoCloseable {
@@ -46,15 +46,18 @@ public final class Journal implements AutoCloseable {
           if (e == null || !e.has("job")) continue;
           String event = e.path("event").asText();
           if (event.equals("done")) {
-            done.put(e.get("job").asText(), new Done(e.path("output").asText(),
-                e.path("size").asLong(), e.path("sha256").asText()));
+            done.put(
+                e.get("job").asText(),
+                new Done(
+                    e.path("output").asText(), e.path("size").asLong(), e.path("sha256").asText()));
           } else if (event.equals("start")) {
             done.remove(e.get("job").asText());
           }
         }
       }
-      this.channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-          StandardOpenOption.APPEND);
+      this.channel =
+          FileChannel.open(
+              file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
     } catch (IOException e) {
       throw DoppelException.usage("cannot write journal: " + file + ": " + e.getMessage());
     }
@@ -67,7 +70,7 @@ public final class Journal implements AutoCloseable {
   /** Whether the job finished in an earlier run and its output is still what was written. */
   public boolean finished(BatchJob job) {
     Done d = done.get(job.id());
-    Path out = job.options().output();
+    Path out = job.output();
     if (d == null || !d.output().equals(out.toString()) || !Files.isRegularFile(out)) {
       return false;
     }
@@ -84,7 +87,7 @@ public final class Journal implements AutoCloseable {
 
   public void finished(BatchJob job, long frames, long faces, double seconds) {
     ObjectNode e = event("done", job);
-    Path out = job.options().output();
+    Path out = job.output();
     try {
       e.put("size", Files.size(out));
     } catch (IOException ex) {
@@ -106,15 +109,14 @@ public final class Journal implements AutoCloseable {
     e.put("event", kind);
     e.put("job", job.id());
     e.put("line", job.line());
-    e.put("output", job.options().output().toString());
+    e.put("output", job.output().toString());
     e.put("time", Instant.now().toString());
     return e;
   }
 
   private synchronized void append(ObjectNode e) {
     try {
-      byte[] line = (Json.MAPPER.writeValueAsString(e) + "\n")
-          .getBytes(StandardCharsets.UTF_8);
+      byte[] line = (Json.MAPPER.writeValueAsString(e) + "\n").getBytes(StandardCharsets.UTF_8);
       channel.write(ByteBuffer.wrap(line));
       channel.force(false);
     } catch (IOException ex) {

@@ -11,12 +11,19 @@ package dev.doppel.blend;
  * @param mode feathered alpha blend, or Poisson (OpenCV seamlessClone) on top of it
  * @param keepMouth leave the target's mouth opening (inside the inner lips) as it was
  */
-public record BlendSettings(double erode, double feather, ColourTransfer colour, Mode mode,
-    boolean keepMouth) {
-  public enum Mode { FEATHER, POISSON }
+public record BlendSettings(
+    double erode, double feather, ColourTransfer colour, Mode mode, boolean keepMouth) {
+  public enum Mode {
+    FEATHER,
+    POISSON
+  }
 
   /** NONE; LAB mean/deviation (Reinhard); HISTOGRAM: per-channel histogram matching in LAB. */
-  public enum ColourTransfer { NONE, LAB, HISTOGRAM }
+  public enum ColourTransfer {
+    NONE,
+    LAB,
+    HISTOGRAM
+  }
 
   public BlendSettings withColour(ColourTransfer c) {
     return new BlendSettings(erode, feather, c, mode, keepMouth);

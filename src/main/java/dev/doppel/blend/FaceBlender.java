@@ -12,12 +12,12 @@ import static org.bytedeco.opencv.global.opencv_imgproc.GaussianBlur;
 import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR;
 import static org.bytedeco.opencv.global.opencv_imgproc.LINE_AA;
 import static org.bytedeco.opencv.global.opencv_imgproc.MORPH_ELLIPSE;
-import static org.bytedeco.opencv.global.opencv_imgproc.cvtColor;
-import static org.bytedeco.opencv.global.opencv_imgproc.erode;
-import static org.bytedeco.opencv.global.opencv_imgproc.fillPoly;
 import static org.bytedeco.opencv.global.opencv_imgproc.THRESH_BINARY;
 import static org.bytedeco.opencv.global.opencv_imgproc.THRESH_TOZERO;
 import static org.bytedeco.opencv.global.opencv_imgproc.THRESH_TRUNC;
+import static org.bytedeco.opencv.global.opencv_imgproc.cvtColor;
+import static org.bytedeco.opencv.global.opencv_imgproc.erode;
+import static org.bytedeco.opencv.global.opencv_imgproc.fillPoly;
 import static org.bytedeco.opencv.global.opencv_imgproc.getStructuringElement;
 import static org.bytedeco.opencv.global.opencv_imgproc.threshold;
 import static org.bytedeco.opencv.global.opencv_imgproc.warpAffine;
@@ -39,8 +39,8 @@ import org.bytedeco.opencv.opencv_core.Size;
 /**
  * Pastes a rendered face back into the frame: the model's mask intersected with the mesh's face
  * oval, eroded and feathered, colour-matched to the target in LAB, warped back with the exact
- * inverse of the alignment and alpha-blended. Only the face's bounding region is touched;
- * pixels where the mask is zero keep their exact values.
+ * inverse of the alignment and alpha-blended. Only the face's bounding region is touched; pixels
+ * where the mask is zero keep their exact values.
  */
 public final class FaceBlender {
   private final BlendSettings settings;
@@ -63,28 +63,36 @@ public final class FaceBlender {
    *
    * @param modelMask the model's alpha (CV_32FC1, crop-sized)
    * @param oval the face outline in frame pixels
-   * @param mouth the inner-lip outline in frame pixels, kept from the target when the settings
-   *     say so
+   * @param mouth the inner-lip outline in frame pixels, kept from the target when the settings say
+   *     so
    */
-  public Pasted paste(Mat frame, Alignment alignment, Mat face, Mat modelMask, List<Point2> oval,
+  public Pasted paste(
+      Mat frame,
+      Alignment alignment,
+      Mat face,
+      Mat modelMask,
+      List<Point2> oval,
       List<Point2> mouth) {
     int s = alignment.size();
     try (Mat target = alignment.crop(frame);
-        Mat alpha = cropAlpha(s, modelMask, oval, settings.keepMouth() ? mouth : null,
-            alignment.toCrop());
-        Mat recoloured = switch (settings.colour()) {
-          case LAB -> transferLab(face, target, alpha);
-          case HISTOGRAM -> HistogramMatch.inLab(face, target, alpha);
-          case NONE -> face.clone();
-        }) {
+        Mat alpha =
+            cropAlpha(s, modelMask, oval, settings.keepMouth() ? mouth : null, alignment.toCrop());
+        Mat recoloured =
+            switch (settings.colour()) {
+              case LAB -> transferLab(face, target, alpha);
+              case HISTOGRAM -> HistogramMatch.inLab(face, target, alpha);
+              case NONE -> face.clone();
+            }) {
       Rect region = regionOf(alignment, frame.cols(), frame.rows());
       if (region.width() <= 0 || region.height() <= 0) {
         return new Pasted(region, new Mat(1, 1, CV_32FC1));
       }
       Affine toRegion = shift(alignment.toFrame(), -region.x(), -region.y());
       Mat alphaBack = new Mat();
-      try (Mat m = toRegion.toMat(); Size size = new Size(region.width(), region.height());
-          Scalar zero = new Scalar(0.0); Mat faceBack = new Mat();
+      try (Mat m = toRegion.toMat();
+          Size size = new Size(region.width(), region.height());
+          Scalar zero = new Scalar(0.0);
+          Mat faceBack = new Mat();
           Mat roi = frame.apply(region)) {
         warpAffine(recoloured, faceBack, m, size, INTER_LINEAR, opencv_core.BORDER_CONSTANT, zero);
         warpAffine(alpha, alphaBack, m, size, INTER_LINEAR, opencv_core.BORDER_CONSTANT, zero);
@@ -101,7 +109,8 @@ public final class FaceBlender {
   /** Model mask ∩ face oval (minus the mouth opening, if kept), eroded and feathered. */
   Mat cropAlpha(int s, Mat modelMask, List<Point2> oval, List<Point2> keep, Affine toCrop) {
     Mat alpha = new Mat();
-    try (Scalar zero = new Scalar(0.0); Mat ovalMask = new Mat(s, s, CV_32FC1, zero)) {
+    try (Scalar zero = new Scalar(0.0);
+        Mat ovalMask = new Mat(s, s, CV_32FC1, zero)) {
       fillPolygon(ovalMask, oval, toCrop, 1.0);
       if (keep != null) fillPolygon(ovalMask, keep, toCrop, 0.0);
       min(modelMask, ovalMask, alpha);
@@ -136,11 +145,13 @@ public final class FaceBlender {
   }
 
   /**
-   * Reinhard colour transfer: the rendered face's LAB mean and deviation inside the mask are
-   * moved to the target's, so the new face takes the scene's lighting and skin tone.
+   * Reinhard colour transfer: the rendered face's LAB mean and deviation inside the mask are moved
+   * to the target's, so the new face takes the scene's lighting and skin tone.
    */
   static Mat transferLab(Mat face, Mat target8u, Mat alpha) {
-    try (Mat targetF = new Mat(); Mat faceLab = new Mat(); Mat targetLab = new Mat();
+    try (Mat targetF = new Mat();
+        Mat faceLab = new Mat();
+        Mat targetLab = new Mat();
         Mat weight = new Mat()) {
       target8u.convertTo(targetF, CV_32FC3, 1 / 255.0, 0);
       cvtColor(face, faceLab, COLOR_BGR2Lab);
@@ -149,7 +160,10 @@ public final class FaceBlender {
       try (Mat binary = new Mat()) {
         weight.convertTo(binary, CV_8UC1, 255, 0);
         if (opencv_core.countNonZero(binary) < 16) return face.clone();
-        try (Mat fm = new Mat(); Mat fs = new Mat(); Mat tm = new Mat(); Mat ts = new Mat()) {
+        try (Mat fm = new Mat();
+            Mat fs = new Mat();
+            Mat tm = new Mat();
+            Mat ts = new Mat()) {
           opencv_core.meanStdDev(faceLab, fm, fs, binary);
           opencv_core.meanStdDev(targetLab, tm, ts, binary);
           double[] fMean = doubles(fm);
@@ -205,22 +219,30 @@ public final class FaceBlender {
 
   /** OpenCV's seamless clone of the face region, then feathered into the frame. */
   private static void poisson(Mat frame, Rect region, Mat face, Mat alpha) {
-    try (Mat face8 = new Mat(); Mat mask8 = new Mat(); Mat cloned = new Mat()) {
+    try (Mat face8 = new Mat();
+        Mat mask8 = new Mat();
+        Mat cloned = new Mat()) {
       face.convertTo(face8, CV_8UC3, 255, 0);
       alpha.convertTo(mask8, CV_8UC1, 255, 0);
       threshold(mask8, mask8, 127, 255, THRESH_BINARY);
       if (opencv_core.countNonZero(mask8) < 16) return;
       try (Rect inner = org.bytedeco.opencv.global.opencv_imgproc.boundingRect(mask8);
-          Point centre = new Point(region.x() + inner.x() + inner.width() / 2,
-              region.y() + inner.y() + inner.height() / 2);
+          Point centre =
+              new Point(
+                  region.x() + inner.x() + inner.width() / 2,
+                  region.y() + inner.y() + inner.height() / 2);
           Scalar zero = new Scalar(0.0);
           Mat full = new Mat(frame.rows(), frame.cols(), CV_8UC3, zero);
           Mat fullMask = new Mat(frame.rows(), frame.cols(), CV_8UC1, zero);
-          Mat fr = full.apply(region); Mat mr = fullMask.apply(region)) {
+          Mat fr = full.apply(region);
+          Mat mr = fullMask.apply(region)) {
         face8.copyTo(fr);
         mask8.copyTo(mr);
-        opencv_photo.seamlessClone(full, frame, fullMask, centre, cloned, opencv_photo.NORMAL_CLONE);
-        try (Mat src = cloned.apply(region); Mat dst = frame.apply(region); Mat srcF = new Mat()) {
+        opencv_photo.seamlessClone(
+            full, frame, fullMask, centre, cloned, opencv_photo.NORMAL_CLONE);
+        try (Mat src = cloned.apply(region);
+            Mat dst = frame.apply(region);
+            Mat srcF = new Mat()) {
           src.convertTo(srcF, CV_32FC3, 1 / 255.0, 0);
           alphaBlend(dst, srcF, alpha);
         }
@@ -236,8 +258,8 @@ public final class FaceBlender {
     double maxX = -Double.MAX_VALUE;
     double maxY = -Double.MAX_VALUE;
     int s = a.size();
-    for (Point2 c : new Point2[] {new Point2(-1, -1), new Point2(s, -1), new Point2(-1, s),
-        new Point2(s, s)}) {
+    for (Point2 c :
+        new Point2[] {new Point2(-1, -1), new Point2(s, -1), new Point2(-1, s), new Point2(s, s)}) {
       Point2 p = back.apply(c);
       minX = Math.min(minX, p.x());
       minY = Math.min(minY, p.y());

@@ -10,8 +10,8 @@ import org.bytedeco.javacpp.indexer.FloatIndexer;
 import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
- * Colour transfer by histogram matching: each LAB channel of the rendered face, inside the mask,
- * is remapped so its distribution (by rank) becomes the target's. Stronger than mean/deviation
+ * Colour transfer by histogram matching: each LAB channel of the rendered face, inside the mask, is
+ * remapped so its distribution (by rank) becomes the target's. Stronger than mean/deviation
  * transfer when the lighting is uneven; more prone to noise on tiny masks.
  */
 final class HistogramMatch {
@@ -19,13 +19,16 @@ final class HistogramMatch {
 
   /** face: CV_32FC3 BGR in [0,1]; target: 8-bit BGR; alpha: CV_32FC1. Returns a new Mat. */
   static Mat inLab(Mat face, Mat target8u, Mat alpha) {
-    try (Mat targetF = new Mat(); Mat faceLab = new Mat(); Mat targetLab = new Mat()) {
+    try (Mat targetF = new Mat();
+        Mat faceLab = new Mat();
+        Mat targetLab = new Mat()) {
       target8u.convertTo(targetF, CV_32FC3, 1 / 255.0, 0);
       cvtColor(face, faceLab, COLOR_BGR2Lab);
       cvtColor(targetF, targetLab, COLOR_BGR2Lab);
       int rows = face.rows();
       int cols = face.cols();
-      try (FloatIndexer a = alpha.createIndexer(); FloatIndexer f = faceLab.createIndexer();
+      try (FloatIndexer a = alpha.createIndexer();
+          FloatIndexer f = faceLab.createIndexer();
           FloatIndexer t = targetLab.createIndexer()) {
         int n = 0;
         int[] inside = new int[rows * cols];
@@ -43,8 +46,8 @@ final class HistogramMatch {
   }
 
   /** Sorts both channels' values inside the mask and gives each face pixel its rank's value. */
-  private static void match(FloatIndexer face, FloatIndexer target, int[] inside, int n,
-      int cols, int c) {
+  private static void match(
+      FloatIndexer face, FloatIndexer target, int[] inside, int n, int cols, int c) {
     float[] targetValues = new float[n];
     long[] faceKeys = new long[n];
     for (int k = 0; k < n; k++) {

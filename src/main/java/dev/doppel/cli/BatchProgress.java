@@ -12,8 +12,8 @@ import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
- * One bar for the whole batch (jobs done of all) whose message lists the running jobs and how
- * far each got. Only when stderr is a terminal and not --quiet.
+ * One bar for the whole batch (jobs done of all) whose message lists the running jobs and how far
+ * each got. Only when stderr is a terminal and not --quiet.
  */
 final class BatchProgress implements AutoCloseable {
   private final ProgressBar bar;
@@ -25,19 +25,20 @@ final class BatchProgress implements AutoCloseable {
 
   static BatchProgress forTerminal(boolean quiet, int jobs) {
     if (quiet || !ProgressBarReporter.stderrIsTerminal()) return new BatchProgress(null);
-    return new BatchProgress(new ProgressBarBuilder()
-        .setTaskName("batch")
-        .setInitialMax(jobs)
-        .setUnit(" jobs", 1)
-        .setStyle(ProgressBarStyle.ASCII)
-        .setConsumer(new ConsoleProgressBarConsumer(new PrintStream(System.err, true)))
-        .build());
+    return new BatchProgress(
+        new ProgressBarBuilder()
+            .setTaskName("batch")
+            .setInitialMax(jobs)
+            .setUnit(" jobs", 1)
+            .setStyle(ProgressBarStyle.ASCII)
+            .setConsumer(new ConsoleProgressBarConsumer(new PrintStream(System.err, true)))
+            .build());
   }
 
   /** A job's own progress: feeds the running-jobs message. */
   Progress jobProgress(BatchJob job) {
     if (bar == null) return Progress.NONE;
-    String name = job.options().output().getFileName().toString();
+    String name = job.output().getFileName().toString();
     return new Progress() {
       long total;
       long done;
@@ -54,8 +55,9 @@ final class BatchProgress implements AutoCloseable {
       }
 
       private void update() {
-        running.put(job.line(), total > 0
-            ? String.format("%s %d%%", name, Math.min(100, 100 * done / total)) : name);
+        running.put(
+            job.line(),
+            total > 0 ? String.format("%s %d%%", name, Math.min(100, 100 * done / total)) : name);
         bar.setExtraMessage(" running: " + String.join(", ", running.values()));
       }
 
@@ -70,8 +72,8 @@ final class BatchProgress implements AutoCloseable {
     if (bar == null) return;
     running.remove(outcome.job().line());
     bar.step();
-    bar.setExtraMessage(running.isEmpty() ? "" : " running: " + String.join(", ",
-        running.values()));
+    bar.setExtraMessage(
+        running.isEmpty() ? "" : " running: " + String.join(", ", running.values()));
   }
 
   @Override

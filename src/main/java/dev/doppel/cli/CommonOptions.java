@@ -6,23 +6,38 @@ import picocli.CommandLine.Option;
 
 /** Options every command that analyses faces shares. */
 final class CommonOptions {
-  @Option(names = {"-q", "--quiet"}, description = "No progress bar.")
+  @Option(
+      names = {"-q", "--quiet"},
+      description = "No progress bar.")
   boolean quiet;
 
-  @Option(names = {"-v", "--verbose"}, description = "FFmpeg warnings and stack traces.")
+  @Option(
+      names = {"-v", "--verbose"},
+      description = "FFmpeg warnings and stack traces.")
   boolean verbose;
 
-  @Option(names = "--detector", defaultValue = "full", paramLabel = "short|full",
-      description = "Face detector: short (faces near the camera) or full (any distance). "
-          + "Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--detector",
+      defaultValue = "full",
+      paramLabel = "short|full",
+      description =
+          "Face detector: short (faces near the camera) or full (any distance). "
+              + "Default: ${DEFAULT-VALUE}.")
   BlazeFaceDetector.Range detector;
 
-  @Option(names = "--detect-every", defaultValue = "10", paramLabel = "N",
-      description = "Run the detector at least every N frames; faces are tracked between. "
-          + "Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--detect-every",
+      defaultValue = "10",
+      paramLabel = "N",
+      description =
+          "Run the detector at least every N frames; faces are tracked between. "
+              + "Default: ${DEFAULT-VALUE}.")
   int detectEvery;
 
-  @Option(names = "--max-faces", defaultValue = "8", paramLabel = "N",
+  @Option(
+      names = "--max-faces",
+      defaultValue = "8",
+      paramLabel = "N",
       description = "Track at most N faces at once. Default: ${DEFAULT-VALUE}.")
   int maxFaces;
 

@@ -30,13 +30,19 @@ final class DatasetCommand implements Callable<Integer> {
   @Parameters(paramLabel = "SPEC", arity = "0..1", description = "Dataset spec (JSON).")
   Path spec;
 
-  @Option(names = {"-o", "--output"}, paramLabel = "DIR",
+  @Option(
+      names = {"-o", "--output"},
+      paramLabel = "DIR",
       description = "Dataset folder to create (must not exist).")
   Path output;
 
-  @Option(names = {"-j", "--jobs"}, defaultValue = "1", paramLabel = "N",
-      description = "Clips rendered at once (default ${DEFAULT-VALUE}); each worker loads its "
-          + "own models. The result does not depend on N.")
+  @Option(
+      names = {"-j", "--jobs"},
+      defaultValue = "1",
+      paramLabel = "N",
+      description =
+          "Clips rendered at once (default ${DEFAULT-VALUE}); each worker loads its "
+              + "own models. The result does not depend on N.")
   int workers;
 
   @Mixin CommonOptions common;
@@ -49,22 +55,33 @@ final class DatasetCommand implements Callable<Integer> {
     if (spec == null || output == null) {
       throw DoppelException.usage("dataset: give SPEC and -o DIR (or: dataset verify DIR)");
     }
-    DatasetBuilder.Summary s = DatasetBuilder.build(DatasetSpec.read(spec), output,
-        common.tracker(), workers);
-    cmd.commandLine().getOut().printf("%s: %d real clips, %d fakes, %d pairs left out "
-        + "(identity-disjoint splits)%n", s.dir(), s.reals(), s.fakes(), s.skippedPairs());
+    DatasetBuilder.Summary s =
+        DatasetBuilder.build(DatasetSpec.read(spec), output, common.tracker(), workers);
+    cmd.commandLine()
+        .getOut()
+        .printf(
+            "%s: %d real clips, %d fakes, %d pairs left out " + "(identity-disjoint splits)%n",
+            s.dir(), s.reals(), s.fakes(), s.skippedPairs());
     return 0;
   }
 
-  @Command(name = "verify", mixinStandardHelpOptions = true,
+  @Command(
+      name = "verify",
+      mixinStandardHelpOptions = true,
       description = "Check files, hashes, mask frame counts and timing, and split leakage.")
   static final class Verify implements Callable<Integer> {
-    @Parameters(paramLabel = "DIR") Path dir;
+    @Parameters(paramLabel = "DIR")
+    Path dir;
 
-    @Option(names = "--mask-iou", arity = "0..1", fallbackValue = "0.9", paramLabel = "MIN",
-        description = "Also measure, per fake with a c0 copy, the per-frame IoU of its mask "
-            + "with the pixels where c0 fake and c0 real differ; a problem below MIN "
-            + "(default 0.9).")
+    @Option(
+        names = "--mask-iou",
+        arity = "0..1",
+        fallbackValue = "0.9",
+        paramLabel = "MIN",
+        description =
+            "Also measure, per fake with a c0 copy, the per-frame IoU of its mask "
+                + "with the pixels where c0 fake and c0 real differ; a problem below MIN "
+                + "(default 0.9).")
     Double minIou;
 
     @Spec picocli.CommandLine.Model.CommandSpec cmd;
@@ -75,17 +92,31 @@ final class DatasetCommand implements Callable<Integer> {
       if (minIou != null && problems.isEmpty()) {
         for (DatasetVerifier.MaskCheck c : DatasetVerifier.maskAgreement(dir)) {
           if (c.stats() == null) {
-            cmd.commandLine().getOut().printf("%s: mask IoU not measured (%s)%n", c.fake(),
-                c.skipped());
+            cmd.commandLine()
+                .getOut()
+                .printf("%s: mask IoU not measured (%s)%n", c.fake(), c.skipped());
             continue;
           }
           MaskAgreement.Stats s = c.stats();
-          cmd.commandLine().getOut().printf(java.util.Locale.ROOT,
-              "%s: mask IoU min %.4f (frame %d), mean %.4f over %d frames%n", c.fake(),
-              s.minIou(), s.worstFrame(), s.meanIou(), s.frames());
+          cmd.commandLine()
+              .getOut()
+              .printf(
+                  java.util.Locale.ROOT,
+                  "%s: mask IoU min %.4f (frame %d), mean %.4f over %d frames%n",
+                  c.fake(),
+                  s.minIou(),
+                  s.worstFrame(),
+                  s.meanIou(),
+                  s.frames());
           if (s.minIou() < minIou) {
-            problems.add(c.fake() + ": mask IoU " + String.format(java.util.Locale.ROOT,
-                "%.4f", s.minIou()) + " at frame " + s.worstFrame() + " is below " + minIou);
+            problems.add(
+                c.fake()
+                    + ": mask IoU "
+                    + String.format(java.util.Locale.ROOT, "%.4f", s.minIou())
+                    + " at frame "
+                    + s.worstFrame()
+                    + " is below "
+                    + minIou);
           }
         }
       }
@@ -93,8 +124,8 @@ final class DatasetCommand implements Callable<Integer> {
       problems.forEach(p -> err.println("doppel: " + dir + ": " + p));
       err.flush();
       if (!problems.isEmpty()) {
-        throw DoppelException.processing("dataset verify " + dir + ": " + problems.size()
-            + " problem(s)");
+        throw DoppelException.processing(
+            "dataset verify " + dir + ": " + problems.size() + " problem(s)");
       }
       cmd.commandLine().getOut().printf("%s: OK%n", dir);
       return 0;

@@ -6,10 +6,12 @@ import picocli.CommandLine.Option;
 
 /** Output encoding options. */
 final class EncodeOptions {
-  @Option(names = "--codec",
-      description = "h264 (default for .mp4/.mov/.mkv), vp9 (default for .webm), av1, ffv1 "
-          + "(lossless), mpeg4 (default for .avi), h265 and h264rgb (gpl build only; h264rgb "
-          + "with --crf 0 is lossless RGB, FaceForensics++'s c0).")
+  @Option(
+      names = "--codec",
+      description =
+          "h264 (default for .mp4/.mov/.mkv), vp9 (default for .webm), av1, ffv1 "
+              + "(lossless), mpeg4 (default for .avi), h265 and h264rgb (gpl build only; h264rgb "
+              + "with --crf 0 is lossless RGB, FaceForensics++'s c0).")
   String codec;
 
   @Option(names = "--crf", description = "Constant quality, lower is better (x264/VP9 scale).")
@@ -18,7 +20,8 @@ final class EncodeOptions {
   @Option(names = "--bitrate", paramLabel = "BITS", description = "Target bitrate, e.g. 4M, 800k.")
   String bitrate;
 
-  @Option(names = "--no-label",
+  @Option(
+      names = "--no-label",
       description = "Do not tag the output as made by Doppel, and write no sidecar.")
   boolean noLabel;
 
@@ -35,8 +38,8 @@ final class EncodeOptions {
       double bits = Double.parseDouble(t) * factor;
       // 1 kbit/s .. 1 Gbit/s: beyond that encoders fail with FFmpeg's "Invalid argument"
       if (!(bits >= 1e3 && bits <= 1e9)) {
-        throw dev.doppel.DoppelException.usage("--bitrate " + s + ": must be between 1k and "
-            + "1000M bits per second");
+        throw dev.doppel.DoppelException.usage(
+            "--bitrate " + s + ": must be between 1k and " + "1000M bits per second");
       }
       return Math.round(bits);
     } catch (NumberFormatException e) {

@@ -26,24 +26,38 @@ final class ExtractCommand implements Callable<Integer> {
   @Parameters(paramLabel = "IN", arity = "1..*", description = "Input videos.")
   List<Path> inputs;
 
-  @Option(names = {"-o", "--output"}, paramLabel = "FACESET", required = true,
+  @Option(
+      names = {"-o", "--output"},
+      paramLabel = "FACESET",
+      required = true,
       description = "New (or empty) folder for the face set.")
   Path output;
 
-  @Option(names = "--size", defaultValue = "256", description = "Crop side in pixels. "
-      + "Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--size",
+      defaultValue = "256",
+      description = "Crop side in pixels. " + "Default: ${DEFAULT-VALUE}.")
   int size;
 
-  @Option(names = "--every", defaultValue = "1", paramLabel = "N",
+  @Option(
+      names = "--every",
+      defaultValue = "1",
+      paramLabel = "N",
       description = "Keep every Nth frame. Default: ${DEFAULT-VALUE}.")
   int every;
 
-  @Option(names = "--template", defaultValue = "FACE",
-      description = "Alignment template: FACE (whole face, for training) or ARCFACE (tight). "
-          + "Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--template",
+      defaultValue = "FACE",
+      description =
+          "Alignment template: FACE (whole face, for training) or ARCFACE (tight). "
+              + "Default: ${DEFAULT-VALUE}.")
   AlignmentTemplate template;
 
-  @Option(names = "--min-face", defaultValue = "48", paramLabel = "PX",
+  @Option(
+      names = "--min-face",
+      defaultValue = "48",
+      paramLabel = "PX",
       description = "Skip faces smaller than this (frame pixels). Default: ${DEFAULT-VALUE}.")
   int minFace;
 
@@ -55,8 +69,9 @@ final class ExtractCommand implements Callable<Integer> {
     common.applyLogging();
     if (size < 16 || size > 2048) throw DoppelException.usage("--size must be 16..2048");
     if (every < 1) throw DoppelException.usage("--every must be >= 1");
-    ExtractOptions options = new ExtractOptions(List.copyOf(inputs), output, size, every,
-        template, minFace, common.tracker());
+    ExtractOptions options =
+        new ExtractOptions(
+            List.copyOf(inputs), output, size, every, template, minFace, common.tracker());
     ExtractJob.Summary s;
     try (Progress progress = ProgressBarReporter.forTerminal(common.quiet)) {
       s = ExtractJob.run(options, progress);

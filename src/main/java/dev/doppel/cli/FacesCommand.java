@@ -26,16 +26,23 @@ final class FacesCommand implements Callable<Integer> {
   @Parameters(paramLabel = "IN", description = "Input video (anything FFmpeg reads).")
   Path input;
 
-  @Option(names = {"-o", "--output"}, paramLabel = "VIDEO",
+  @Option(
+      names = {"-o", "--output"},
+      paramLabel = "VIDEO",
       description = "Write a video with boxes, mesh and track ids drawn.")
   Path output;
 
-  @Option(names = "--json", paramLabel = "FILE",
+  @Option(
+      names = "--json",
+      paramLabel = "FILE",
       description = "Write JSON Lines: one line per frame with every face's data.")
   Path json;
 
   @Mixin CommonOptions common;
-  @ArgGroup(exclusive = false, heading = "Encoding (with -o):%n") EncodeOptions encode = new EncodeOptions();
+
+  @ArgGroup(exclusive = false, heading = "Encoding (with -o):%n")
+  EncodeOptions encode = new EncodeOptions();
+
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -43,8 +50,8 @@ final class FacesCommand implements Callable<Integer> {
     common.applyLogging();
     EncodeSettings settings = output == null ? null : encode.settingsFor(output);
     PrintWriter stdout = output == null && json == null ? spec.commandLine().getOut() : null;
-    FacesOptions options = new FacesOptions(input, output, json, stdout, settings,
-        common.tracker(), !encode.noLabel);
+    FacesOptions options =
+        new FacesOptions(input, output, json, stdout, settings, common.tracker(), !encode.noLabel);
     FacesJob.Summary s;
     try (Progress progress = ProgressBarReporter.forTerminal(common.quiet)) {
       s = FacesJob.run(options, progress);
@@ -53,8 +60,11 @@ final class FacesCommand implements Callable<Integer> {
       spec.commandLine().getErr().println("doppel: note: " + output + ": " + s.sizeNote());
     }
     if (stdout == null) {
-      spec.commandLine().getOut().printf("%s: %d frames, %d with faces, %d tracks%n",
-          input, s.frames(), s.framesWithFaces(), s.trackIds().size());
+      spec.commandLine()
+          .getOut()
+          .printf(
+              "%s: %d frames, %d with faces, %d tracks%n",
+              input, s.frames(), s.framesWithFaces(), s.trackIds().size());
     }
     return 0;
   }

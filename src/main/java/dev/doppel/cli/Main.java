@@ -2,7 +2,9 @@ package dev.doppel.cli;
 
 import dev.doppel.DoppelException;
 import dev.doppel.Version;
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
+import java.nio.charset.Charset;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -17,10 +19,15 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.VersionProvider.class,
     description = "Face analysis and face swapping for video.",
-    subcommands = {FacesCommand.class, ExtractCommand.class, SwapCommand.class, BatchCommand.class,
-        DatasetCommand.class,
-        BenchCommand.class,
-        ModelsCommand.class},
+    subcommands = {
+      FacesCommand.class,
+      ExtractCommand.class,
+      SwapCommand.class,
+      BatchCommand.class,
+      DatasetCommand.class,
+      BenchCommand.class,
+      ModelsCommand.class
+    },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:success",
@@ -33,7 +40,13 @@ public final class Main implements Runnable {
   public static void main(String[] args) {
     dev.doppel.output.TempFiles.installExitHook();
     StopSignals.install();
-    System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+    // the platform's charset, as System.out and System.err use it
+    Charset charset = Charset.defaultCharset();
+    System.exit(
+        run(
+            new PrintWriter(new OutputStreamWriter(System.out, charset), true),
+            new PrintWriter(new OutputStreamWriter(System.err, charset), true),
+            args));
   }
 
   public static int run(PrintWriter out, PrintWriter err, String... args) {
@@ -41,23 +54,25 @@ public final class Main implements Runnable {
     cli.setCaseInsensitiveEnumValuesAllowed(true); // --colour lab, --detector full, ...
     cli.setOut(out);
     cli.setErr(err);
-    cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-      boolean verbose = parseResult.subcommand() != null
-          && parseResult.subcommand().hasMatchedOption("-v");
-      if (e instanceof DoppelException de) {
-        err.println("doppel: " + de.getMessage());
-        if (verbose && de.getCause() != null) de.getCause().printStackTrace(err);
-        return de.exitCode();
-      }
-      err.println("doppel: internal error: " + e);
-      if (verbose) e.printStackTrace(err);
-      return DoppelException.PROCESSING;
-    });
-    cli.setParameterExceptionHandler((e, a) -> {
-      err.println("doppel: " + e.getMessage());
-      err.println("Try 'doppel " + commandPath(e.getCommandLine()) + " --help'.");
-      return DoppelException.USAGE;
-    });
+    cli.setExecutionExceptionHandler(
+        (e, commandLine, parseResult) -> {
+          boolean verbose =
+              parseResult.subcommand() != null && parseResult.subcommand().hasMatchedOption("-v");
+          if (e instanceof DoppelException de) {
+            err.println("doppel: " + de.getMessage());
+            if (verbose && de.getCause() != null) de.getCause().printStackTrace(err);
+            return de.exitCode();
+          }
+          err.println("doppel: internal error: " + e);
+          if (verbose) e.printStackTrace(err);
+          return DoppelException.PROCESSING;
+        });
+    cli.setParameterExceptionHandler(
+        (e, a) -> {
+          err.println("doppel: " + e.getMessage());
+          err.println("Try 'doppel " + commandPath(e.getCommandLine()) + " --help'.");
+          return DoppelException.USAGE;
+        });
     int code = cli.execute(args);
     out.flush();
     err.flush();
@@ -79,7 +94,9 @@ public final class Main implements Runnable {
     public String[] getVersion() {
       return new String[] {
         "Doppel " + Version.get(),
-        "Java " + System.getProperty("java.version") + ", FFmpeg 8.0.1, OpenCV 4.13.0 (JavaCV 1.5.13)"
+        "Java "
+            + System.getProperty("java.version")
+            + ", FFmpeg 8.0.1, OpenCV 4.13.0 (JavaCV 1.5.13)"
       };
     }
   }

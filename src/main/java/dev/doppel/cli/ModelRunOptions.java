@@ -1,25 +1,28 @@
 package dev.doppel.cli;
 
-import dev.doppel.DoppelException;
+import dev.doppel.swap.Device;
 import picocli.CommandLine.Option;
 
 /** How the swap model runs: which precision of a pair, on which device. */
 final class ModelRunOptions {
-  @Option(names = "--int8",
-      description = "With a pair prefix (models/pair96), use its INT8 graphs "
-          + "(PREFIX-*.int8.onnx): faster on a CPU; see the model card for their quality.")
+  @Option(
+      names = "--int8",
+      description =
+          "With a pair prefix (models/pair96), use its INT8 graphs "
+              + "(PREFIX-*.int8.onnx): faster on a CPU; see the model card for their quality.")
   boolean int8;
 
-  @Option(names = "--device", defaultValue = "cpu", paramLabel = "cpu|cuda",
-      description = "Where the swap model runs: cpu, or cuda (ONNX Runtime's CUDA provider; "
-          + "needs a build with -Pcuda). Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--device",
+      defaultValue = "cpu",
+      paramLabel = "cpu|cuda",
+      description =
+          "Where the swap model runs: cpu, or cuda (ONNX Runtime's CUDA provider; "
+              + "needs a build with -Pcuda). Default: ${DEFAULT-VALUE}.")
   String device = "cpu";
 
-  /** Checks --device and makes it the process's choice for models loaded from now on. */
-  void apply() {
-    if (!device.equals("cpu") && !device.equals("cuda")) {
-      throw DoppelException.usage("--device " + device + ": use cpu or cuda");
-    }
-    System.setProperty("doppel.device", device);
+  /** The checked --device. */
+  Device device() {
+    return Device.parse(device);
   }
 }

@@ -19,10 +19,11 @@ final class ProgressBarReporter implements Progress {
   }
 
   /**
-   * Whether stderr is a terminal. On Linux, /proc tells exactly (stdout may be redirected to a
-   * file of JSON Lines while the bar still belongs on the terminal); elsewhere fall back to
-   * Java's console check, which needs stdin and stdout to be terminals too.
+   * Whether stderr is a terminal. On Linux, /proc tells exactly (stdout may be redirected to a file
+   * of JSON Lines while the bar still belongs on the terminal); elsewhere fall back to Java's
+   * console check, which needs stdin and stdout to be terminals too.
    */
+  @SuppressWarnings("SystemConsoleNull") // the fallback wants Java 17's meaning (both ends a tty)
   static boolean stderrIsTerminal() {
     try {
       String target = Files.readSymbolicLink(Path.of("/proc/self/fd/2")).toString();
@@ -44,14 +45,15 @@ final class ProgressBarReporter implements Progress {
 
   private void open(String task, long total, String unit, long unitSize) {
     close();
-    bar = new ProgressBarBuilder()
-        .setTaskName(task)
-        .setInitialMax(total > 0 ? total : -1)
-        .setUnit(unit, unitSize)
-        .showSpeed()
-        .setStyle(ProgressBarStyle.ASCII)
-        .setConsumer(new ConsoleProgressBarConsumer(new PrintStream(System.err, true)))
-        .build();
+    bar =
+        new ProgressBarBuilder()
+            .setTaskName(task)
+            .setInitialMax(total > 0 ? total : -1)
+            .setUnit(unit, unitSize)
+            .showSpeed()
+            .setStyle(ProgressBarStyle.ASCII)
+            .setConsumer(new ConsoleProgressBarConsumer(new PrintStream(System.err, true)))
+            .build();
   }
 
   @Override

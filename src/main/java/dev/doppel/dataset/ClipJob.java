@@ -1,22 +1,48 @@
 package dev.doppel.dataset;
 
 import dev.doppel.swap.FaceSelection;
-import java.util.Map;
 
 /**
- * One clip of a dataset to render, decided before any work starts: a fake (and, the first time
- * its target clip comes up, that clip's reals), or a clip's reals alone ({@code recipe} null).
- *
- * @param method method name (folder under manipulated_sequences); null for reals only
- * @param split the fake's split
- * @param methodInfo, sourceInfo what dataset.json records of the method and the source
+ * One clip of a dataset to render, decided before any work starts: a fake (and, the first time its
+ * target clip comes up, that clip's reals), or a clip's reals alone.
  */
-record ClipJob(String method, SwapperRecipe recipe, FaceSelection selection, String target,
-    String sourceIdentity, String split, Map<String, Object> methodInfo,
-    Map<String, Object> sourceInfo, boolean writeReals) {
+sealed interface ClipJob {
+  /** The clip rendered. */
+  String target();
 
-  /** FF++ file name: {@code <target>_<source>}. */
-  String name() {
-    return target + "_" + sourceIdentity;
+  /** Whether this job also writes the target's reals (once per clip in the whole plan). */
+  boolean writeReals();
+
+  /** A clip no fake used: its reals only. */
+  record RealsOnly(String target) implements ClipJob {
+    @Override
+    public boolean writeReals() {
+      return true;
+    }
+  }
+
+  /**
+   * A source identity's face placed on a target clip.
+   *
+   * @param method method name (folder under manipulated_sequences)
+   * @param split the fake's split
+   * @param methodRecord, source what dataset.json records of the method and the source
+   */
+  record Fake(
+      String method,
+      SwapperRecipe recipe,
+      FaceSelection selection,
+      String target,
+      String sourceIdentity,
+      String split,
+      DatasetMetadata.Method methodRecord,
+      DatasetMetadata.Source source,
+      boolean writeReals)
+      implements ClipJob {
+
+    /** FF++ file name: {@code <target>_<source>}. */
+    String name() {
+      return target + "_" + sourceIdentity;
+    }
   }
 }

@@ -18,20 +18,27 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Renders a dataset's {@link ClipJob}s on N worker threads. Each worker loads the models it
- * needs once and closes them when it ends; the first failure stops the others (they finish
- * their current clip) and is rethrown. Results come back in job order.
+ * Renders a dataset's {@link ClipJob}s on N worker threads. Each worker loads the models it needs
+ * once and closes them when it ends; the first failure stops the others (they finish their current
+ * clip) and is rethrown. Results come back in job order.
  */
 final class ClipJobRunner {
   private final DatasetSpec spec;
+  private final DatasetLayout layout;
   private final Path root;
   private final TrackerSettings tracker;
   private final Map<String, Path> clipFile;
   private final FaceBlender blender;
 
-  ClipJobRunner(DatasetSpec spec, Path root, TrackerSettings tracker, Map<String, Path> clipFile,
+  ClipJobRunner(
+      DatasetSpec spec,
+      DatasetLayout layout,
+      Path root,
+      TrackerSettings tracker,
+      Map<String, Path> clipFile,
       FaceBlender blender) {
     this.spec = spec;
+    this.layout = layout;
     this.root = root;
     this.tracker = tracker;
     this.clipFile = clipFile;
@@ -44,26 +51,31 @@ final class ClipJobRunner {
     AtomicReference<Throwable> failure = new AtomicReference<>();
     List<Thread> threads = new ArrayList<>();
     for (int w = 0; w < Math.max(1, Math.min(workers, jobs.size())); w++) {
-      Thread t = new Thread(() -> {
-        Map<String, Swapper> loaded = new HashMap<>();
-        try {
-          for (int i = next.getAndIncrement(); i < jobs.size() && failure.get() == null;
-              i = next.getAndIncrement()) {
-            ClipJob job = jobs.get(i);
-            Swapper swapper = null;
-            if (job.recipe() != null) {
-              swapper = loaded.computeIfAbsent(job.recipe().modelKey(),
-                  k -> job.recipe().open());
-              job.recipe().prepare(swapper);
-            }
-            results[i] = render(job, swapper);
-          }
-        } catch (Throwable e) {
-          failure.compareAndSet(null, e);
-        } finally {
-          loaded.values().forEach(Swapper::close);
-        }
-      }, "dataset-" + w);
+      Thread t =
+          new Thread(
+              () -> {
+                Map<String, Swapper> loaded = new HashMap<>();
+                try {
+                  for (int i = next.getAndIncrement();
+                      i < jobs.size() && failure.get() == null;
+                      i = next.getAndIncrement()) {
+                    ClipJob job = jobs.get(i);
+                    Swapper swapper = null;
+                    if (job instanceof ClipJob.Fake fake) {
+                      swapper =
+                          loaded.computeIfAbsent(
+                              fake.recipe().modelKey(), k -> fake.recipe().open());
+                      fake.recipe().prepare(swapper);
+                    }
+                    results[i] = render(job, swapper);
+                  }
+                } catch (Throwable e) {
+                  failure.compareAndSet(null, e);
+                } finally {
+                  loaded.values().forEach(Swapper::close);
+                }
+              },
+              "dataset-" + w);
       threads.add(t);
       t.start();
     }
@@ -82,38 +94,52 @@ final class ClipJobRunner {
     return Arrays.asList(results);
   }
 
+  /**
+   * @param swapper the fake's loaded swapper; null for reals only
+   */
   private ClipRenderer.Result render(ClipJob job, Swapper swapper) throws IOException {
     String target = job.target();
+    ClipJob.Fake fake = job instanceof ClipJob.Fake f ? f : null;
     List<ClipRenderer.Output> reals = new ArrayList<>();
     List<ClipRenderer.Output> fakes = new ArrayList<>();
     Map<String, String> fakeTags = Provenance.containerTags("face-swap", true);
     for (String c : spec.compression()) {
       if (job.writeReals()) {
-        Path real = root.resolve(DatasetBuilder.realPath(spec, c, target));
+        Path real = root.resolve(layout.real(c, target));
         Files.createDirectories(real.getParent());
-        reals.add(new ClipRenderer.Output(real, DatasetBuilder.encoding(c, real), Map.of()));
+        reals.add(new ClipRenderer.Output(real, DatasetLayout.encoding(c, real), Map.of()));
       }
-      if (swapper != null) {
-        Path fake = root.resolve(DatasetBuilder.fakePath(job.method(), c, job.name()));
-        Files.createDirectories(fake.getParent());
-        fakes.add(new ClipRenderer.Output(fake, DatasetBuilder.encoding(c, fake), fakeTags));
+      if (fake != null) {
+        Path file = root.resolve(DatasetLayout.fake(fake.method(), c, fake.name()));
+        Files.createDirectories(file.getParent());
+        fakes.add(new ClipRenderer.Output(file, DatasetLayout.encoding(c, file), fakeTags));
       }
     }
     ClipRenderer.Output mask = null;
     Path notes = null;
-    if (swapper != null) {
-      Path maskFile = root.resolve(DatasetBuilder.maskPath(job.method(), job.name()));
-      notes = root.resolve(DatasetBuilder.fakeAnnotationsPath(job.method(), job.name()));
+    if (fake != null) {
+      Path maskFile = root.resolve(DatasetLayout.mask(fake.method(), fake.name()));
+      notes = root.resolve(DatasetLayout.fakeAnnotations(fake.method(), fake.name()));
       Files.createDirectories(maskFile.getParent());
       Files.createDirectories(notes.getParent());
-      mask = new ClipRenderer.Output(maskFile, EncodeSettings.forOutput(maskFile, "ffv1", null,
-          null), Provenance.containerTags("dataset-mask", false));
+      mask =
+          new ClipRenderer.Output(
+              maskFile,
+              EncodeSettings.forOutput(maskFile, "ffv1", null, null),
+              Provenance.containerTags("dataset-mask", false));
     }
-    Path realNotes = job.writeReals()
-        ? root.resolve(DatasetBuilder.realAnnotationsPath(spec, target)) : null;
+    Path realNotes = job.writeReals() ? root.resolve(layout.realAnnotations(target)) : null;
     if (realNotes != null) Files.createDirectories(realNotes.getParent());
-    return ClipRenderer.render(clipFile.get(target), tracker, swapper, blender,
-        swapper == null ? f -> List.of() : job.selection()::pick, reals, fakes, mask, notes,
-        realNotes, spec.perturbationsFor(target), spec.seed() * 31 + target.hashCode());
+    ClipRenderer.Fake rendered =
+        fake == null
+            ? null
+            : new ClipRenderer.Fake(swapper, blender, fake.selection()::pick, fakes, mask, notes);
+    return ClipRenderer.render(
+        clipFile.get(target),
+        tracker,
+        new ClipRenderer.Reals(reals, realNotes),
+        rendered,
+        spec.perturbationsFor(target),
+        spec.seed() * 31 + target.hashCode());
   }
 }

@@ -39,11 +39,11 @@ import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Scalar;
 
 /**
- * Renders one (target clip, source identity) of a dataset in a single decoding pass: every
- * decoded frame is perturbed identically for the real and the fake, then written to the real's
- * and the fake's writers of every compression level, so the codec never tells them apart. The
- * mask video holds exactly the pixels Doppel wrote (alpha > 0, binary, FFV1, frame-exact with
- * the fake); the annotations file one JSON line per frame.
+ * Renders one (target clip, source identity) of a dataset in a single decoding pass: every decoded
+ * frame is perturbed identically for the real and the fake, then written to the real's and the
+ * fake's writers of every compression level, so the codec never tells them apart. The mask video
+ * holds exactly the pixels Doppel wrote (alpha > 0, binary, FFV1, frame-exact with the fake); the
+ * annotations file one JSON line per frame.
  */
 public final class ClipRenderer {
   private ClipRenderer() {}
@@ -70,39 +70,70 @@ public final class ClipRenderer {
    * @param frames frames written
    * @param manipulated frames in which at least one face was swapped
    */
-  public record Result(long frames, long manipulated, long maskPixels,
-      List<long[]> manipulatedSegments) {}
+  public record Result(
+      long frames, long manipulated, long maskPixels, List<long[]> manipulatedSegments) {}
 
   /** One line of the annotations file. */
   public record FrameAnnotation(long frame, long pts, double time, List<FaceAnnotation> faces) {}
 
-  public record FaceAnnotation(FaceJson.FaceRecord face, boolean swapped,
-      @JsonProperty("mask_area") long maskArea) {}
+  public record FaceAnnotation(
+      FaceJson.FaceRecord face, boolean swapped, @JsonProperty("mask_area") long maskArea) {}
 
   /**
-   * @param reals outputs of the unmanipulated clip (empty when another pass wrote them)
-   * @param swapper null: no fake (reals only)
-   * @param choose which of a frame's faces to swap (e.g. the largest, or all)
-   * @param seed decides the perturbations' random choices, per frame: real and fake alike, and
-   *     the same on every pass over this clip
+   * The unmanipulated copies of a clip.
+   *
+   * @param outputs one per compression level (empty when another pass wrote them)
+   * @param annotations the real clip's per-frame faces (nothing swapped), or null
    */
-  public static Result render(Path target, TrackerSettings tracker, Swapper swapper,
-      FaceBlender blender, UnaryOperator<List<Face>> choose, List<Output> reals, List<Output> fakes,
-      Output mask, Path annotations, List<Step> perturbations, long seed) {
-    return render(target, tracker, swapper, blender, choose, reals, fakes, mask, annotations,
-        null, perturbations, seed);
+  public record Reals(List<Output> outputs, Path annotations) {
+    public static final Reals NONE = new Reals(List.of(), null);
   }
 
-  /** @param realAnnotations the real clip's per-frame faces (nothing swapped), or null */
-  public static Result render(Path target, TrackerSettings tracker, Swapper swapper,
-      FaceBlender blender, UnaryOperator<List<Face>> choose, List<Output> reals,
-      List<Output> fakes, Output mask, Path annotations, Path realAnnotations,
-      List<Step> perturbations, long seed) {
-    List<Step> frameSteps = perturbations.stream().filter(p -> p.kind().isFrameOperation())
-        .toList();
-    FaceRenderer renderer = swapper == null ? null : new FaceRenderer(swapper, blender);
-    Integer crf = perturbations.stream().filter(p -> !p.kind().isFrameOperation())
-        .map(p -> (int) p.kind().parameter(p.level())).findFirst().orElse(null);
+  /**
+   * The fake of a clip: what renders it and where it goes.
+   *
+   * @param choose which of a frame's faces to swap (e.g. the largest, or all)
+   * @param outputs one per compression level
+   * @param mask the binary mask video of the swapped pixels
+   * @param annotations the fake's per-frame faces, or null
+   */
+  public record Fake(
+      Swapper swapper,
+      FaceBlender blender,
+      UnaryOperator<List<Face>> choose,
+      List<Output> outputs,
+      Output mask,
+      Path annotations) {}
+
+  /**
+   * @param fakeCopies null: reals only
+   * @param seed decides the perturbations' random choices, per frame: real and fake alike, and the
+   *     same on every pass over this clip
+   */
+  public static Result render(
+      Path target,
+      TrackerSettings tracker,
+      Reals realCopies,
+      Fake fakeCopies,
+      List<Step> perturbations,
+      long seed) {
+    List<Output> reals = realCopies.outputs();
+    Path realAnnotations = realCopies.annotations();
+    boolean none = fakeCopies == null;
+    Swapper swapper = none ? null : fakeCopies.swapper();
+    UnaryOperator<List<Face>> choose = none ? found -> List.of() : fakeCopies.choose();
+    List<Output> fakes = none ? List.of() : fakeCopies.outputs();
+    Output mask = none ? null : fakeCopies.mask();
+    Path annotations = none ? null : fakeCopies.annotations();
+    FaceRenderer renderer = none ? null : new FaceRenderer(swapper, fakeCopies.blender());
+    List<Step> frameSteps =
+        perturbations.stream().filter(p -> p.kind().isFrameOperation()).toList();
+    Integer crf =
+        perturbations.stream()
+            .filter(p -> !p.kind().isFrameOperation())
+            .map(p -> (int) p.kind().parameter(p.level()))
+            .findFirst()
+            .orElse(null);
     Sink realSink = null;
     Sink fakeSink = null;
     VideoWriter maskWriter = null;
@@ -113,8 +144,7 @@ public final class ClipRenderer {
     try (VideoReader reader = VideoReader.open(target);
         FaceTracker faces = new FaceTracker(tracker);
         AtomicFile notes = annotations == null ? null : new AtomicFile(annotations);
-        AtomicFile realNotes = realAnnotations == null ? null
-            : new AtomicFile(realAnnotations);
+        AtomicFile realNotes = realAnnotations == null ? null : new AtomicFile(realAnnotations);
         // frame-sized work images, reused frame after frame
         Scalar black = new Scalar(0.0);
         Mat written = new Mat(); // every pixel Doppel wrote in this frame
@@ -123,8 +153,8 @@ public final class ClipRenderer {
       realSink = new Sink(reals, reader.info(), target, crf);
       fakeSink = new Sink(fakes, reader.info(), target, crf);
       if (mask != null) {
-        maskWriter = VideoWriter.create(mask.path(), reader.info(), mask.settings(), null,
-            mask.tags());
+        maskWriter =
+            VideoWriter.create(mask.path(), reader.info(), mask.settings(), null, mask.tags());
       }
       for (VideoFrame f = reader.next(); f != null; f = reader.next()) {
         Mat real = f.image(); // owned by the frame
@@ -171,13 +201,13 @@ public final class ClipRenderer {
             if (last != null && last[1] == frame.index() - 1) last[1] = frame.index();
             else segments.add(new long[] {frame.index(), frame.index()});
           }
-          double time = Math.round(frame.micros()) / 1e6;
+          double time = frame.micros() / 1e6;
           if (notes != null) {
             line(notes, new FrameAnnotation(frame.index(), frame.pts(), time, notesOfFrame));
           }
           if (realNotes != null) {
-            line(realNotes, new FrameAnnotation(frame.index(), frame.pts(), time,
-                realNotesOfFrame));
+            line(
+                realNotes, new FrameAnnotation(frame.index(), frame.pts(), time, realNotesOfFrame));
           }
           frames++;
         }
@@ -192,8 +222,8 @@ public final class ClipRenderer {
       if (realNotes != null) realNotes.commit();
       return new Result(frames, manipulated, maskPixels, segments);
     } catch (IOException e) {
-      throw DoppelException.processing("cannot write annotations of " + target + ": "
-          + e.getMessage());
+      throw DoppelException.processing(
+          "cannot write annotations of " + target + ": " + e.getMessage());
     } finally {
       if (realSink != null) realSink.close();
       if (fakeSink != null) fakeSink.close();
@@ -241,8 +271,7 @@ public final class ClipRenderer {
     void finish() {
       if (compression != null) emit(compression.flush());
       if (!pending.isEmpty()) {
-        throw DoppelException.processing("video compression lost " + pending.size()
-            + " frames");
+        throw DoppelException.processing("video compression lost " + pending.size() + " frames");
       }
       for (VideoWriter w : writers) w.finish();
     }

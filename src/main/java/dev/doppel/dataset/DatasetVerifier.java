@@ -1,8 +1,6 @@
 package dev.doppel.dataset;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.doppel.DoppelException;
-import dev.doppel.output.Json;
 import dev.doppel.output.Provenance;
 import dev.doppel.video.VideoFrame;
 import dev.doppel.video.VideoReader;
@@ -11,102 +9,153 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * {@code doppel dataset verify DIR}: every file the metadata names exists with its recorded size
- * and SHA-256; each mask has the same frame count and timestamps as its fakes; no identity sits
- * in two splits and every fake is in its identities' split; the counts of metadata.json,
- * dataset.json and the split lists agree. Returns the problems found (empty: all is well).
+ * and SHA-256; each mask has the same frame count and timestamps as its fakes; no identity sits in
+ * two splits and every fake is in its identities' split; the counts of metadata.json, dataset.json
+ * and the split lists agree. Returns the problems found (empty: all is well).
  */
 public final class DatasetVerifier {
-  public static final String CHECKSUMS = "checksums.json";
+  public static final String CHECKSUMS = DatasetLayout.CHECKSUMS;
 
   private DatasetVerifier() {}
 
   public static List<String> verify(Path root) {
     List<String> problems = new ArrayList<>();
-    JsonNode checksums = json(root.resolve(CHECKSUMS), problems);
-    JsonNode metadata = json(root.resolve("metadata.json"), problems);
-    JsonNode dataset = json(root.resolve("dataset.json"), problems);
-    if (checksums == null || metadata == null || dataset == null) return problems;
+    Map<String, DatasetMetadata.Checksum> checksums =
+        read(root.resolve(CHECKSUMS), DatasetMetadata::readChecksums, problems);
+    Map<String, DatasetMetadata.FileLabel> labels =
+        read(root.resolve(DatasetLayout.METADATA), DatasetMetadata::readLabels, problems);
+    DatasetMetadata.Dataset dataset =
+        read(root.resolve(DatasetLayout.DATASET), DatasetMetadata::readDataset, problems);
+    if (checksums == null || labels == null || dataset == null) return problems;
 
-    checksums.properties().forEach(e -> {
-      Path f = root.resolve(e.getKey());
-      if (!Files.isRegularFile(f)) {
-        problems.add(e.getKey() + ": missing");
-        return;
-      }
-      try {
-        if (Files.size(f) != e.getValue().path("size").asLong()
-            || !Provenance.sha256(f).equals(e.getValue().path("sha256").asText())) {
-          problems.add(e.getKey() + ": size or SHA-256 differs from checksums.json");
-        }
-      } catch (IOException ex) {
-        problems.add(e.getKey() + ": " + ex.getMessage());
-      }
-    });
-    metadata.fieldNames().forEachRemaining(name -> {
-      if (!checksums.has(name)) problems.add("metadata.json names " + name
-          + ", which checksums.json does not list");
-    });
+    checksums.forEach(
+        (name, sum) -> {
+          Path f = root.resolve(name);
+          if (!Files.isRegularFile(f)) {
+            problems.add(name + ": missing");
+            return;
+          }
+          try {
+            if (Files.size(f) != sum.size() || !Provenance.sha256(f).equals(sum.sha256())) {
+              problems.add(name + ": size or SHA-256 differs from checksums.json");
+            }
+          } catch (IOException ex) {
+            problems.add(name + ": " + ex.getMessage());
+          }
+        });
+    labels
+        .keySet()
+        .forEach(
+            name -> {
+              if (!checksums.containsKey(name))
+                problems.add(
+                    "metadata.json names " + name + ", which checksums.json does not list");
+            });
 
-    Map<String, String> identitySplit = new HashMap<>();
-    dataset.path("identity_splits").properties().forEach(e ->
-        identitySplit.put(e.getKey(), e.getValue().asText()));
+    Map<String, String> identitySplit = orEmpty(dataset.identitySplits());
+    Map<String, String> clips = orEmpty(dataset.clips());
     // one source video under two identities puts one person in two splits
     Map<String, String> clipOfSource = new HashMap<>();
-    dataset.path("clip_sources_sha256").properties().forEach(e -> {
-      String clip = e.getKey();
-      String other = clipOfSource.putIfAbsent(e.getValue().asText(), clip);
-      String identity = dataset.path("clips").path(clip).asText();
-      String otherIdentity = other == null ? null : dataset.path("clips").path(other).asText();
-      if (other != null && !identity.equals(otherIdentity)) {
-        problems.add("clips " + other + " (" + otherIdentity + ", "
-            + identitySplit.get(otherIdentity) + ") and " + clip + " (" + identity + ", "
-            + identitySplit.get(identity) + ") are the same source video (SHA-256 "
-            + e.getValue().asText() + "): one person under two identities (identity leak)");
-      }
-    });
-    int fakesInMetadata = 0;
-    for (var entry : metadata.properties()) {
-      if (entry.getValue().path("label").asText().equals("FAKE")) fakesInMetadata++;
-    }
-    int levels = dataset.path("compression").size();
-    JsonNode fakes = dataset.path("fakes");
-    if (fakes.size() * levels != fakesInMetadata) {
-      problems.add("dataset.json lists " + fakes.size() + " fakes x " + levels
-          + " compression levels, metadata.json " + fakesInMetadata + " fake files");
+    orEmpty(dataset.clipSourcesSha256())
+        .forEach(
+            (clip, sha) -> {
+              String other = clipOfSource.putIfAbsent(sha, clip);
+              String identity = clips.get(clip);
+              String otherIdentity = other == null ? null : clips.get(other);
+              if (other != null && !Objects.equals(identity, otherIdentity)) {
+                problems.add(
+                    "clips "
+                        + other
+                        + " ("
+                        + otherIdentity
+                        + ", "
+                        + identitySplit.get(otherIdentity)
+                        + ") and "
+                        + clip
+                        + " ("
+                        + identity
+                        + ", "
+                        + identitySplit.get(identity)
+                        + ") are the same source video (SHA-256 "
+                        + sha
+                        + "): one person under two identities (identity leak)");
+              }
+            });
+    long fakesInMetadata = labels.values().stream().filter(l -> "FAKE".equals(l.label())).count();
+    int levels = orEmpty(dataset.compression()).size();
+    List<DatasetMetadata.Fake> fakes = dataset.fakes() == null ? List.of() : dataset.fakes();
+    if ((long) fakes.size() * levels != fakesInMetadata) {
+      problems.add(
+          "dataset.json lists "
+              + fakes.size()
+              + " fakes x "
+              + levels
+              + " compression levels, metadata.json "
+              + fakesInMetadata
+              + " fake files");
     }
     Map<String, Integer> pairsPerSplit = new HashMap<>();
-    for (JsonNode fake : fakes) {
-      String name = fake.path("name").asText();
-      String split = fake.path("split").asText();
-      pairsPerSplit.merge(split, 1, Integer::sum);
-      for (String role : List.of("target", "source")) {
-        String identity = fake.path(role).path("identity").asText();
-        if (!split.equals(identitySplit.get(identity))) {
-          problems.add(name + ": in " + split + ", but its " + role + " identity " + identity
-              + " is in " + identitySplit.get(identity) + " (identity leak)");
-        }
+    for (DatasetMetadata.Fake fake : fakes) {
+      pairsPerSplit.merge(fake.split(), 1, Integer::sum);
+      Map<String, String> roles = new LinkedHashMap<>();
+      roles.put("target", fake.target() == null ? null : fake.target().identity());
+      roles.put("source", fake.source() == null ? null : fake.source().identity());
+      roles.forEach(
+          (role, identity) -> {
+            if (fake.split() == null || !fake.split().equals(identitySplit.get(identity))) {
+              problems.add(
+                  fake.name()
+                      + ": in "
+                      + fake.split()
+                      + ", but its "
+                      + role
+                      + " identity "
+                      + identity
+                      + " is in "
+                      + identitySplit.get(identity)
+                      + " (identity leak)");
+            }
+          });
+      if (fake.mask() == null) {
+        problems.add(fake.name() + ": dataset.json names no mask");
+        continue;
       }
-      Path mask = root.resolve(fake.path("mask").asText());
-      List<Long> maskPts = pts(mask, problems);
-      fake.path("files").properties().forEach(e -> {
-        List<Long> fakePts = pts(root.resolve(e.getValue().asText()), problems);
-        if (maskPts != null && fakePts != null && !sameTiming(maskPts, fakePts)) {
-          problems.add(fake.path("mask").asText() + ": " + maskPts.size() + " frames, "
-              + e.getValue().asText() + ": " + fakePts.size() + " (frames or timestamps differ)");
-        }
-      });
+      List<Long> maskPts = pts(root.resolve(fake.mask()), problems);
+      orEmpty(fake.files())
+          .forEach(
+              (level, file) -> {
+                List<Long> fakePts = pts(root.resolve(file), problems);
+                if (maskPts != null && fakePts != null && !sameTiming(maskPts, fakePts)) {
+                  problems.add(
+                      fake.mask()
+                          + ": "
+                          + maskPts.size()
+                          + " frames, "
+                          + file
+                          + ": "
+                          + fakePts.size()
+                          + " (frames or timestamps differ)");
+                }
+              });
     }
     for (String split : Splits.NAMES) {
-      JsonNode list = json(root.resolve("splits/" + split + ".json"), problems);
+      List<List<String>> list =
+          read(root.resolve(DatasetLayout.splitList(split)), DatasetMetadata::readPairs, problems);
       int expected = pairsPerSplit.getOrDefault(split, 0);
       if (list != null && list.size() != expected) {
-        problems.add("splits/" + split + ".json lists " + list.size() + " pairs, dataset.json "
-            + expected);
+        problems.add(
+            DatasetLayout.splitList(split)
+                + " lists "
+                + list.size()
+                + " pairs, dataset.json "
+                + expected);
       }
     }
     return problems;
@@ -121,34 +170,46 @@ public final class DatasetVerifier {
    */
   public static List<MaskCheck> maskAgreement(Path root) {
     List<MaskCheck> out = new ArrayList<>();
-    JsonNode metadata = json(root.resolve("metadata.json"), new ArrayList<>());
-    JsonNode dataset = json(root.resolve("dataset.json"), new ArrayList<>());
-    if (metadata == null || dataset == null) return out;
-    for (JsonNode fake : dataset.path("fakes")) {
-      String name = fake.path("name").asText();
-      String c0 = fake.path("files").path("c0").asText(null);
-      boolean compressed = false;
-      for (JsonNode step : fake.path("perturbations")) {
-        compressed |= step.path("kind").asText().equals(Perturbation.VIDEO_COMPRESSION.name());
-      }
+    Map<String, DatasetMetadata.FileLabel> labels =
+        read(root.resolve(DatasetLayout.METADATA), DatasetMetadata::readLabels, new ArrayList<>());
+    DatasetMetadata.Dataset dataset =
+        read(root.resolve(DatasetLayout.DATASET), DatasetMetadata::readDataset, new ArrayList<>());
+    if (labels == null || dataset == null || dataset.fakes() == null) return out;
+    for (DatasetMetadata.Fake fake : dataset.fakes()) {
+      String c0 = orEmpty(fake.files()).get("c0");
+      boolean compressed =
+          fake.perturbations() != null
+              && fake.perturbations().stream()
+                  .anyMatch(step -> step.kind() == Perturbation.VIDEO_COMPRESSION);
       if (c0 == null || compressed) {
-        out.add(new MaskCheck(name, null, c0 == null ? "no c0 level"
-            : "video_compression changes every pixel"));
+        out.add(
+            new MaskCheck(
+                fake.name(),
+                null,
+                c0 == null ? "no c0 level" : "video_compression changes every pixel"));
         continue;
       }
-      String real = metadata.path(c0).path("original").asText();
-      out.add(new MaskCheck(name, MaskAgreement.measure(root.resolve(real), root.resolve(c0),
-          root.resolve(fake.path("mask").asText())), null));
+      DatasetMetadata.FileLabel label = labels.get(c0);
+      if (label == null || label.original() == null || fake.mask() == null) {
+        out.add(new MaskCheck(fake.name(), null, "metadata names no real or mask for " + c0));
+        continue;
+      }
+      out.add(
+          new MaskCheck(
+              fake.name(),
+              MaskAgreement.measure(
+                  root.resolve(label.original()), root.resolve(c0), root.resolve(fake.mask())),
+              null));
     }
     return out;
   }
 
   /**
-   * Same frame count, and each frame at the same time after the first within 1 ms (Matroska
-   * stores milliseconds). Times are compared from each file's first frame: a Matroska file
-   * with AAC audio starts its video late by the audio's priming (about 46 ms at 22 kHz),
-   * because Matroska cannot store the negative audio timestamps an MP4 edit list hides, while
-   * the silent mask starts at 0 — the same frames, shifted as a whole.
+   * Same frame count, and each frame at the same time after the first within 1 ms (Matroska stores
+   * milliseconds). Times are compared from each file's first frame: a Matroska file with AAC audio
+   * starts its video late by the audio's priming (about 46 ms at 22 kHz), because Matroska cannot
+   * store the negative audio timestamps an MP4 edit list hides, while the silent mask starts at 0 —
+   * the same frames, shifted as a whole.
    */
   private static boolean sameTiming(List<Long> a, List<Long> b) {
     if (a.size() != b.size()) return false;
@@ -176,13 +237,23 @@ public final class DatasetVerifier {
     return out;
   }
 
-  private static JsonNode json(Path file, List<String> problems) {
+  /** The file's content, or null with the problem (missing, not valid) recorded. */
+  private static <T> T read(Path file, Reader<T> reader, List<String> problems) {
     try {
-      return Json.MAPPER.readTree(file.toFile());
+      T value = reader.read(file);
+      if (value == null) throw new IOException("empty");
+      return value;
     } catch (IOException e) {
-      problems.add(file.getFileName() + ": " + (Files.exists(file) ? "not valid JSON"
-          : "missing"));
+      problems.add(file.getFileName() + ": " + (Files.exists(file) ? "not valid JSON" : "missing"));
       return null;
     }
+  }
+
+  private interface Reader<T> {
+    T read(Path file) throws IOException;
+  }
+
+  private static <K, V> Map<K, V> orEmpty(Map<K, V> map) {
+    return map == null ? Map.of() : map;
   }
 }

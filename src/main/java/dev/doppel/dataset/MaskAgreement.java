@@ -18,15 +18,17 @@ import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.MatVector;
 
 /**
- * How well a fake's mask video agrees with where its lossless (c0) copy actually differs from
- * the lossless real: per frame, the IoU of the mask with the pixels that changed in any channel.
- * Only meaningful for lossless levels without the video-compression perturbation (a lossy codec
- * changes every pixel). Frames where both are empty count as full agreement.
+ * How well a fake's mask video agrees with where its lossless (c0) copy actually differs from the
+ * lossless real: per frame, the IoU of the mask with the pixels that changed in any channel. Only
+ * meaningful for lossless levels without the video-compression perturbation (a lossy codec changes
+ * every pixel). Frames where both are empty count as full agreement.
  */
 public final class MaskAgreement {
   private MaskAgreement() {}
 
-  /** @param worstFrame index of the frame with the lowest IoU */
+  /**
+   * @param worstFrame index of the frame with the lowest IoU
+   */
   public record Stats(long frames, double minIou, double meanIou, long worstFrame) {}
 
   public static Stats measure(Path real, Path fake, Path mask) {
@@ -34,11 +36,16 @@ public final class MaskAgreement {
     double sum = 0;
     double min = 1;
     long worst = -1;
-    try (VideoReader a = VideoReader.open(real); VideoReader b = VideoReader.open(fake);
+    try (VideoReader a = VideoReader.open(real);
+        VideoReader b = VideoReader.open(fake);
         VideoReader m = VideoReader.open(mask);
         // work images, reused frame after frame
-        Mat diff = new Mat(); MatVector planes = new MatVector(); Mat changed = new Mat();
-        Mat maskBits = new Mat(); Mat gray = new Mat(); Mat inter = new Mat();
+        Mat diff = new Mat();
+        MatVector planes = new MatVector();
+        Mat changed = new Mat();
+        Mat maskBits = new Mat();
+        Mat gray = new Mat();
+        Mat inter = new Mat();
         Mat union = new Mat()) {
       while (true) {
         VideoFrame fa = a.next();
@@ -48,12 +55,14 @@ public final class MaskAgreement {
           boolean allEnded = fa == null && fb == null && fm == null;
           for (VideoFrame f : new VideoFrame[] {fa, fb, fm}) if (f != null) f.close();
           if (!allEnded) {
-            throw DoppelException.processing(fake + ": real, fake and mask have different "
-                + "frame counts");
+            throw DoppelException.processing(
+                fake + ": real, fake and mask have different " + "frame counts");
           }
           break;
         }
-        try (fa; fb; fm) {
+        try (fa;
+            fb;
+            fm) {
           absdiff(fa.image(), fb.image(), diff);
           opencv_core.split(diff, planes);
           bitwise_or(planes.get(0), planes.get(1), changed);

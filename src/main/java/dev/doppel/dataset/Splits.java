@@ -9,10 +9,10 @@ import java.util.Random;
 import java.util.TreeSet;
 
 /**
- * Identity-disjoint train/val/test splits: identities (not clips) are shuffled with the
- * dataset's seed and cut by the ratios, so no person appears in two splits. A fake belongs to
- * a split only when its target and its source identity are both in it; a pair that straddles
- * two splits is left out (it would leak an identity) and reported.
+ * Identity-disjoint train/val/test splits: identities (not clips) are shuffled with the dataset's
+ * seed and cut by the ratios, so no person appears in two splits. A fake belongs to a split only
+ * when its target and its source identity are both in it; a pair that straddles two splits is left
+ * out (it would leak an identity) and reported.
  */
 public final class Splits {
   public static final List<String> NAMES = List.of("train", "val", "test");
@@ -23,9 +23,12 @@ public final class Splits {
    * @param ratios train, val, test shares (normalised here)
    * @return identity to split name, in the identities' sorted order
    */
-  public static Map<String, String> assign(Iterable<String> identities, double[] ratios,
-      long seed) {
-    if (ratios.length != 3 || ratios[0] < 0 || ratios[1] < 0 || ratios[2] < 0
+  public static Map<String, String> assign(
+      Iterable<String> identities, double[] ratios, long seed) {
+    if (ratios.length != 3
+        || ratios[0] < 0
+        || ratios[1] < 0
+        || ratios[2] < 0
         || ratios[0] + ratios[1] + ratios[2] <= 0) {
       throw new IllegalArgumentException("split ratios must be three non-negative numbers");
     }
@@ -43,15 +46,17 @@ public final class Splits {
   }
 
   /** The split of a fake, or null when target and source identities are in different ones. */
-  public static String ofPair(Map<String, String> split, String targetIdentity,
-      String sourceIdentity) {
+  public static String ofPair(
+      Map<String, String> split, String targetIdentity, String sourceIdentity) {
     String t = split.get(targetIdentity);
     return t != null && t.equals(split.get(sourceIdentity)) ? t : null;
   }
 
   /** FaceForensics++ pair lists: split name to [[target, source], ...] in the given order. */
-  public static Map<String, List<List<String>>> pairLists(Map<String, String> split,
-      List<List<String>> pairsOfClips, Map<String, String> identityOfClip) {
+  public static Map<String, List<List<String>>> pairLists(
+      Map<String, String> split,
+      List<List<String>> pairsOfClips,
+      Map<String, String> identityOfClip) {
     Map<String, List<List<String>>> out = new LinkedHashMap<>();
     NAMES.forEach(s -> out.put(s, new ArrayList<>()));
     for (List<String> pair : pairsOfClips) {

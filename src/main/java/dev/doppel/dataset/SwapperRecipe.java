@@ -1,14 +1,15 @@
 package dev.doppel.dataset;
 
+import dev.doppel.swap.Device;
 import dev.doppel.swap.ModelInfo;
 import dev.doppel.swap.OneShotSwapper;
 import dev.doppel.swap.PairSwapper;
 import dev.doppel.swap.Swapper;
 
 /**
- * How to get the swapper of a {@link ClipJob}: a pair graph, or a one-shot model with the
- * source identity's embedding. Workers keep one loaded swapper per model file and only change
- * a one-shot swapper's source between jobs.
+ * How to get the swapper of a {@link ClipJob}: a pair graph, or a one-shot model with the source
+ * identity's embedding. Workers keep one loaded swapper per model file and only change a one-shot
+ * swapper's source between jobs.
  *
  * @param sourceEmbedding null for a pair graph
  */
@@ -18,8 +19,10 @@ record SwapperRecipe(ModelInfo info, float[] sourceEmbedding) {
   }
 
   Swapper open() {
-    return sourceEmbedding == null ? new PairSwapper(info)
-        : new OneShotSwapper(info, sourceEmbedding);
+    // datasets render on the CPU: a cluster's workers have no GPU to share
+    return sourceEmbedding == null
+        ? new PairSwapper(info, Device.CPU)
+        : new OneShotSwapper(info, sourceEmbedding, Device.CPU);
   }
 
   /** Points a swapper opened from the same model at this recipe's source. */

@@ -29,15 +29,17 @@ public record Alignment(Affine toCrop, int size) {
   /** Warps the face out of {@code frame} into a new {@code size}² image the caller closes. */
   public Mat crop(Mat frame) {
     Mat out = new Mat();
-    try (Mat m = toCrop.toMat(); Size s = new Size(size, size); Scalar zero = new Scalar(0.0)) {
+    try (Mat m = toCrop.toMat();
+        Size s = new Size(size, size);
+        Scalar zero = new Scalar(0.0)) {
       warpAffine(frame, out, m, s, INTER_LINEAR, BORDER_REFLECT101, zero);
     }
     return out;
   }
 
   /**
-   * Least-squares similarity (rotation, uniform scale, translation; no reflection) taking
-   * {@code from} onto {@code to}: Umeyama's method, which in 2-D has this closed form.
+   * Least-squares similarity (rotation, uniform scale, translation; no reflection) taking {@code
+   * from} onto {@code to}: Umeyama's method, which in 2-D has this closed form.
    */
   public static Affine similarity(List<Point2> from, List<Point2> to) {
     int n = from.size();
@@ -58,7 +60,7 @@ public record Alignment(Affine toCrop, int size) {
     if (norm == 0) throw new ArithmeticException("alignment points coincide");
     double a = sa / norm; // scale·cos
     double b = sb / norm; // scale·sin
-    return new Affine(a, -b, mt.x() - (a * mf.x() - b * mf.y()),
-        b, a, mt.y() - (b * mf.x() + a * mf.y()));
+    return new Affine(
+        a, -b, mt.x() - (a * mf.x() - b * mf.y()), b, a, mt.y() - (b * mf.x() + a * mf.y()));
   }
 }

@@ -6,13 +6,13 @@ import java.util.List;
  * Where the five key points land in an aligned crop of S pixels.
  *
  * <ul>
- *   <li>{@link #ARCFACE}: InsightFace's 112-pixel ArcFace template, (38.2946, 51.6963),
- *       (73.5318, 51.5014), (56.0252, 71.7366), (41.5493, 92.3655), (70.7299, 92.2041), divided
- *       by 112. A tight crop (brows to lower lip) that recognisers and one-shot swappers expect.
- *   <li>{@link #FACE}: Doppel's whole-face template for training crops: the ArcFace points
- *       scaled by 0.85 about the crop centre and raised by 0.04, so forehead, cheeks and chin
- *       are inside the crop with little background (eyes at 43% of the height, mouth corners
- *       at 73%, eye distance 27% of the side).
+ *   <li>{@link #ARCFACE}: InsightFace's 112-pixel ArcFace template, (38.2946, 51.6963), (73.5318,
+ *       51.5014), (56.0252, 71.7366), (41.5493, 92.3655), (70.7299, 92.2041), divided by 112. A
+ *       tight crop (brows to lower lip) that recognisers and one-shot swappers expect.
+ *   <li>{@link #FACE}: Doppel's whole-face template for training crops: the ArcFace points scaled
+ *       by 0.85 about the crop centre and raised by 0.04, so forehead, cheeks and chin are inside
+ *       the crop with little background (eyes at 43% of the height, mouth corners at 73%, eye
+ *       distance 27% of the side).
  * </ul>
  */
 public enum AlignmentTemplate {
@@ -20,7 +20,10 @@ public enum AlignmentTemplate {
   FACE(0.85, -0.04);
 
   private static final double[][] ARCFACE_112 = {
-    {38.2946, 51.6963}, {73.5318, 51.5014}, {56.0252, 71.7366}, {41.5493, 92.3655},
+    {38.2946, 51.6963},
+    {73.5318, 51.5014},
+    {56.0252, 71.7366},
+    {41.5493, 92.3655},
     {70.7299, 92.2041}
   };
 

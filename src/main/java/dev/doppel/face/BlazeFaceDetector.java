@@ -18,10 +18,10 @@ import org.bytedeco.opencv.opencv_core.StringVector;
 import org.bytedeco.opencv.opencv_dnn.Net;
 
 /**
- * MediaPipe BlazeFace through OpenCV's DNN module. The frame is letterboxed into the square
- * input (aspect kept, zero padding), scaled to [-1,1] RGB; each anchor's 16 regressors are the
- * box centre and size and six keypoints in input pixels, relative to the anchor centre; the
- * score is the sigmoid of the classifier logit; overlapping boxes merge by weighted NMS.
+ * MediaPipe BlazeFace through OpenCV's DNN module. The frame is letterboxed into the square input
+ * (aspect kept, zero padding), scaled to [-1,1] RGB; each anchor's 16 regressors are the box centre
+ * and size and six keypoints in input pixels, relative to the anchor centre; the score is the
+ * sigmoid of the classifier logit; overlapping boxes merge by weighted NMS.
  *
  * <p>Not thread-safe: one detector per thread. Close it to free the network.
  */
@@ -73,8 +73,15 @@ public final class BlazeFaceDetector implements AutoCloseable {
       resize(bgr, resized, size, 0, 0, INTER_AREA);
     }
     try (Scalar black = new Scalar(0.0)) {
-      copyMakeBorder(resized, square, padY, inputSize - rh - padY, padX, inputSize - rw - padX,
-          BORDER_CONSTANT, black);
+      copyMakeBorder(
+          resized,
+          square,
+          padY,
+          inputSize - rh - padY,
+          padX,
+          inputSize - rw - padX,
+          BORDER_CONSTANT,
+          black);
     }
     try (Size size = new Size(inputSize, inputSize);
         Scalar mean = new Scalar(127.5, 127.5, 127.5, 0);
@@ -84,18 +91,24 @@ public final class BlazeFaceDetector implements AutoCloseable {
     }
     // MatVector.get returns a view of the element the vector owns (no copy, no deallocator):
     // closing the views only drops their Java headers; the vector keeps the data until reused
-    try (Mat first = outputs.get(0); Mat second = outputs.get(1)) {
+    try (Mat first = outputs.get(0);
+        Mat second = outputs.get(1)) {
       boolean firstIsScores = first.total() < second.total();
-      return decode(firstIsScores ? first : second, firstIsScores ? second : first,
-          padX, padY, (double) rw / w, (double) rh / h);
+      return decode(
+          firstIsScores ? first : second,
+          firstIsScores ? second : first,
+          padX,
+          padY,
+          (double) rw / w,
+          (double) rh / h);
     }
   }
 
   /** Anchor-relative regressors -> detections in frame pixels ({@code sx,sy}: input/frame). */
-  private List<Detection> decode(Mat scores, Mat boxes, int padX, int padY, double sx,
-      double sy) {
+  private List<Detection> decode(Mat scores, Mat boxes, int padX, int padY, double sx, double sy) {
     List<Detection> candidates = new ArrayList<>();
-    try (FloatIndexer s = scores.createIndexer(); FloatIndexer r = boxes.createIndexer()) {
+    try (FloatIndexer s = scores.createIndexer();
+        FloatIndexer r = boxes.createIndexer()) {
       float[] reg = new float[16];
       for (int i = 0; i < anchors.length; i++) {
         double logit = Math.max(-100, Math.min(100, s.get(0L, i, 0L)));
@@ -109,8 +122,14 @@ public final class BlazeFaceDetector implements AutoCloseable {
         Point2 c = toFrame(cx, cy, padX, padY, sx, sy);
         List<Point2> keypoints = new ArrayList<>(6);
         for (int k = 0; k < 6; k++) {
-          keypoints.add(toFrame(reg[4 + 2 * k] + anchors[i][0] * inputSize,
-              reg[5 + 2 * k] + anchors[i][1] * inputSize, padX, padY, sx, sy));
+          keypoints.add(
+              toFrame(
+                  reg[4 + 2 * k] + anchors[i][0] * inputSize,
+                  reg[5 + 2 * k] + anchors[i][1] * inputSize,
+                  padX,
+                  padY,
+                  sx,
+                  sy));
         }
         candidates.add(new Detection(Box.fromCenter(c.x(), c.y(), bw, bh), score, keypoints));
       }

@@ -21,8 +21,8 @@ public record Face(
     boolean detected) {
 
   static Face of(int trackId, double score, Landmarks mesh, boolean detected) {
-    return new Face(trackId, mesh.bounds(), score, mesh, mesh.fivePoints(), HeadPose.of(mesh),
-        detected);
+    return new Face(
+        trackId, mesh.bounds(), score, mesh, mesh.fivePoints(), HeadPose.of(mesh), detected);
   }
 
   /** The face outline polygon, for masks. */

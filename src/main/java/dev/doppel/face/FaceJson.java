@@ -11,7 +11,6 @@ import java.util.List;
 public final class FaceJson {
   private FaceJson() {}
 
-
   /** One line of {@code faces --json}. */
   public record FrameRecord(long frame, long pts, double time, List<FaceRecord> faces) {}
 

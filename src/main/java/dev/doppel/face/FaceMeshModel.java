@@ -15,8 +15,8 @@ import org.bytedeco.opencv.opencv_core.StringVector;
 import org.bytedeco.opencv.opencv_dnn.Net;
 
 /**
- * MediaPipe's 468-point face landmark model: a 192x192 RGB crop in [0,1], upright, about 1.5x
- * the face; outputs 468 x,y,z in crop pixels and a face-presence logit.
+ * MediaPipe's 468-point face landmark model: a 192x192 RGB crop in [0,1], upright, about 1.5x the
+ * face; outputs 468 x,y,z in crop pixels and a face-presence logit.
  *
  * <p>Not thread-safe: one model per thread. Close it to free the network.
  */
@@ -34,7 +34,9 @@ public final class FaceMeshModel implements AutoCloseable {
 
   public Result run(Mat bgr, FaceRoi roi) {
     Affine toCrop = roi.toCrop(INPUT);
-    try (Mat m = toCrop.toMat(); Size size = new Size(INPUT, INPUT); Scalar zero = new Scalar(0.0)) {
+    try (Mat m = toCrop.toMat();
+        Size size = new Size(INPUT, INPUT);
+        Scalar zero = new Scalar(0.0)) {
       warpAffine(bgr, crop, m, size, INTER_LINEAR, BORDER_REPLICATE, zero);
     }
     try (Size size = new Size(INPUT, INPUT);
@@ -46,9 +48,11 @@ public final class FaceMeshModel implements AutoCloseable {
     double logit;
     // MatVector.get returns a view of the element the vector owns (no copy, no deallocator):
     // closing the views only drops their Java headers; the vector keeps the data until reused
-    try (Mat a = outputs.get(0); Mat b = outputs.get(1)) {
-      Mat mesh = a.total() >= b.total() ? a : b;
-      Mat flag = mesh == a ? b : a;
+    try (Mat a = outputs.get(0);
+        Mat b = outputs.get(1)) {
+      boolean meshFirst = a.total() >= b.total();
+      Mat mesh = meshFirst ? a : b;
+      Mat flag = meshFirst ? b : a;
       try (FloatPointer f = new FloatPointer(flag.data());
           FloatPointer m = new FloatPointer(mesh.data())) {
         logit = f.get(0);

@@ -40,8 +40,10 @@ public record FaceRoi(Point2 center, double size, double angle) {
     double cu = (minU + maxU) / 2;
     double cv = (minV + maxV) / 2;
     // back from the face-aligned frame to image coordinates: rotate by +angle
-    Point2 center = new Point2(cu * Math.cos(angle) - cv * Math.sin(angle),
-        cu * Math.sin(angle) + cv * Math.cos(angle));
+    Point2 center =
+        new Point2(
+            cu * Math.cos(angle) - cv * Math.sin(angle),
+            cu * Math.sin(angle) + cv * Math.cos(angle));
     return new FaceRoi(center, Math.max(maxU - minU, maxV - minV) * MARGIN, angle);
   }
 
@@ -51,8 +53,13 @@ public record FaceRoi(Point2 center, double size, double angle) {
     Affine rotateScale = Affine.similarity(k, -angle, 0, 0);
     Point2 moved = rotateScale.apply(center);
     double mid = (cropSize - 1) / 2.0;
-    return new Affine(rotateScale.a(), rotateScale.b(), mid - moved.x(),
-        rotateScale.d(), rotateScale.e(), mid - moved.y());
+    return new Affine(
+        rotateScale.a(),
+        rotateScale.b(),
+        mid - moved.x(),
+        rotateScale.d(),
+        rotateScale.e(),
+        mid - moved.y());
   }
 
   Box bounds() {

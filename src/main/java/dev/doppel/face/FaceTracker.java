@@ -10,8 +10,8 @@ import org.bytedeco.opencv.opencv_core.Mat;
  *
  * <p>MediaPipe's approach: the detector runs every {@code detectEvery} frames, and at once when a
  * track is lost; in between, each face's landmark crop is placed from its previous mesh. A track
- * ends when the landmark model's face-presence drops below the threshold; if a detection turns
- * up where a track recently ended, the track resumes under its old id.
+ * ends when the landmark model's face-presence drops below the threshold; if a detection turns up
+ * where a track recently ended, the track resumes under its old id.
  *
  * <p>Owns its two networks; not thread-safe; close it when done.
  */
@@ -53,8 +53,8 @@ public final class FaceTracker implements AutoCloseable {
   }
 
   /**
-   * Frames narrower or lower than this hold no face Doppel can analyse (the detector sees
-   * 128 px, the mesh 192 px): they simply have no faces.
+   * Frames narrower or lower than this hold no face Doppel can analyse (the detector sees 128 px,
+   * the mesh 192 px): they simply have no faces.
    */
   public static final int MIN_FRAME_SIDE = 32;
 
@@ -85,10 +85,11 @@ public final class FaceTracker implements AutoCloseable {
     for (Detection d : detections) {
       if (active.size() >= settings.maxFaces()) break;
       if (active.stream().anyMatch(t -> sameFace(t.lastBox, d.box()))) continue;
-      Track track = lost.stream()
-          .filter(t -> sameFace(t.lastBox, d.box()))
-          .max(Comparator.comparingLong(t -> t.lastSeen))
-          .orElse(null);
+      Track track =
+          lost.stream()
+              .filter(t -> sameFace(t.lastBox, d.box()))
+              .max(Comparator.comparingLong(t -> t.lastSeen))
+              .orElse(null);
       if (track != null) {
         lost.remove(track);
         track.smoother = new LandmarkSmoother();
@@ -104,8 +105,8 @@ public final class FaceTracker implements AutoCloseable {
   }
 
   /** Runs the mesh on each given track; returns whether any was lost. */
-  private boolean follow(List<Track> tracks, Mat bgr, double seconds, List<Face> out,
-      boolean detected) {
+  private boolean follow(
+      List<Track> tracks, Mat bgr, double seconds, List<Face> out, boolean detected) {
     boolean anyLost = false;
     for (Track t : tracks) {
       long start = System.nanoTime();
@@ -129,8 +130,11 @@ public final class FaceTracker implements AutoCloseable {
 
   private static boolean sameFace(Box track, Box detection) {
     Point2 c = detection.center();
-    boolean inside = c.x() >= track.x() && c.x() <= track.x() + track.width()
-        && c.y() >= track.y() && c.y() <= track.y() + track.height();
+    boolean inside =
+        c.x() >= track.x()
+            && c.x() <= track.x() + track.width()
+            && c.y() >= track.y()
+            && c.y() <= track.y() + track.height();
     return inside || track.iou(detection) > SAME_FACE_IOU;
   }
 

@@ -3,9 +3,9 @@ package dev.doppel.face;
 import java.util.List;
 
 /**
- * The five key points alignment uses, in the order InsightFace/ArcFace use: the eye on the
- * image's left (the subject's right eye), the eye on the image's right, nose tip, mouth corner on
- * the image's left, mouth corner on the image's right.
+ * The five key points alignment uses, in the order InsightFace/ArcFace use: the eye on the image's
+ * left (the subject's right eye), the eye on the image's right, nose tip, mouth corner on the
+ * image's left, mouth corner on the image's right.
  */
 public record FivePoints(
     Point2 leftEye, Point2 rightEye, Point2 nose, Point2 mouthLeft, Point2 mouthRight) {

@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The 468-point face mesh in frame pixels; z is depth in the same scale as x (smaller is nearer
- * the camera), as MediaPipe defines it. Immutable.
+ * The 468-point face mesh in frame pixels; z is depth in the same scale as x (smaller is nearer the
+ * camera), as MediaPipe defines it. Immutable.
  */
 public final class Landmarks {
   public static final int COUNT = 468;

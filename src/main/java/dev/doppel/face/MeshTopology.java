@@ -4,6 +4,7 @@ package dev.doppel.face;
  * Named vertices of MediaPipe's 468-point canonical face mesh. "Right" and "left" are the
  * subject's: the subject's right eye appears on the image's left.
  */
+@SuppressWarnings("MutablePublicArray") // read in hot loops; nothing writes them
 public final class MeshTopology {
   private MeshTopology() {}
 
@@ -47,5 +48,20 @@ public final class MeshTopology {
 
   /** Upper eyelid points of each eye, which move down in a blink. */
   public static final int[] RIGHT_UPPER_LID = {246, 161, 160, 159, 158, 157, 173};
+
   public static final int[] LEFT_UPPER_LID = {466, 388, 387, 386, 385, 384, 398};
+
+  /**
+   * The contours a face set's index names for training (extract writes them to faceset.json;
+   * training/faceset.py reads them there instead of keeping its own copy of the indices).
+   */
+  public static java.util.Map<String, int[]> regions() {
+    java.util.Map<String, int[]> m = new java.util.LinkedHashMap<>();
+    m.put("face_oval", FACE_OVAL.clone());
+    m.put("right_eye", RIGHT_EYE.clone());
+    m.put("left_eye", LEFT_EYE.clone());
+    m.put("lips_outer", LIPS_OUTER.clone());
+    m.put("lips_inner", LIPS_INNER.clone());
+    return m;
+  }
 }

@@ -35,8 +35,8 @@ final class ModelFile {
 
   /**
    * Imports a TFLite graph. One import at a time: a batch run with two workers once failed with
-   * OpenCV's "Unsupported operator type RELU" while both imported at the same moment (seen once
-   * in about ten multi-worker runs), which points at importer state shared between threads.
+   * OpenCV's "Unsupported operator type RELU" while both imported at the same moment (seen once in
+   * about ten multi-worker runs), which points at importer state shared between threads.
    */
   static Net tflite(String name) {
     byte[] bytes = read(name);

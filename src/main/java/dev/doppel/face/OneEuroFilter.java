@@ -1,11 +1,11 @@
 package dev.doppel.face;
 
 /**
- * The One Euro filter (Casiez, Roussel, Vogel, CHI 2012): a low-pass filter whose cutoff rises
- * with speed, so a still point stops jittering while a moving one does not lag. Speed is measured
- * in face sizes per second ({@code scale} = face size in pixels), so the same settings suit near
- * and far faces; the value itself is filtered in pixels. Time comes from frame timestamps, so
- * variable frame rate is handled.
+ * The One Euro filter (Casiez, Roussel, Vogel, CHI 2012): a low-pass filter whose cutoff rises with
+ * speed, so a still point stops jittering while a moving one does not lag. Speed is measured in
+ * face sizes per second ({@code scale} = face size in pixels), so the same settings suit near and
+ * far faces; the value itself is filtered in pixels. Time comes from frame timestamps, so variable
+ * frame rate is handled.
  */
 final class OneEuroFilter {
   private final double minCutoff;

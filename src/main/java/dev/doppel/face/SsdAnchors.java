@@ -6,8 +6,8 @@ import java.util.List;
 /**
  * Anchor centres of MediaPipe's SSD face detectors (fixed anchor size 1, offset 0.5), in units of
  * the input size. Consecutive layers with the same stride share one grid, each layer adding two
- * anchors per cell (aspect 1 and the interpolated scale); a layer set without interpolated
- * scales adds one.
+ * anchors per cell (aspect 1 and the interpolated scale); a layer set without interpolated scales
+ * adds one.
  */
 final class SsdAnchors {
   private SsdAnchors() {}

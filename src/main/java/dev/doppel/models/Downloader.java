@@ -20,24 +20,23 @@ import java.time.Duration;
 import java.util.HexFormat;
 
 /**
- * Downloads a catalogue entry: into {@code FILE.part} beside the destination, resuming a
- * previous partial download with an HTTP Range request, then checks size and SHA-256 and only
- * then renames it into place. A mismatch deletes the partial file: nothing is left at the
- * destination. A cut or stalled connection keeps the partial file for the next run.
+ * Downloads a catalogue entry: into {@code FILE.part} beside the destination, resuming a previous
+ * partial download with an HTTP Range request, then checks size and SHA-256 and only then renames
+ * it into place. A mismatch deletes the partial file: nothing is left at the destination. A cut or
+ * stalled connection keeps the partial file for the next run.
  */
 public final class Downloader {
   private final Duration timeout;
 
   /**
-   * Bytes that must arrive in every {@code timeout} window: a server that trickles a byte at a
-   * time (each read within the read timeout) is a stall too.
+   * Bytes that must arrive in every {@code timeout} window: a server that trickles a byte at a time
+   * (each read within the read timeout) is a stall too.
    */
   static final long MIN_BYTES_PER_WINDOW = 16 * 1024;
 
   /**
-   * @param timeout for connecting, and the window in which at least {@link
-   *     #MIN_BYTES_PER_WINDOW} bytes must arrive (headers included): a stalled or trickling
-   *     server fails after this
+   * @param timeout for connecting, and the window in which at least {@link #MIN_BYTES_PER_WINDOW}
+   *     bytes must arrive (headers included): a stalled or trickling server fails after this
    */
   public Downloader(Duration timeout) {
     this.timeout = timeout;
@@ -51,27 +50,38 @@ public final class Downloader {
     Path part = folder.resolve(entry.file() + ".part");
     if (Files.exists(dest)) {
       if (Provenance.sha256(dest).equals(entry.sha256())) return new Result(dest, 0, false, true);
-      throw DoppelException.processing("models pull " + entry.name() + ": " + dest
-          + " exists but its SHA-256 does not match the catalogue; delete it to pull again");
+      throw DoppelException.processing(
+          "models pull "
+              + entry.name()
+              + ": "
+              + dest
+              + " exists but its SHA-256 does not match the catalogue; delete it to pull again");
     }
     try {
       Files.createDirectories(folder);
     } catch (IOException e) {
-      throw DoppelException.usage("models pull " + entry.name() + ": cannot create " + folder
-          + ": " + e.getMessage());
+      throw DoppelException.usage(
+          "models pull " + entry.name() + ": cannot create " + folder + ": " + e.getMessage());
     }
     long have = partSize(part, entry.size());
     HttpURLConnection http = open(entry, have);
     Watchdog watchdog = new Watchdog(http);
     try {
       int status = http.getResponseCode();
-      boolean resumed = have > 0 && status == HttpURLConnection.HTTP_PARTIAL
-          && rangeStart(http) == have;
+      boolean resumed =
+          have > 0 && status == HttpURLConnection.HTTP_PARTIAL && rangeStart(http) == have;
       if (status == 416 || (have > 0 && !resumed && status == HttpURLConnection.HTTP_OK)) {
         have = 0; // the server cannot resume: start over
       } else if (status != HttpURLConnection.HTTP_OK && !resumed) {
-        throw DoppelException.processing("models pull " + entry.name() + ": " + entry.url()
-            + ": HTTP " + status + " " + http.getResponseMessage());
+        throw DoppelException.processing(
+            "models pull "
+                + entry.name()
+                + ": "
+                + entry.url()
+                + ": HTTP "
+                + status
+                + " "
+                + http.getResponseMessage());
       }
       if (status == 416) {
         http.disconnect();
@@ -79,8 +89,15 @@ public final class Downloader {
         watchdog.watch(http);
         status = http.getResponseCode();
         if (status != HttpURLConnection.HTTP_OK) {
-          throw DoppelException.processing("models pull " + entry.name() + ": " + entry.url()
-              + ": HTTP " + status + " " + http.getResponseMessage());
+          throw DoppelException.processing(
+              "models pull "
+                  + entry.name()
+                  + ": "
+                  + entry.url()
+                  + ": HTTP "
+                  + status
+                  + " "
+                  + http.getResponseMessage());
         }
       }
       long total = entry.size() > 0 ? entry.size() : -1;
@@ -92,30 +109,66 @@ public final class Downloader {
       progress.close();
       long size = Files.size(part);
       if (entry.size() > 0 && size < entry.size()) {
-        throw DoppelException.processing("models pull " + entry.name() + ": " + entry.url()
-            + ": the connection ended after " + size + " of " + entry.size()
-            + " bytes; run again to resume");
+        throw DoppelException.processing(
+            "models pull "
+                + entry.name()
+                + ": "
+                + entry.url()
+                + ": the connection ended after "
+                + size
+                + " of "
+                + entry.size()
+                + " bytes; run again to resume");
       }
       String sha = HexFormat.of().formatHex(digest.digest());
       if ((entry.size() > 0 && size != entry.size()) || !sha.equals(entry.sha256())) {
         Files.deleteIfExists(part);
-        throw DoppelException.processing("models pull " + entry.name() + ": the download does "
-            + "not match the catalogue (" + size + " bytes, SHA-256 " + sha + "; expected "
-            + entry.size() + " bytes, " + entry.sha256() + "); nothing was kept");
+        throw DoppelException.processing(
+            "models pull "
+                + entry.name()
+                + ": the download does "
+                + "not match the catalogue ("
+                + size
+                + " bytes, SHA-256 "
+                + sha
+                + "; expected "
+                + entry.size()
+                + " bytes, "
+                + entry.sha256()
+                + "); nothing was kept");
       }
       Files.move(part, dest, StandardCopyOption.ATOMIC_MOVE);
       return new Result(dest, got, resumed, false);
     } catch (SocketTimeoutException e) {
-      throw DoppelException.processing("models pull " + entry.name() + ": " + entry.url()
-          + ": timed out (no data for " + timeout.toSeconds() + " s); run again to resume");
+      throw DoppelException.processing(
+          "models pull "
+              + entry.name()
+              + ": "
+              + entry.url()
+              + ": timed out (no data for "
+              + timeout.toSeconds()
+              + " s); run again to resume");
     } catch (IOException e) {
       if (watchdog.stalled()) {
-        throw DoppelException.processing("models pull " + entry.name() + ": " + entry.url()
-            + ": timed out (less than " + MIN_BYTES_PER_WINDOW / 1024 + " KiB in "
-            + timeout.toSeconds() + " s); run again to resume");
+        throw DoppelException.processing(
+            "models pull "
+                + entry.name()
+                + ": "
+                + entry.url()
+                + ": timed out (less than "
+                + MIN_BYTES_PER_WINDOW / 1024
+                + " KiB in "
+                + timeout.toSeconds()
+                + " s); run again to resume");
       }
-      throw DoppelException.processing("models pull " + entry.name() + ": " + entry.url()
-          + ": " + e.getMessage() + "; run again to resume");
+      throw DoppelException.processing(
+          "models pull "
+              + entry.name()
+              + ": "
+              + entry.url()
+              + ": "
+              + e.getMessage()
+              + "; run again to resume");
     } finally {
       watchdog.stop();
       http.disconnect();
@@ -123,18 +176,19 @@ public final class Downloader {
   }
 
   /**
-   * Stops a download that makes too little progress. While the connection is set up and the
-   * headers arrive, a timer checks every second and disconnects; once the body flows, the copy
-   * loop checks after every read ({@code received}), since disconnecting from another
-   * thread while a read holds the stream can deadlock in the JDK's HTTP client.
+   * Stops a download that makes too little progress. While the connection is set up and the headers
+   * arrive, a timer checks every second and disconnects; once the body flows, the copy loop checks
+   * after every read ({@code received}), since disconnecting from another thread while a read holds
+   * the stream can deadlock in the JDK's HTTP client.
    */
   private final class Watchdog {
     private final java.util.concurrent.ScheduledExecutorService timer =
-        java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-          Thread t = new Thread(r, "doppel-download-watchdog");
-          t.setDaemon(true);
-          return t;
-        });
+        java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "doppel-download-watchdog");
+              t.setDaemon(true);
+              return t;
+            });
     private volatile HttpURLConnection http;
     private volatile boolean stalled;
     private final java.util.concurrent.atomic.AtomicLong bytes =
@@ -145,13 +199,14 @@ public final class Downloader {
 
     Watchdog(HttpURLConnection http) {
       this.http = http;
-      timer.scheduleAtFixedRate(this::check, 1, 1, java.util.concurrent.TimeUnit.SECONDS);
+      // the timer's shutdown in close() ends the ticks; check() reports through the connection
+      var unused =
+          timer.scheduleAtFixedRate(this::check, 1, 1, java.util.concurrent.TimeUnit.SECONDS);
     }
 
     void watch(HttpURLConnection next) {
       http = next;
     }
-
 
     boolean stalled() {
       return stalled;
@@ -194,8 +249,12 @@ public final class Downloader {
   private HttpURLConnection open(Catalog.Entry entry, long from) {
     try {
       if (!(URI.create(entry.url()).toURL().openConnection() instanceof HttpURLConnection http)) {
-        throw DoppelException.usage("models pull " + entry.name() + ": " + entry.url()
-            + ": only http and https downloads are supported");
+        throw DoppelException.usage(
+            "models pull "
+                + entry.name()
+                + ": "
+                + entry.url()
+                + ": only http and https downloads are supported");
       }
       http.setConnectTimeout((int) timeout.toMillis());
       http.setReadTimeout((int) timeout.toMillis());
@@ -206,20 +265,29 @@ public final class Downloader {
       if (from > 0) http.setRequestProperty("Range", "bytes=" + from + "-");
       return http;
     } catch (IOException | IllegalArgumentException e) {
-      throw DoppelException.usage("models pull " + entry.name() + ": bad URL " + entry.url()
-          + ": " + e.getMessage());
+      throw DoppelException.usage(
+          "models pull " + entry.name() + ": bad URL " + entry.url() + ": " + e.getMessage());
     }
   }
 
-  private static long copy(HttpURLConnection http, Path part, long have,
-      MessageDigest digest, Progress progress, Catalog.Entry entry, Watchdog watchdog)
+  private static long copy(
+      HttpURLConnection http,
+      Path part,
+      long have,
+      MessageDigest digest,
+      Progress progress,
+      Catalog.Entry entry,
+      Watchdog watchdog)
       throws IOException {
     long got = 0;
     byte[] buffer = new byte[1 << 16];
     try (InputStream in = http.getInputStream();
-        OutputStream out = Files.newOutputStream(part, StandardOpenOption.CREATE,
-            have > 0 ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING,
-            StandardOpenOption.WRITE)) {
+        OutputStream out =
+            Files.newOutputStream(
+                part,
+                StandardOpenOption.CREATE,
+                have > 0 ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING,
+                StandardOpenOption.WRITE)) {
       for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
         out.write(buffer, 0, n);
         digest.update(buffer, 0, n);

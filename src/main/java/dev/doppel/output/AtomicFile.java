@@ -32,8 +32,9 @@ public final class AtomicFile implements AutoCloseable {
       temp = created;
     } catch (IOException e) {
       if (created != null) TempFiles.deleteTree(created);
-      throw new DoppelException(OutputPaths.exitCodeFor(e), "cannot write: " + destination
-          + ": " + OutputPaths.whyNotWritable(folder, e));
+      throw new DoppelException(
+          OutputPaths.exitCodeFor(e),
+          "cannot write: " + destination + ": " + OutputPaths.whyNotWritable(folder, e));
     }
   }
 
@@ -54,13 +55,13 @@ public final class AtomicFile implements AutoCloseable {
     try {
       out.close();
       FilePermissions.makeReadable(temp);
-      Files.move(temp, destination, StandardCopyOption.REPLACE_EXISTING,
-          StandardCopyOption.ATOMIC_MOVE);
+      Files.move(
+          temp, destination, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       committed = true;
       TempFiles.forget(temp);
     } catch (IOException e) {
-      throw DoppelException.processing("cannot write: " + destination + ": "
-          + OutputPaths.describe(e));
+      throw DoppelException.processing(
+          "cannot write: " + destination + ": " + OutputPaths.describe(e));
     }
   }
 

@@ -9,6 +9,7 @@ public final class Json {
   private Json() {}
 
   public static final ObjectMapper MAPPER =
-      new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+      new ObjectMapper()
+          .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
           .setDefaultPropertyInclusion(JsonInclude.Include.NON_NULL);
 }

@@ -12,10 +12,10 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Objects;
 
 /**
- * One run's exclusive claim on an output (a file, a dataset folder or a batch's output root):
- * an OS lock on a hidden {@code .NAME.lock} beside it. A second run on the same output fails at
- * once instead of racing the first; the lock dies with its process, so after a kill -9 the next
- * run takes it and removes the temporaries the killed run left.
+ * One run's exclusive claim on an output (a file, a dataset folder or a batch's output root): an OS
+ * lock on a hidden {@code .NAME.lock} beside it. A second run on the same output fails at once
+ * instead of racing the first; the lock dies with its process, so after a kill -9 the next run
+ * takes it and removes the temporaries the killed run left.
  */
 public final class OutputClaim implements AutoCloseable {
   private final Path lockFile;
@@ -37,8 +37,8 @@ public final class OutputClaim implements AutoCloseable {
     Path abs = output.toAbsolutePath().normalize();
     Path folder = abs.getParent();
     if (folder == null || !Files.isDirectory(folder)) {
-      throw DoppelException.usage("cannot write: " + output + ": the folder " + folder
-          + " does not exist");
+      throw DoppelException.usage(
+          "cannot write: " + output + ": the folder " + folder + " does not exist");
     }
     Path lockFile = folder.resolve(OutputPaths.tempPrefix(abs) + "lock");
     for (int attempt = 0; attempt < 3; attempt++) {
@@ -54,8 +54,13 @@ public final class OutputClaim implements AutoCloseable {
         }
         if (lock == null) {
           channel.close();
-          throw DoppelException.usage("cannot write: " + output + ": another Doppel run is "
-              + "writing it (it holds " + lockFile + ")");
+          throw DoppelException.usage(
+              "cannot write: "
+                  + output
+                  + ": another Doppel run is "
+                  + "writing it (it holds "
+                  + lockFile
+                  + ")");
         }
         // the previous holder may have deleted the file between our open and our lock
         if (Files.exists(lockFile) && Objects.equals(opened, fileKey(lockFile))) {
@@ -67,12 +72,17 @@ public final class OutputClaim implements AutoCloseable {
         channel.close();
       } catch (IOException e) {
         closeQuietly(channel);
-        throw new DoppelException(OutputPaths.exitCodeFor(e), "cannot write: " + output + ": "
-            + OutputPaths.whyNotWritable(folder, e));
+        throw new DoppelException(
+            OutputPaths.exitCodeFor(e),
+            "cannot write: " + output + ": " + OutputPaths.whyNotWritable(folder, e));
       }
     }
-    throw DoppelException.usage("cannot write: " + output + ": its lock " + lockFile
-        + " keeps changing; is another Doppel run starting on it?");
+    throw DoppelException.usage(
+        "cannot write: "
+            + output
+            + ": its lock "
+            + lockFile
+            + " keeps changing; is another Doppel run starting on it?");
   }
 
   private static Object fileKey(Path path) throws IOException {

@@ -10,10 +10,10 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * Where outputs and their temporaries may go: an output is never an input or another output of
- * the same run (compared by real path), never a device, FIFO or folder; temporary names stay
- * within the file system's 255-byte limit however long the output's name; and the words for a
- * full disk are "the disk is full".
+ * Where outputs and their temporaries may go: an output is never an input or another output of the
+ * same run (compared by real path), never a device, FIFO or folder; temporary names stay within the
+ * file system's 255-byte limit however long the output's name; and the words for a full disk are
+ * "the disk is full".
  */
 public final class OutputPaths {
   /** Bytes of the output's name kept in its temporaries' names (255 is the usual limit). */
@@ -38,20 +38,34 @@ public final class OutputPaths {
           throw DoppelException.usage("cannot write: " + p + ": is a directory");
         }
         if (!Files.isRegularFile(p)) {
-          throw DoppelException.usage("cannot write: " + p + ": is a device or special file, "
-              + "not a regular file");
+          throw DoppelException.usage(
+              "cannot write: " + p + ": is a device or special file, " + "not a regular file");
         }
       }
       for (Named in : inputs) {
         if (same(in.path(), p)) {
-          throw DoppelException.usage("cannot write: " + p + ": " + out.option() + " is the "
-              + in.option() + " file " + in.path() + "; choose another output");
+          throw DoppelException.usage(
+              "cannot write: "
+                  + p
+                  + ": "
+                  + out.option()
+                  + " is the "
+                  + in.option()
+                  + " file "
+                  + in.path()
+                  + "; choose another output");
         }
       }
       for (Named other : seen) {
         if (same(other.path(), p)) {
-          throw DoppelException.usage("cannot write: " + p + ": " + out.option() + " and "
-              + other.option() + " name the same file");
+          throw DoppelException.usage(
+              "cannot write: "
+                  + p
+                  + ": "
+                  + out.option()
+                  + " and "
+                  + other.option()
+                  + " name the same file");
         }
       }
       seen.add(out);
@@ -85,8 +99,8 @@ public final class OutputPaths {
   }
 
   /**
-   * The prefix of every temporary of {@code output}: {@code .NAME.}, with NAME cut so that a
-   * legal 255-byte output name still gives a legal temporary name.
+   * The prefix of every temporary of {@code output}: {@code .NAME.}, with NAME cut so that a legal
+   * 255-byte output name still gives a legal temporary name.
    */
   public static String tempPrefix(Path output) {
     String name = output.getFileName().toString();
@@ -114,8 +128,13 @@ public final class OutputPaths {
     String prefix = tempPrefix(output);
     if (folder == null || !Files.isDirectory(folder)) return;
     try (Stream<Path> files = Files.list(folder)) {
-      for (Path p : files.filter(p -> p.getFileName().toString().startsWith(prefix)
-          && p.getFileName().toString().contains(".part")).toList()) {
+      for (Path p :
+          files
+              .filter(
+                  p ->
+                      p.getFileName().toString().startsWith(prefix)
+                          && p.getFileName().toString().contains(".part"))
+              .toList()) {
         TempFiles.deleteTree(p);
       }
     } catch (IOException ignored) {

@@ -7,8 +7,8 @@ import java.util.Map;
 import java.util.zip.CRC32;
 
 /**
- * Adds {@code tEXt} chunks (PNG 1.2, section 11.3.4.3) right after a PNG's IHDR chunk: the
- * same label a video carries as container tags, readable by exiftool, ImageMagick or Pillow.
+ * Adds {@code tEXt} chunks (PNG 1.2, section 11.3.4.3) right after a PNG's IHDR chunk: the same
+ * label a video carries as container tags, readable by exiftool, ImageMagick or Pillow.
  */
 public final class PngText {
   private static final int SIGNATURE = 8;
@@ -27,8 +27,8 @@ public final class PngText {
 
   private static void writeChunk(ByteArrayOutputStream out, String keyword, String value) {
     // tEXt is Latin-1; keywords are 1-79 characters
-    byte[] key = keyword.substring(0, Math.min(79, keyword.length()))
-        .getBytes(StandardCharsets.ISO_8859_1);
+    byte[] key =
+        keyword.substring(0, Math.min(79, keyword.length())).getBytes(StandardCharsets.ISO_8859_1);
     byte[] val = value.getBytes(StandardCharsets.ISO_8859_1);
     ByteBuffer chunk = ByteBuffer.allocate(4 + key.length + 1 + val.length);
     chunk.put("tEXt".getBytes(StandardCharsets.US_ASCII)).put(key).put((byte) 0).put(val);

@@ -15,9 +15,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The label every output carries unless the user turns it off: container tags saying which
- * Doppel made it and what kind of output it is, and a sidecar {@code OUTPUT.doppel.json} with the
- * SHA-256 of inputs and output, so a file can be traced back to how it was made.
+ * The label every output carries unless the user turns it off: container tags saying which Doppel
+ * made it and what kind of output it is, and a sidecar {@code OUTPUT.doppel.json} with the SHA-256
+ * of inputs and output, so a file can be traced back to how it was made.
  */
 public final class Provenance {
   private Provenance() {}
@@ -28,15 +28,17 @@ public final class Provenance {
     tags.put("encoder_tool", "Doppel " + Version.get());
     tags.put("doppel_kind", kind);
     tags.put("doppel_synthetic", String.valueOf(synthetic));
-    String words = synthetic
-        ? "SYNTHETIC: faces in this video were altered by Doppel " + Version.get()
-        : "Doppel " + Version.get() + " " + kind + " (faces not altered)";
+    String words =
+        synthetic
+            ? "SYNTHETIC: faces in this video were altered by Doppel " + Version.get()
+            : "Doppel " + Version.get() + " " + kind + " (faces not altered)";
     // plain MP4 players keep comment and description; the custom keys need use_metadata_tags
     tags.put("comment", words);
     tags.put("description", words);
     if (synthetic) {
       // IPTC digital source type: real footage with parts made by a trained model
-      tags.put("digital_source_type",
+      tags.put(
+          "digital_source_type",
           "http://cv.iptc.org/newscodes/digitalsourcetype/compositeWithTrainedAlgorithmicMedia");
     }
     return tags;
@@ -47,8 +49,8 @@ public final class Provenance {
   }
 
   /** Writes the sidecar for a finished output. */
-  public static void writeSidecar(Path output, String kind, boolean synthetic, Path input,
-      Map<String, Object> settings) {
+  public static void writeSidecar(
+      Path output, String kind, boolean synthetic, Path input, Map<String, Object> settings) {
     writeSidecar(output, output, kind, synthetic, input, settings);
   }
 
@@ -57,8 +59,13 @@ public final class Provenance {
    * temporary name): the label exists before the output does, so a labelled output is
    * all-or-nothing.
    */
-  public static void writeSidecar(Path output, Path complete, String kind, boolean synthetic,
-      Path input, Map<String, Object> settings) {
+  public static void writeSidecar(
+      Path output,
+      Path complete,
+      String kind,
+      boolean synthetic,
+      Path input,
+      Map<String, Object> settings) {
     ObjectNode root = Json.MAPPER.createObjectNode();
     root.put("tool", "Doppel");
     root.put("version", Version.get());
@@ -66,15 +73,16 @@ public final class Provenance {
     root.put("synthetic", synthetic);
     root.put("created", Instant.now().toString());
     root.putObject("input").put("path", input.toString()).put("sha256", sha256(input));
-    root.putObject("output").put("path", output.getFileName().toString())
+    root.putObject("output")
+        .put("path", output.getFileName().toString())
         .put("sha256", sha256(complete));
     root.set("settings", Json.MAPPER.valueToTree(settings));
     try (AtomicFile f = new AtomicFile(sidecarFor(output))) {
       Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(f.stream(), root);
       f.commit();
     } catch (IOException e) {
-      throw DoppelException.processing("cannot write: " + sidecarFor(output) + ": "
-          + OutputPaths.describe(e));
+      throw DoppelException.processing(
+          "cannot write: " + sidecarFor(output) + ": " + OutputPaths.describe(e));
     }
   }
 
@@ -86,6 +94,14 @@ public final class Provenance {
       return HexFormat.of().formatHex(md.digest());
     } catch (IOException | NoSuchAlgorithmException e) {
       throw DoppelException.processing("cannot hash: " + file + ": " + e.getMessage());
+    }
+  }
+
+  public static String sha256(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e); // every Java platform has SHA-256
     }
   }
 }

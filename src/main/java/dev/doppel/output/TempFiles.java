@@ -14,9 +14,9 @@ import java.util.stream.Stream;
 
 /**
  * Every temporary file and folder Doppel creates beside an output, so that a SIGTERM or Ctrl-C
- * leaves nothing behind: a shutdown hook deletes what is still registered. Creating a temporary
- * (or reopening one from native code) goes through {@link #create} or {@link #whileRunning},
- * which refuse once the hook has started, so nothing can appear after it cleaned up.
+ * leaves nothing behind: a shutdown hook deletes what is still registered. Creating a temporary (or
+ * reopening one from native code) goes through {@link #create} or {@link #whileRunning}, which
+ * refuse once the hook has started, so nothing can appear after it cleaned up.
  */
 public final class TempFiles {
   private static final Set<Path> LIVE = new LinkedHashSet<>();
@@ -29,8 +29,8 @@ public final class TempFiles {
   private TempFiles() {}
 
   /**
-   * Installs the exit hook now (class initialisation does it): the CLI calls this first, so
-   * that the native gate closes on exit even before any temporary exists.
+   * Installs the exit hook now (class initialisation does it): the CLI calls this first, so that
+   * the native gate closes on exit even before any temporary exists.
    */
   public static void installExitHook() {
     // the static initialiser above has run by the time this is called

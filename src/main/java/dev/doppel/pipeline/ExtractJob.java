@@ -15,6 +15,7 @@ import dev.doppel.face.Alignment;
 import dev.doppel.face.Face;
 import dev.doppel.face.FaceJson;
 import dev.doppel.face.FaceTracker;
+import dev.doppel.face.MeshTopology;
 import dev.doppel.face.Point2;
 import dev.doppel.output.Json;
 import dev.doppel.output.OutputClaim;
@@ -38,11 +39,11 @@ import org.bytedeco.opencv.opencv_core.Point;
 import org.bytedeco.opencv.opencv_core.Scalar;
 
 /**
- * {@code doppel extract}: aligned face crops for training, one folder per track:
- * {@code FACESET/<video>_track<id>/<frame>.png}, its mask {@code <frame>_mask.png} (the face
- * oval, 255 inside) and {@code <frame>.json} (source, frame, timestamp, landmarks in crop pixels,
- * transform). {@code faceset.json} at the top describes the whole set. The set is built in a
- * hidden folder beside FACESET and renamed when complete.
+ * {@code doppel extract}: aligned face crops for training, one folder per track: {@code
+ * FACESET/<video>_track<id>/<frame>.png}, its mask {@code <frame>_mask.png} (the face oval, 255
+ * inside) and {@code <frame>.json} (source, frame, timestamp, landmarks in crop pixels, transform).
+ * {@code faceset.json} at the top describes the whole set. The set is built in a hidden folder
+ * beside FACESET and renamed when complete.
  */
 public final class ExtractJob {
   private ExtractJob() {}
@@ -73,13 +74,18 @@ public final class ExtractJob {
       for (Path in : o.inputs()) {
         String stem = uniqueStem(in, usedStems);
         long frames = extractVideo(in, stem, work, o, perTrack, progress);
-        sources.addObject().put("path", in.toString()).put("name", stem)
-            .put("sha256", Provenance.sha256(in)).put("frames", frames);
+        sources
+            .addObject()
+            .put("path", in.toString())
+            .put("name", stem)
+            .put("sha256", Provenance.sha256(in))
+            .put("frames", frames);
       }
       int total = perTrack.values().stream().mapToInt(Integer::intValue).sum();
       if (total == 0) {
-        throw DoppelException.processing("extract: found no face in " + String.join(", ",
-            o.inputs().stream().map(Path::toString).toList()));
+        throw DoppelException.processing(
+            "extract: found no face in "
+                + String.join(", ", o.inputs().stream().map(Path::toString).toList()));
       }
       writeIndex(work, o, sources, perTrack);
       if (Files.isDirectory(target)) Files.delete(target); // checked empty above
@@ -96,8 +102,14 @@ public final class ExtractJob {
     }
   }
 
-  private static long extractVideo(Path in, String stem, Path work, ExtractOptions o,
-      Map<String, Integer> perTrack, Progress progress) throws IOException {
+  private static long extractVideo(
+      Path in,
+      String stem,
+      Path work,
+      ExtractOptions o,
+      Map<String, Integer> perTrack,
+      Progress progress)
+      throws IOException {
     long frames = 0;
     try (VideoReader reader = VideoReader.open(in);
         FaceTracker tracker = new FaceTracker(o.tracker())) {
@@ -122,8 +134,8 @@ public final class ExtractJob {
     return frames;
   }
 
-  private static void writeCrop(Path folder, Path source, VideoFrame f, Face face,
-      ExtractOptions o) throws IOException {
+  private static void writeCrop(Path folder, Path source, VideoFrame f, Face face, ExtractOptions o)
+      throws IOException {
     Alignment alignment = Alignment.of(face.fivePoints(), o.template(), o.size());
     String name = String.format("%06d", f.index());
     try (Mat crop = alignment.crop(f.image());
@@ -168,30 +180,34 @@ public final class ExtractJob {
     }
   }
 
-  private static void writeIndex(Path work, ExtractOptions o, ArrayNode sources,
-      Map<String, Integer> perTrack) throws IOException {
+  private static void writeIndex(
+      Path work, ExtractOptions o, ArrayNode sources, Map<String, Integer> perTrack)
+      throws IOException {
     ObjectNode root = Json.MAPPER.createObjectNode();
     root.put("tool", "Doppel " + Version.get());
     root.put("size", o.size());
     root.put("template", o.template().name());
-    root.set("template_points",
+    root.set(
+        "template_points",
         Json.MAPPER.valueToTree(FaceJson.points(o.template().at(o.size()).asList())));
     root.put("every", o.every());
+    root.set("topology", Json.MAPPER.valueToTree(MeshTopology.regions()));
     root.set("sources", sources);
     root.set("tracks", Json.MAPPER.valueToTree(perTrack));
-    Json.MAPPER.writerWithDefaultPrettyPrinter()
+    Json.MAPPER
+        .writerWithDefaultPrettyPrinter()
         .writeValue(work.resolve("faceset.json").toFile(), root);
   }
 
   private static void checkTarget(Path target) {
     Path parent = target.getParent();
     if (parent == null || !Files.isDirectory(parent)) {
-      throw DoppelException.usage("cannot write face set: " + target + ": the folder "
-          + parent + " does not exist");
+      throw DoppelException.usage(
+          "cannot write face set: " + target + ": the folder " + parent + " does not exist");
     }
     if (!Files.isWritable(parent)) {
-      throw DoppelException.usage("cannot write face set: " + target + ": the folder "
-          + parent + " is not writable");
+      throw DoppelException.usage(
+          "cannot write face set: " + target + ": the folder " + parent + " is not writable");
     }
     if (Files.exists(target)) {
       boolean emptyDir;
@@ -201,19 +217,26 @@ public final class ExtractJob {
         emptyDir = false;
       }
       if (!emptyDir) {
-        throw DoppelException.usage("cannot write face set: " + target
-            + ": already exists and is not an empty folder (choose a new name)");
+        throw DoppelException.usage(
+            "cannot write face set: "
+                + target
+                + ": already exists and is not an empty folder (choose a new name)");
       }
     }
   }
 
   private static Path createWorkFolder(Path target) {
     try {
-      return TempFiles.create(() -> Files.createTempDirectory(
-          target.getParent(), OutputPaths.tempPrefix(target) + "part-"));
+      return TempFiles.create(
+          () ->
+              Files.createTempDirectory(
+                  target.getParent(), OutputPaths.tempPrefix(target) + "part-"));
     } catch (IOException e) {
-      throw DoppelException.usage("cannot write face set: " + target + ": "
-          + OutputPaths.whyNotWritable(target.getParent(), e));
+      throw DoppelException.usage(
+          "cannot write face set: "
+              + target
+              + ": "
+              + OutputPaths.whyNotWritable(target.getParent(), e));
     }
   }
 

@@ -52,8 +52,8 @@ final class FaceAnnotator {
           Point label = point(new Point2(b.x(), b.y() - 6 * thick))) {
         rectangle(frame, tl, br, colour, thick, LINE_AA, 0);
         String text = String.format("#%d %.2f yaw %.0f", f.trackId(), f.score(), f.pose().yaw());
-        putText(frame, text, label, FONT_HERSHEY_SIMPLEX, 0.5 * thick, WHITE, thick, LINE_AA,
-            false);
+        putText(
+            frame, text, label, FONT_HERSHEY_SIMPLEX, 0.5 * thick, WHITE, thick, LINE_AA, false);
       }
     }
   }

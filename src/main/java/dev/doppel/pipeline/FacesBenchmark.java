@@ -16,8 +16,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Times the {@code faces} pipeline stage by stage on one clip (looped to reach a frame count)
- * and samples the process's resident memory, so long runs can be checked for flat memory.
+ * Times the {@code faces} pipeline stage by stage on one clip (looped to reach a frame count) and
+ * samples the process's resident memory, so long runs can be checked for flat memory.
  */
 public final class FacesBenchmark {
   private FacesBenchmark() {}
@@ -27,17 +27,25 @@ public final class FacesBenchmark {
    * @param rssStartMb resident memory after the first 100 frames (warm-up), MiB
    * @param rssEndMb resident memory at the end, MiB
    */
-  public record Result(VideoInfo info, long frames, double seconds,
-      Map<String, Double> stageMillisPerFrame, long detectCalls, long meshCalls,
-      double rssStartMb, double rssEndMb, double rssPeakMb) {
+  public record Result(
+      VideoInfo info,
+      long frames,
+      double seconds,
+      Map<String, Double> stageMillisPerFrame,
+      long detectCalls,
+      long meshCalls,
+      double rssStartMb,
+      double rssEndMb,
+      double rssPeakMb) {
     public double fps() {
       return frames / seconds;
     }
   }
 
   /** The swap pipeline is timed by {@link SwapBenchmark}. */
-  public static Result run(Path input, long minFrames, TrackerSettings tracker, Path scratchDir,
-      String codec) throws IOException {
+  public static Result run(
+      Path input, long minFrames, TrackerSettings tracker, Path scratchDir, String codec)
+      throws IOException {
     Path out = Files.createTempFile(scratchDir, "doppel-bench-", ".mp4");
     StageTimes times;
     long frames = 0;
@@ -47,8 +55,15 @@ public final class FacesBenchmark {
     VideoInfo info;
     try (LoopingFrames clip = new LoopingFrames(input, minFrames);
         FaceTracker faceTracker = new FaceTracker(tracker);
-        BackgroundEncoder writer = new BackgroundEncoder(VideoWriter.create(out, clip.info(),
-            EncodeSettings.forOutput(out, codec, null, null), null, Map.of()), 4)) {
+        BackgroundEncoder writer =
+            new BackgroundEncoder(
+                VideoWriter.create(
+                    out,
+                    clip.info(),
+                    EncodeSettings.forOutput(out, codec, null, null),
+                    null,
+                    Map.of()),
+                4)) {
       info = clip.info();
       times = faceTracker.times();
       while (true) {
@@ -77,12 +92,20 @@ public final class FacesBenchmark {
     double seconds = (System.nanoTime() - start) / 1e9;
     double rssEnd = rssMb();
     Map<String, Double> perFrame = new java.util.LinkedHashMap<>();
-    for (String stage : List.of("decode", "detect", "mesh", "draw",
-        "wait for encoder", "encode (own thread)")) {
+    for (String stage :
+        List.of("decode", "detect", "mesh", "draw", "wait for encoder", "encode (own thread)")) {
       perFrame.put(stage, times.millis(stage) / frames);
     }
-    return new Result(info, frames, seconds, perFrame, times.calls("detect"),
-        times.calls("mesh"), rssStart, rssEnd, Math.max(peak, rssEnd));
+    return new Result(
+        info,
+        frames,
+        seconds,
+        perFrame,
+        times.calls("detect"),
+        times.calls("mesh"),
+        rssStart,
+        rssEnd,
+        Math.max(peak, rssEnd));
   }
 
   /** Resident set size of this process in MiB (Linux), or 0 where /proc is missing. */

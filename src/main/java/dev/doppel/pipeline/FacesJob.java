@@ -30,9 +30,11 @@ public final class FacesJob {
   private FacesJob() {}
 
   /** What a run found. */
-  /** @param sizeNote why the annotated video's size differs from the input's, or null */
-  public record Summary(long frames, long framesWithFaces, long faces, Set<Integer> trackIds,
-      String sizeNote) {}
+  /**
+   * @param sizeNote why the annotated video's size differs from the input's, or null
+   */
+  public record Summary(
+      long frames, long framesWithFaces, long faces, Set<Integer> trackIds, String sizeNote) {}
 
   @SuppressWarnings("try") // an OutputClaim is held for the block, never called
   public static Summary run(FacesOptions o, Progress progress) {
@@ -40,14 +42,14 @@ public final class FacesJob {
     if (o.annotatedVideo() != null) {
       outputs.add(new OutputPaths.Named("-o", o.annotatedVideo()));
       if (o.label()) {
-        outputs.add(new OutputPaths.Named("the sidecar",
-            Provenance.sidecarFor(o.annotatedVideo())));
+        outputs.add(
+            new OutputPaths.Named("the sidecar", Provenance.sidecarFor(o.annotatedVideo())));
       }
     }
     if (o.json() != null) outputs.add(new OutputPaths.Named("--json", o.json()));
     OutputPaths.check(List.of(new OutputPaths.Named("IN", o.input())), outputs);
-    try (OutputClaim video = o.annotatedVideo() == null ? null
-            : OutputClaim.take(o.annotatedVideo());
+    try (OutputClaim video =
+            o.annotatedVideo() == null ? null : OutputClaim.take(o.annotatedVideo());
         OutputClaim json = o.json() == null ? null : OutputClaim.take(o.json())) {
       return runClaimed(o, progress);
     }
@@ -56,13 +58,22 @@ public final class FacesJob {
   private static Summary runClaimed(FacesOptions o, Progress progress) {
     try (VideoReader reader = VideoReader.open(o.input());
         FaceTracker tracker = new FaceTracker(o.tracker());
-        BackgroundEncoder writer = o.annotatedVideo() == null ? null
-            : new BackgroundEncoder(VideoWriter.create(o.annotatedVideo(), reader.info(),
-                o.encode(), o.input(),
-                o.label() ? Provenance.containerTags("annotation", false) : Map.of()), 4);
+        BackgroundEncoder writer =
+            o.annotatedVideo() == null
+                ? null
+                : new BackgroundEncoder(
+                    VideoWriter.create(
+                        o.annotatedVideo(),
+                        reader.info(),
+                        o.encode(),
+                        o.input(),
+                        o.label() ? Provenance.containerTags("annotation", false) : Map.of()),
+                    4);
         AtomicFile jsonFile = o.json() == null ? null : new AtomicFile(o.json())) {
-      Writer jsonOut = jsonFile != null
-          ? new OutputStreamWriter(jsonFile.stream(), StandardCharsets.UTF_8) : o.jsonOut();
+      Writer jsonOut =
+          jsonFile != null
+              ? new OutputStreamWriter(jsonFile.stream(), StandardCharsets.UTF_8)
+              : o.jsonOut();
       long frames = 0;
       long withFaces = 0;
       long faceCount = 0;
@@ -78,8 +89,9 @@ public final class FacesJob {
             if (!faces.isEmpty()) withFaces++;
             faces.forEach(face -> ids.add(face.trackId()));
             if (lines != null) {
-              lines.write(Json.MAPPER.writeValueAsString(
-                  FaceJson.frame(f.index(), f.pts(), f.micros() / 1e6, faces)));
+              lines.write(
+                  Json.MAPPER.writeValueAsString(
+                      FaceJson.frame(f.index(), f.pts(), f.micros() / 1e6, faces)));
               lines.newLine();
             }
             if (writer != null) {
@@ -97,16 +109,22 @@ public final class FacesJob {
         throw DoppelException.processing("cannot read video: " + o.input() + ": it has no frames");
       }
       if (writer != null) {
-        writer.finish(complete -> {
-          if (o.label()) {
-            Provenance.writeSidecar(o.annotatedVideo(), complete, "annotation", false,
-                o.input(), Map.of("encode", o.encode(), "tracker", o.tracker()));
-          }
-        });
+        writer.finish(
+            complete -> {
+              if (o.label()) {
+                Provenance.writeSidecar(
+                    o.annotatedVideo(),
+                    complete,
+                    "annotation",
+                    false,
+                    o.input(),
+                    Map.of("encode", o.encode(), "tracker", o.tracker()));
+              }
+            });
       }
       if (jsonFile != null) jsonFile.commit();
-      return new Summary(frames, withFaces, faceCount, ids,
-          writer != null ? writer.sizeNote() : null);
+      return new Summary(
+          frames, withFaces, faceCount, ids, writer != null ? writer.sizeNote() : null);
     }
   }
 }

@@ -8,8 +8,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Runs items (video frames) from a source through stages, each on its own thread, joined by
- * bounded queues; the sink runs on the calling thread. A slow stage holds up the ones before it
+ * Runs items (video frames) from a source through stages, each on its own thread, joined by bounded
+ * queues; the sink runs on the calling thread. A slow stage holds up the ones before it
  * (back-pressure), so the number of frames in flight — native memory — is bounded by the queue
  * capacities. One thread per stage keeps the items in source order. The first failure anywhere
  * stops every thread, closes the items in flight and is rethrown to the caller.
@@ -75,30 +75,38 @@ public final class FramePipeline<T extends AutoCloseable> {
     for (int i = 0; i <= stages.size(); i++) queues.add(new ArrayBlockingQueue<>(capacity));
     AtomicReference<Throwable> failure = new AtomicReference<>();
     List<Thread> threads = new ArrayList<>();
-    threads.add(thread("doppel-source", failure, () -> {
-      BlockingQueue<Slot<T>> out = queues.get(0);
-      for (T item = source.next(); item != null; item = source.next()) {
-        putOrClose(out, item, failure);
-      }
-      out.put(new Slot<>(null));
-    }));
+    threads.add(
+        thread(
+            "doppel-source",
+            failure,
+            () -> {
+              BlockingQueue<Slot<T>> out = queues.get(0);
+              for (T item = source.next(); item != null; item = source.next()) {
+                putOrClose(out, item, failure);
+              }
+              out.put(new Slot<>(null));
+            }));
     for (int i = 0; i < stages.size(); i++) {
       Stage<T> stage = stages.get(i);
       BlockingQueue<Slot<T>> in = queues.get(i);
       BlockingQueue<Slot<T>> out = queues.get(i + 1);
-      threads.add(thread("doppel-stage-" + (i + 1), failure, () -> {
-        for (Slot<T> slot = in.take(); slot.item() != null; slot = in.take()) {
-          T item = slot.item();
-          try {
-            stage.apply(item);
-          } catch (Exception | Error e) {
-            item.close();
-            throw e;
-          }
-          putOrClose(out, item, failure);
-        }
-        out.put(new Slot<>(null));
-      }));
+      threads.add(
+          thread(
+              "doppel-stage-" + (i + 1),
+              failure,
+              () -> {
+                for (Slot<T> slot = in.take(); slot.item() != null; slot = in.take()) {
+                  T item = slot.item();
+                  try {
+                    stage.apply(item);
+                  } catch (Exception | Error e) {
+                    item.close();
+                    throw e;
+                  }
+                  putOrClose(out, item, failure);
+                }
+                out.put(new Slot<>(null));
+              }));
     }
     threads.forEach(Thread::start);
     BlockingQueue<Slot<T>> last = queues.get(stages.size());
@@ -142,15 +150,18 @@ public final class FramePipeline<T extends AutoCloseable> {
   }
 
   private static Thread thread(String name, AtomicReference<Throwable> failure, Body body) {
-    Thread t = new Thread(() -> {
-      try {
-        body.run();
-      } catch (InterruptedException e) {
-        // stopped because another stage failed
-      } catch (Exception | Error e) {
-        failure.compareAndSet(null, e);
-      }
-    }, name);
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                body.run();
+              } catch (InterruptedException e) {
+                // stopped because another stage failed
+              } catch (Exception | Error e) {
+                failure.compareAndSet(null, e);
+              }
+            },
+            name);
     t.setDaemon(true);
     return t;
   }

@@ -6,8 +6,8 @@ import dev.doppel.video.VideoReader;
 import java.nio.file.Path;
 
 /**
- * A clip's frames, replayed from the start until at least {@code minFrames} were handed out,
- * with timestamps continuing across the loops (for benchmarks and long-run memory checks).
+ * A clip's frames, replayed from the start until at least {@code minFrames} were handed out, with
+ * timestamps continuing across the loops (for benchmarks and long-run memory checks).
  */
 final class LoopingFrames implements AutoCloseable {
   private final Path input;

@@ -1,29 +1,27 @@
 package dev.doppel.pipeline;
 
-import dev.doppel.blend.BlendSettings;
 import dev.doppel.face.TrackerSettings;
 import dev.doppel.output.Progress;
-import dev.doppel.swap.FaceSelection;
+import dev.doppel.swap.Device;
 import dev.doppel.video.EncodeSettings;
 import dev.doppel.video.VideoFrame;
 import dev.doppel.video.VideoWriter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 
 /**
- * What {@code doppel bench} compares on one clip: FFmpeg decoding alone, decoding + encoding
- * with the same encoder settings (the floor no swap pipeline can beat), and the real swap path
- * ({@link SwapJob} with its pipeline), each looped to the same frame count.
+ * What {@code doppel bench} compares on one clip: FFmpeg decoding alone, decoding + encoding with
+ * the same encoder settings (the floor no swap pipeline can beat), and the real swap path ({@link
+ * SwapJob} with its pipeline), each looped to the same frame count.
  */
 public final class SwapBenchmark {
   private SwapBenchmark() {}
 
   /** Frames per second of a pass, and resident memory: after 100 frames, at the end, peak. */
-  public record Rate(long frames, double seconds, double rssAfter100Mb, double rssEndMb,
-      double rssPeakMb) {
+  public record Rate(
+      long frames, double seconds, double rssAfter100Mb, double rssEndMb, double rssPeakMb) {
     public double fps() {
       return frames / seconds;
     }
@@ -50,9 +48,15 @@ public final class SwapBenchmark {
     long n = 0;
     long t0 = System.nanoTime();
     try (LoopingFrames frames = new LoopingFrames(input, minFrames);
-        dev.doppel.video.BackgroundEncoder writer = new dev.doppel.video.BackgroundEncoder(
-            VideoWriter.create(out, frames.info(), EncodeSettings.forOutput(out, codec, null,
-                null), null, Map.of()), 4)) {
+        dev.doppel.video.BackgroundEncoder writer =
+            new dev.doppel.video.BackgroundEncoder(
+                VideoWriter.create(
+                    out,
+                    frames.info(),
+                    EncodeSettings.forOutput(out, codec, null, null),
+                    null,
+                    Map.of()),
+                4)) {
       for (VideoFrame f = frames.next(); f != null; f = frames.next()) {
         try (VideoFrame frame = f) {
           writer.write(frame.image(), frame.pts());
@@ -68,16 +72,30 @@ public final class SwapBenchmark {
   }
 
   /** The swap job on the clip, looped; {@code pipelined} false runs it on one thread. */
-  public static Map.Entry<SwapJob.Summary, Rate> swap(Path input, Path model, long minFrames,
-      TrackerSettings tracker, String codec, Path scratch, boolean pipelined, boolean int8)
+  public static Map.Entry<SwapJob.Summary, Rate> swap(
+      Path input,
+      Path model,
+      long minFrames,
+      TrackerSettings tracker,
+      String codec,
+      Path scratch,
+      boolean pipelined,
+      boolean int8,
+      Device device)
       throws IOException {
     Path out = Files.createTempFile(scratch, "doppel-bench-", ".mp4");
     Files.delete(out);
     RssProgress rss = new RssProgress();
     try {
-      SwapOptions o = new SwapOptions(input, out, model, null, new FaceSelection.All(),
-          BlendSettings.defaults().withColour(null), EncodeSettings.forOutput(out, codec, null,
-              null), tracker, null, false, List.of(), null, null, pipelined, int8);
+      SwapOptions o =
+          SwapOptions.builder(input, out, model)
+              .encode(EncodeSettings.forOutput(out, codec, null, null))
+              .tracker(tracker)
+              .label(false)
+              .pipelined(pipelined)
+              .int8(int8)
+              .device(device)
+              .build();
       SwapJob.Summary s = SwapJob.run(o, rss, minFrames);
       return Map.entry(s, rss.rate(s.frames(), s.loopSeconds()));
     } finally {

@@ -12,6 +12,9 @@ import dev.doppel.blend.FaceBlender;
 import dev.doppel.face.Face;
 import dev.doppel.face.FaceTracker;
 import dev.doppel.face.StageTimes;
+import dev.doppel.identity.FacePhotos;
+import dev.doppel.identity.LookalikeFilter;
+import dev.doppel.identity.Recognizer;
 import dev.doppel.output.AtomicFile;
 import dev.doppel.output.OutputClaim;
 import dev.doppel.output.OutputPaths;
@@ -19,14 +22,12 @@ import dev.doppel.output.PngText;
 import dev.doppel.output.Progress;
 import dev.doppel.output.Provenance;
 import dev.doppel.render.FaceRenderer;
-import dev.doppel.swap.FacePhotos;
 import dev.doppel.swap.FaceSelection;
-import dev.doppel.swap.LookalikeFilter;
 import dev.doppel.swap.ModelInfo;
+import dev.doppel.swap.ModelKind;
 import dev.doppel.swap.ModelResolver;
 import dev.doppel.swap.OneShotSwapper;
 import dev.doppel.swap.PairSwapper;
-import dev.doppel.swap.Recognizer;
 import dev.doppel.swap.Swapper;
 import dev.doppel.video.BackgroundEncoder;
 import dev.doppel.video.VideoFrame;
@@ -50,19 +51,21 @@ public final class SwapJob {
   private SwapJob() {}
 
   /**
-   * @param loopSeconds wall time of the frame loop (decode to the last queued frame), without
-   *     model loading and file finishing
-   * @param times busy time per stage: decode, analyse, swap, write (handing frames to the
-   *     encoder), encode (the encoder's own thread)
+   * @param loopSeconds wall time of the frame loop (decode to the last queued frame), without model
+   *     loading and file finishing
+   * @param times busy time per stage: decode, analyse, swap, write (handing frames to the encoder),
+   *     encode (the encoder's own thread)
    */
-  public record Summary(long frames, long facesSwapped, double loopSeconds, StageTimes times,
-      String sizeNote) {}
+  public record Summary(
+      long frames, long facesSwapped, double loopSeconds, StageTimes times, String sizeNote) {}
 
   public static Summary run(SwapOptions o, Progress progress) {
     return run(o, progress, 0);
   }
 
-  /** @param loopToFrames replay the input until this many frames were swapped (benchmarks) */
+  /**
+   * @param loopToFrames replay the input until this many frames were swapped (benchmarks)
+   */
   @SuppressWarnings("try") // an OutputClaim is held for the block, never called
   static Summary run(SwapOptions o, Progress progress, long loopToFrames) {
     checkPaths(o);
@@ -91,60 +94,92 @@ public final class SwapJob {
 
   private static Summary runClaimed(SwapOptions o, Progress progress, long loopToFrames) {
     ModelInfo info = ModelResolver.resolve(o.model(), o.direction(), o.int8());
-    boolean oneShot = info.kind().equals(ModelInfo.ONESHOT);
+    boolean oneShot = info.kind() == ModelKind.ONESHOT;
     checkSources(o, info, oneShot);
-    BlendSettings blend = o.blend().colour() != null ? o.blend() : o.blend().withColour(
-        oneShot ? BlendSettings.ColourTransfer.NONE : BlendSettings.ColourTransfer.LAB);
+    BlendSettings blend =
+        o.blend().colour() != null
+            ? o.blend()
+            : o.blend()
+                .withColour(
+                    oneShot ? BlendSettings.ColourTransfer.NONE : BlendSettings.ColourTransfer.LAB);
     FaceBlender blender = new FaceBlender(blend);
-    try (Recognizer recognizer = o.recognizer() != null ? new Recognizer(o.recognizer()) : null;
+    try (Recognizer recognizer =
+            o.recognizer() != null ? new Recognizer(o.recognizer(), o.device()) : null;
         VideoReader reader = VideoReader.open(o.input());
-        LoopingFrames looping = loopToFrames > 0 ? new LoopingFrames(o.input(), loopToFrames)
-            : null;
-        Swapper swapper = oneShot
-            ? new OneShotSwapper(info, FacePhotos.identity(o.sources(), o.sourceFace(),
-                recognizer, "--source"))
-            : new PairSwapper(info);
+        LoopingFrames looping =
+            loopToFrames > 0 ? new LoopingFrames(o.input(), loopToFrames) : null;
+        Swapper swapper =
+            oneShot
+                ? new OneShotSwapper(
+                    info,
+                    FacePhotos.identity(o.sources(), o.sourceFace(), recognizer, "--source"),
+                    o.device())
+                : new PairSwapper(info, o.device());
         FaceTracker tracker = new FaceTracker(o.tracker())) {
       FaceRenderer renderer = new FaceRenderer(swapper, blender);
-      LookalikeFilter lookalikes = o.faces() instanceof FaceSelection.Like like
-          ? new LookalikeFilter(like, recognizer) : null;
-      FaceChooser chooser = lookalikes != null ? lookalikes::pick
-          : (faces, frame) -> o.faces().pick(faces);
+      LookalikeFilter lookalikes =
+          o.faces() instanceof FaceSelection.Like like
+              ? new LookalikeFilter(like, recognizer)
+              : null;
+      FaceChooser chooser =
+          lookalikes != null ? lookalikes::pick : (faces, frame) -> o.faces().pick(faces);
       if (o.previewFrame() != null) {
-        return preview(o, reader, tracker, chooser, renderer,
+        return preview(
+            o,
+            reader,
+            tracker,
+            chooser,
+            renderer,
             o.label() ? settings(o, info, blend, recognizer, lookalikes, null) : null);
       }
       boolean synthetic = !(o.faces() instanceof FaceSelection.None);
-      Map<String, String> tags = o.label()
-          ? Provenance.containerTags(synthetic ? "face-swap" : "pass-through", synthetic)
-          : Map.of();
+      Map<String, String> tags =
+          o.label()
+              ? Provenance.containerTags(synthetic ? "face-swap" : "pass-through", synthetic)
+              : Map.of();
       List<int[]> swappedPerFrame = new ArrayList<>();
       StageTimes times = new StageTimes();
       double loopSeconds;
       String sizeNote;
-      try (BackgroundEncoder writer = new BackgroundEncoder(VideoWriter.create(o.output(),
-          reader.info(), o.encode(), o.input(), tags), 4)) {
+      try (BackgroundEncoder writer =
+          new BackgroundEncoder(
+              VideoWriter.create(o.output(), reader.info(), o.encode(), o.input(), tags), 4)) {
         sizeNote = writer.sizeNote();
         progress.start("swap", reader.info().frameCountEstimate());
-        FramePipeline<SwapWork> pipeline = new FramePipeline<>(
-            () -> SwapWork.of(times.time("decode",
-                () -> looping != null ? looping.next() : reader.next())),
-            List.of(
-                w -> w.chosen = times.time("analyse", () -> chooser.choose(
-                    tracker.next(w.frame.image(), w.frame.micros() / 1e6), w.frame.image())),
-                w -> times.time("swap", () -> {
-                  for (Face face : w.chosen) renderer.render(w.frame.image(), face, null);
-                  return null;
-                })),
-            w -> {
-              swappedPerFrame.add(w.chosen.stream().mapToInt(Face::trackId).toArray());
-              times.time("write", () -> {
-                writer.write(w.frame.image(), w.frame.pts());
-                return null;
-              });
-              progress.step();
-            },
-            4);
+        FramePipeline<SwapWork> pipeline =
+            new FramePipeline<>(
+                () ->
+                    SwapWork.of(
+                        times.time(
+                            "decode", () -> looping != null ? looping.next() : reader.next())),
+                List.of(
+                    w ->
+                        w.chosen =
+                            times.time(
+                                "analyse",
+                                () ->
+                                    chooser.choose(
+                                        tracker.next(w.frame.image(), w.frame.micros() / 1e6),
+                                        w.frame.image())),
+                    w ->
+                        times.time(
+                            "swap",
+                            () -> {
+                              for (Face face : w.chosen)
+                                renderer.render(w.frame.image(), face, null);
+                              return null;
+                            })),
+                w -> {
+                  swappedPerFrame.add(w.chosen.stream().mapToInt(Face::trackId).toArray());
+                  times.time(
+                      "write",
+                      () -> {
+                        writer.write(w.frame.image(), w.frame.pts());
+                        return null;
+                      });
+                  progress.step();
+                },
+                4);
         long loopStart = System.nanoTime();
         if (o.pipelined()) {
           pipeline.run();
@@ -157,14 +192,20 @@ public final class SwapJob {
         }
         // the sidecar is written before the video is renamed into place, so a labelled output
         // never exists without its label (a kill in between leaves only the sidecar)
-        Map<String, Object> settings = o.label()
-            ? settings(o, info, blend, recognizer, lookalikes, swappedPerFrame) : null;
-        writer.finish(complete -> {
-          if (settings != null) {
-            Provenance.writeSidecar(o.output(), complete,
-                synthetic ? "face-swap" : "pass-through", synthetic, o.input(), settings);
-          }
-        });
+        Map<String, Object> settings =
+            o.label() ? settings(o, info, blend, recognizer, lookalikes, swappedPerFrame) : null;
+        writer.finish(
+            complete -> {
+              if (settings != null) {
+                Provenance.writeSidecar(
+                    o.output(),
+                    complete,
+                    synthetic ? "face-swap" : "pass-through",
+                    synthetic,
+                    o.input(),
+                    settings);
+              }
+            });
         times.add("encode", Math.round(writer.encodeMillis() * 1e6));
       }
       long swapped = swappedPerFrame.stream().mapToLong(ids -> ids.length).sum();
@@ -173,17 +214,25 @@ public final class SwapJob {
   }
 
   /** What the sidecar records of how the output was made. */
-  private static Map<String, Object> settings(SwapOptions o, ModelInfo info, BlendSettings blend,
-      Recognizer recognizer, LookalikeFilter lookalikes, List<int[]> swappedPerFrame) {
-    boolean oneShot = info.kind().equals(ModelInfo.ONESHOT);
+  private static Map<String, Object> settings(
+      SwapOptions o,
+      ModelInfo info,
+      BlendSettings blend,
+      Recognizer recognizer,
+      LookalikeFilter lookalikes,
+      List<int[]> swappedPerFrame) {
+    boolean oneShot = info.kind() == ModelKind.ONESHOT;
     Map<String, Object> settings = new LinkedHashMap<>();
     settings.put("model", info.path().toString());
     settings.put("model_sha256", Provenance.sha256(info.path()));
     settings.put("model_metadata", info.metadata());
     settings.put("faces", o.faces().toString());
     if (oneShot) {
-      settings.put("source_photos", o.sources().stream().map(p -> Map.of("path",
-          p.toString(), "sha256", Provenance.sha256(p))).toList());
+      settings.put(
+          "source_photos",
+          o.sources().stream()
+              .map(p -> Map.of("path", p.toString(), "sha256", Provenance.sha256(p)))
+              .toList());
       settings.put("source_face", o.sourceFace());
     }
     if (recognizer != null) {
@@ -231,22 +280,36 @@ public final class SwapJob {
 
   private static void checkSources(SwapOptions o, ModelInfo info, boolean oneShot) {
     if (oneShot && (o.sources().isEmpty() || o.recognizer() == null)) {
-      throw DoppelException.usage("--model " + info.path() + " is a one-shot model: give the "
-          + "new face with --source PHOTO and a recogniser with --recognizer w600k_r50.onnx");
+      throw DoppelException.usage(
+          "--model "
+              + info.path()
+              + " is a one-shot model: give the "
+              + "new face with --source PHOTO and a recogniser with --recognizer w600k_r50.onnx");
     }
     if (!oneShot && !o.sources().isEmpty()) {
-      throw DoppelException.usage("--source: " + info.path() + " is a pair model (it swaps "
-          + info.source() + " to " + info.target() + "); --source needs a one-shot model");
+      throw DoppelException.usage(
+          "--source: "
+              + info.path()
+              + " is a pair model (it swaps "
+              + info.source()
+              + " to "
+              + info.target()
+              + "); --source needs a one-shot model");
     }
     if (o.faces() instanceof FaceSelection.Like && o.recognizer() == null) {
-      throw DoppelException.usage("--faces like: needs a recogniser: add --recognizer "
-          + "w600k_r50.onnx");
+      throw DoppelException.usage(
+          "--faces like: needs a recogniser: add --recognizer " + "w600k_r50.onnx");
     }
   }
 
   /** Input | swapped | mask, side by side, for one frame: a quick look before a long run. */
-  private static Summary preview(SwapOptions o, VideoReader reader, FaceTracker tracker,
-      FaceChooser chooser, FaceRenderer renderer, Map<String, Object> label) {
+  private static Summary preview(
+      SwapOptions o,
+      VideoReader reader,
+      FaceTracker tracker,
+      FaceChooser chooser,
+      FaceRenderer renderer,
+      Map<String, Object> label) {
     long wanted = o.previewFrame();
     for (VideoFrame frame = reader.next(); frame != null; frame = reader.next()) {
       try (VideoFrame f = frame) {
@@ -258,7 +321,8 @@ public final class SwapJob {
             Mat maskBgr = new Mat()) {
           for (Face face : faces) renderer.render(f.image(), face, mask);
           cvtColor(mask, maskBgr, COLOR_GRAY2BGR);
-          try (MatVector parts = new MatVector(original, f.image(), maskBgr); Mat row = new Mat()) {
+          try (MatVector parts = new MatVector(original, f.image(), maskBgr);
+              Mat row = new Mat()) {
             hconcat(parts, row);
             writePng(row, o, label);
           }
@@ -266,14 +330,21 @@ public final class SwapJob {
         return new Summary(1, faces.size(), 0, new StageTimes(), null);
       }
     }
-    throw DoppelException.usage("--preview " + wanted + ": " + o.input() + " has only "
-        + reader.info().frameCountEstimate() + " frames");
+    throw DoppelException.usage(
+        "--preview "
+            + wanted
+            + ": "
+            + o.input()
+            + " has only "
+            + reader.info().frameCountEstimate()
+            + " frames");
   }
 
   /** The preview PNG, labelled like a video: PNG text chunks, and the sidecar written first. */
   private static void writePng(Mat image, SwapOptions o, Map<String, Object> label) {
     java.nio.file.Path path = o.output();
-    try (BytePointer png = new BytePointer(); AtomicFile file = new AtomicFile(path)) {
+    try (BytePointer png = new BytePointer();
+        AtomicFile file = new AtomicFile(path)) {
       if (!imencode(".png", image, png)) {
         throw DoppelException.processing("cannot encode PNG: " + path);
       }

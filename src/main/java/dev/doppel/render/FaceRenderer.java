@@ -14,9 +14,9 @@ import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
  * The per-face stage of every swap: align the face to the model's template, render it with the
- * model, blend it back through the exact inverse transform. {@code swap} and {@code dataset}
- * both render through here, so a stage added to it (a watermark, an enhancer, an occlusion
- * mask) reaches every output. It borrows the swapper and blender; their owners close them.
+ * model, blend it back through the exact inverse transform. {@code swap} and {@code dataset} both
+ * render through here, so a stage added to it (a watermark, an enhancer, an occlusion mask) reaches
+ * every output. It borrows the swapper and blender; their owners close them.
  */
 public final class FaceRenderer {
   private final Swapper swapper;
@@ -36,10 +36,17 @@ public final class FaceRenderer {
     Alignment alignment = Alignment.of(face.fivePoints(), info.template(), info.size());
     try (Mat crop = alignment.crop(frame);
         SwapOutput out = swapper.swap(crop);
-        FaceBlender.Pasted pasted = blender.paste(frame, alignment, out.face(), out.mask(),
-            face.maskPolygon(), face.landmarks().points(MeshTopology.LIPS_INNER))) {
+        FaceBlender.Pasted pasted =
+            blender.paste(
+                frame,
+                alignment,
+                out.face(),
+                out.mask(),
+                face.maskPolygon(),
+                face.landmarks().points(MeshTopology.LIPS_INNER))) {
       if (writtenMask != null && pasted.region().width() > 0) {
-        try (Mat dst = writtenMask.apply(pasted.region()); Mat alpha8 = new Mat()) {
+        try (Mat dst = writtenMask.apply(pasted.region());
+            Mat alpha8 = new Mat()) {
           pasted.alpha().convertTo(alpha8, CV_8UC1, 255, 0);
           max(dst, alpha8, dst);
         }

@@ -6,8 +6,8 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * Which of a frame's faces to swap: all, the largest, one track, none (pass-through), or those
- * that look like a reference photo (needs a recogniser: see {@link LookalikeFilter}).
+ * Which of a frame's faces to swap: all, the largest, one track, none (pass-through), or those that
+ * look like a reference photo (needs a recogniser: see {@code identity.LookalikeFilter}).
  */
 public sealed interface FaceSelection {
   List<Face> pick(List<Face> faces);
@@ -27,8 +27,10 @@ public sealed interface FaceSelection {
   record Largest() implements FaceSelection {
     @Override
     public List<Face> pick(List<Face> faces) {
-      return faces.stream().max(Comparator.comparingDouble(f -> f.box().area()))
-          .map(List::of).orElse(List.of());
+      return faces.stream()
+          .max(Comparator.comparingDouble(f -> f.box().area()))
+          .map(List::of)
+          .orElse(List.of());
     }
 
     @Override
@@ -63,8 +65,9 @@ public sealed interface FaceSelection {
   }
 
   /**
-   * Faces whose recogniser embedding has cosine similarity of at least {@code threshold} with
-   * the face in {@code reference}. Chosen by {@link LookalikeFilter}, which holds the recogniser.
+   * Faces whose recogniser embedding has cosine similarity of at least {@code threshold} with the
+   * face in {@code reference}. Chosen by {@code identity.LookalikeFilter}, which holds the
+   * recogniser.
    */
   record Like(java.nio.file.Path reference, double threshold) implements FaceSelection {
     @Override
@@ -96,7 +99,6 @@ public sealed interface FaceSelection {
         // fall through to the usage error
       }
     }
-    throw DoppelException.usage("--faces " + s
-        + ": use all, largest, none, track=N or like:PHOTO");
+    throw DoppelException.usage("--faces " + s + ": use all, largest, none, track=N or like:PHOTO");
   }
 }

@@ -8,11 +8,10 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * Finds the graph for a direction. {@code --model} names either one direction's file
- * ({@code models/pair96-astronaut2hopper.onnx}) or the pair's common prefix
- * ({@code models/pair96}), in which case {@code --direction a2b|b2a} picks the file whose
- * {@code doppel.direction} metadata matches (FP32 graphs, or with {@code --int8} the
- * quantised {@code *.int8.onnx} ones).
+ * Finds the graph for a direction. {@code --model} names either one direction's file ({@code
+ * models/pair96-astronaut2hopper.onnx}) or the pair's common prefix ({@code models/pair96}), in
+ * which case {@code --direction a2b|b2a} picks the file whose {@code doppel.direction} metadata
+ * matches (FP32 graphs, or with {@code --int8} the quantised {@code *.int8.onnx} ones).
  */
 public final class ModelResolver {
   private ModelResolver() {}
@@ -28,9 +27,14 @@ public final class ModelResolver {
     String prefix = model.getFileName().toString() + "-";
     if (folder == null || !Files.isDirectory(folder)) return List.of();
     try (Stream<Path> files = Files.list(folder)) {
-      return files.filter(p -> p.getFileName().toString().startsWith(prefix)
-          && p.toString().endsWith(".onnx") && p.toString().endsWith(".int8.onnx") == int8)
-          .sorted().toList();
+      return files
+          .filter(
+              p ->
+                  p.getFileName().toString().startsWith(prefix)
+                      && p.toString().endsWith(".onnx")
+                      && p.toString().endsWith(".int8.onnx") == int8)
+          .sorted()
+          .toList();
     } catch (IOException e) {
       return List.of();
     }
@@ -55,8 +59,18 @@ public final class ModelResolver {
       ModelInfo info = ModelInfo.read(model);
       String own = info.metadata().get("doppel.direction");
       if (direction != null && own != null && !own.equals(direction)) {
-        throw DoppelException.usage("--direction " + direction + ": " + model + " is the "
-            + own + " graph (" + info.source() + " to " + info.target() + ")");
+        throw DoppelException.usage(
+            "--direction "
+                + direction
+                + ": "
+                + model
+                + " is the "
+                + own
+                + " graph ("
+                + info.source()
+                + " to "
+                + info.target()
+                + ")");
       }
       return info;
     }
@@ -67,7 +81,13 @@ public final class ModelResolver {
       ModelInfo info = ModelInfo.read(p);
       if (wanted.equals(info.metadata().get("doppel.direction"))) return info;
     }
-    throw DoppelException.usage("cannot load model: " + model + ": no file " + prefix
-        + (int8 ? "*.int8.onnx" : "*.onnx") + " with direction " + wanted);
+    throw DoppelException.usage(
+        "cannot load model: "
+            + model
+            + ": no file "
+            + prefix
+            + (int8 ? "*.int8.onnx" : "*.onnx")
+            + " with direction "
+            + wanted);
   }
 }

@@ -15,14 +15,14 @@ import org.bytedeco.opencv.opencv_core.Scalar;
  *   <li>{@code target}: 1x3x128x128, the face to replace aligned to the ArcFace template at 128
  *       (the 112 points shifted 8 px right), RGB in [0,1];
  *   <li>{@code source}: 1x512, normalise(e · emap) where e is the source's L2-normalised ArcFace
- *       embedding and {@code emap} (512x512) is the graph's last initializer. FaceFusion skips
- *       the final normalisation; Doppel follows InsightFace;
+ *       embedding and {@code emap} (512x512) is the graph's last initializer. FaceFusion skips the
+ *       final normalisation; Doppel follows InsightFace;
  *   <li>output: 1x3x128x128 RGB in [0,1]. The model has no mask: the whole crop is offered and
  *       Doppel's blender limits it to the face oval, eroded and feathered.
  * </ul>
  *
- * Inputs are matched by name when the graph uses {@code target}/{@code source}, else by kind
- * (the image-shaped one is the target), which covers InsightFace's positional use.
+ * Inputs are matched by name when the graph uses {@code target}/{@code source}, else by kind (the
+ * image-shaped one is the target), which covers InsightFace's positional use.
  */
 public final class OneShotSwapper implements Swapper {
   private final ModelInfo info;
@@ -33,17 +33,23 @@ public final class OneShotSwapper implements Swapper {
   private final float[] chw;
   private final float[] hwc;
 
-  /** @param sourceEmbedding the source face's ArcFace embedding (normalised here) */
-  public OneShotSwapper(ModelInfo info, float[] sourceEmbedding) {
-    if (!info.kind().equals(ModelInfo.ONESHOT)) {
-      throw DoppelException.usage("cannot load model: " + info.path() + ": kind '" + info.kind()
-          + "' is not a one-shot (inswapper-style) model");
+  /**
+   * @param sourceEmbedding the source face's ArcFace embedding (normalised here)
+   */
+  public OneShotSwapper(ModelInfo info, float[] sourceEmbedding, Device device) {
+    if (info.kind() != ModelKind.ONESHOT) {
+      throw DoppelException.usage(
+          "cannot load model: "
+              + info.path()
+              + ": kind '"
+              + info.kind()
+              + "' is not a one-shot (inswapper-style) model");
     }
     this.info = info;
     this.emap = emap(info, sourceEmbedding.length);
     this.latent = latent(emap, sourceEmbedding);
     this.imageFirst = info.inputs().get(0).shape().length == 4;
-    this.predictor = new OnnxPredictor(info);
+    this.predictor = new OnnxPredictor(info, device);
     this.chw = new float[3 * info.size() * info.size()];
     this.hwc = new float[3 * info.size() * info.size()];
   }
@@ -60,19 +66,24 @@ public final class OneShotSwapper implements Swapper {
 
   private static OnnxFile.Tensor emap(ModelInfo info, int embeddingLength) {
     OnnxFile.Tensor emap = OnnxFile.lastInitializer(info.path());
-    if (emap.dims().length != 2 || emap.dims()[0] != embeddingLength
-        || emap.dims()[1] != 512) {
-      throw DoppelException.processing("cannot load model: " + info.path() + ": its last "
-          + "initializer ('" + emap.name() + "') is not a " + embeddingLength
-          + "x512 emap");
+    if (emap.dims().length != 2 || emap.dims()[0] != embeddingLength || emap.dims()[1] != 512) {
+      throw DoppelException.processing(
+          "cannot load model: "
+              + info.path()
+              + ": its last "
+              + "initializer ('"
+              + emap.name()
+              + "') is not a "
+              + embeddingLength
+              + "x512 emap");
     }
     return emap;
   }
 
   private static float[] latent(OnnxFile.Tensor emap, float[] embedding) {
     if (embedding.length != emap.dims()[0]) {
-      throw new IllegalArgumentException("embedding of " + embedding.length + " values, emap "
-          + "expects " + emap.dims()[0]);
+      throw new IllegalArgumentException(
+          "embedding of " + embedding.length + " values, emap " + "expects " + emap.dims()[0]);
     }
     float[] e = Embeddings.normalise(embedding);
     float[] out = new float[512];

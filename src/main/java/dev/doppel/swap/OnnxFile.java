@@ -14,14 +14,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What ONNX Runtime's API does not tell: the graph's node names and its initializers. The
- * one-shot contract needs both (InsightFace reads inswapper's {@code emap} as the graph's last
- * initializer, and decides a recogniser's input scaling from its first eight node names).
+ * What ONNX Runtime's API does not tell: the graph's node names and its initializers. The one-shot
+ * contract needs both (InsightFace reads inswapper's {@code emap} as the graph's last initializer,
+ * and decides a recogniser's input scaling from its first eight node names).
  *
- * <p>Reads the protobuf wire format directly (ModelProto field 7 = graph; GraphProto 1 = node,
- * 5 = initializer; NodeProto 3 = name; TensorProto 1 = dims, 2 = data_type, 4 = float_data,
- * 8 = name, 9 = raw_data, 14 = data_location) and streams, so a 550 MB model is never held in
- * memory: only the wanted tensor is read.
+ * <p>Reads the protobuf wire format directly (ModelProto field 7 = graph; GraphProto 1 = node, 5 =
+ * initializer; NodeProto 3 = name; TensorProto 1 = dims, 2 = data_type, 4 = float_data, 8 = name, 9
+ * = raw_data, 14 = data_location) and streams, so a 550 MB model is never held in memory: only the
+ * wanted tensor is read.
  */
 public final class OnnxFile {
   private static final int MODEL_GRAPH = 7;
@@ -47,8 +47,8 @@ public final class OnnxFile {
   public static Tensor lastInitializer(Path file) {
     Scan scan = scan(file, 0);
     if (scan.lastInitializerAt() < 0) {
-      throw DoppelException.processing("cannot read model: " + file + ": the graph has no "
-          + "initializers");
+      throw DoppelException.processing(
+          "cannot read model: " + file + ": the graph has no " + "initializers");
     }
     try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
       in.skipNBytes(scan.lastInitializerAt());
@@ -107,13 +107,13 @@ public final class OnnxFile {
         in.popLimit(graphLimit);
       }
       if (!sawGraph) {
-        throw DoppelException.processing("cannot read model: " + file + ": not an ONNX model "
-            + "(no graph)");
+        throw DoppelException.processing(
+            "cannot read model: " + file + ": not an ONNX model " + "(no graph)");
       }
       return new Scan(names, lastAt, lastLength);
     } catch (IOException e) {
-      throw DoppelException.processing("cannot read model: " + file + ": not an ONNX model ("
-          + e.getMessage() + ")");
+      throw DoppelException.processing(
+          "cannot read model: " + file + ": not an ONNX model (" + e.getMessage() + ")");
     }
   }
 
@@ -133,8 +133,11 @@ public final class OnnxFile {
         case 9 -> raw = in.readByteArray();
         case 14 -> {
           if (in.readEnum() != 0) {
-            throw DoppelException.processing("cannot read model: " + file + ": initializer "
-                + "data is stored outside the file (external data is not supported)");
+            throw DoppelException.processing(
+                "cannot read model: "
+                    + file
+                    + ": initializer "
+                    + "data is stored outside the file (external data is not supported)");
           }
         }
         default -> in.skipField(tag);
@@ -153,18 +156,30 @@ public final class OnnxFile {
       ByteBuffer b = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
       for (int i = 0; i < values.length; i++) values[i] = halfToFloat(b.getShort());
     } else {
-      throw DoppelException.processing("cannot read model: " + file + ": initializer '" + name
-          + "' has data type " + type + " (expected float32 or float16)");
+      throw DoppelException.processing(
+          "cannot read model: "
+              + file
+              + ": initializer '"
+              + name
+              + "' has data type "
+              + type
+              + " (expected float32 or float16)");
     }
     if (values.length != count) {
-      throw DoppelException.processing("cannot read model: " + file + ": initializer '" + name
-          + "' holds " + values.length + " values for shape " + dims);
+      throw DoppelException.processing(
+          "cannot read model: "
+              + file
+              + ": initializer '"
+              + name
+              + "' holds "
+              + values.length
+              + " values for shape "
+              + dims);
     }
     return new Tensor(name, dims.stream().mapToLong(Long::longValue).toArray(), values);
   }
 
-  private static void readInt64s(CodedInputStream in, int tag, List<Long> into)
-      throws IOException {
+  private static void readInt64s(CodedInputStream in, int tag, List<Long> into) throws IOException {
     if (WireFormat.getTagWireType(tag) == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
       int limit = in.pushLimit(in.readRawVarint32());
       while (!in.isAtEnd()) into.add(in.readInt64());

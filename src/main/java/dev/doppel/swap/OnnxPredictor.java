@@ -18,11 +18,11 @@ import dev.doppel.NativeGate;
 import java.util.List;
 
 /**
- * A loaded ONNX graph run through DJL's ONNX Runtime engine: one float array per graph input
- * (named and shaped as the graph declares, free dimensions as 1) in, one float array per output
- * out. Loaded once; one predictor, for one thread; close to free both.
+ * A loaded ONNX graph run through DJL's ONNX Runtime engine: one float array per graph input (named
+ * and shaped as the graph declares, free dimensions as 1) in, one float array per output out.
+ * Loaded once; one predictor, for one thread; close to free both.
  */
-final class OnnxPredictor implements AutoCloseable {
+public final class OnnxPredictor implements AutoCloseable {
   private final ModelInfo info;
   private final ZooModel<float[][], float[][]> model;
   private final Predictor<float[][], float[][]> predictor;
@@ -31,22 +31,18 @@ final class OnnxPredictor implements AutoCloseable {
 
   /**
    * Threads ONNX Runtime uses inside one inference. Set deliberately rather than left at "all
-   * cores": in the swap pipeline, decoding, face analysis and encoding run on their own threads
-   * at the same time, and ORT's threads would fight them. Default: half the cores, at least 1;
-   * the system property {@code doppel.ort.threads} overrides it.
+   * cores": in the swap pipeline, decoding, face analysis and encoding run on their own threads at
+   * the same time, and ORT's threads would fight them. Default: half the cores, at least 1; the
+   * system property {@code doppel.ort.threads} overrides it.
    */
   static int intraOpThreads() {
     Integer set = Integer.getInteger("doppel.ort.threads");
-    return set != null && set > 0 ? set
+    return set != null && set > 0
+        ? set
         : Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
   }
 
-  /** Whether models run on ONNX Runtime's CUDA provider ({@code --device cuda}). */
-  static boolean useCuda() {
-    return "cuda".equals(System.getProperty("doppel.device"));
-  }
-
-  OnnxPredictor(ModelInfo info) {
+  public OnnxPredictor(ModelInfo info, Device device) {
     this.info = info;
     try {
       // inswapper keeps its emap as an unused initializer, and ORT warns on stderr that it
@@ -55,35 +51,36 @@ final class OnnxPredictor implements AutoCloseable {
       sessionOptions.setIntraOpNumThreads(intraOpThreads());
       // idle ORT threads would otherwise spin, taking CPU from the other pipeline stages
       sessionOptions.addConfigEntry("session.intra_op.allow_spinning", "0");
-      if (useCuda()) {
+      if (device == Device.CUDA) {
         try {
           sessionOptions.addCUDA(0);
         } catch (OrtException e) {
           sessionOptions.close();
-          throw DoppelException.usage("--device cuda: this build's ONNX Runtime has no CUDA "
-              + "provider, or no CUDA runtime was found (build with mvn -Pcuda; "
-              + e.getMessage().lines().findFirst().orElse("") + ")");
+          throw DoppelException.usage(
+              "--device cuda: this build's ONNX Runtime has no CUDA "
+                  + "provider, or no CUDA runtime was found (build with mvn -Pcuda; "
+                  + e.getMessage().lines().findFirst().orElse("")
+                  + ")");
         }
       }
     } catch (OrtException e) {
       sessionOptions.close();
-      throw DoppelException.processing("cannot load model: " + info.path() + ": "
-          + e.getMessage());
+      throw DoppelException.processing("cannot load model: " + info.path() + ": " + e.getMessage());
     }
-    Criteria<float[][], float[][]> criteria = Criteria.builder()
-        .setTypes(float[][].class, float[][].class)
-        .optModelPath(info.path())
-        .optEngine("OnnxRuntime")
-        .optArgument("sessionOptions", sessionOptions)
-        .optTranslator(new PortsTranslator(info.inputs()))
-        .build();
+    Criteria<float[][], float[][]> criteria =
+        Criteria.builder()
+            .setTypes(float[][].class, float[][].class)
+            .optModelPath(info.path())
+            .optEngine("OnnxRuntime")
+            .optArgument("sessionOptions", sessionOptions)
+            .optTranslator(new PortsTranslator(info.inputs()))
+            .build();
     try {
       this.model = NativeGate.call(criteria::loadModel);
     } catch (Exception e) { // DJL's IOException, ModelNotFoundException, MalformedModelException
       sessionOptions.close();
       if (e instanceof RuntimeException r) throw r;
-      throw DoppelException.processing("cannot load model: " + info.path() + ": "
-          + e.getMessage());
+      throw DoppelException.processing("cannot load model: " + info.path() + ": " + e.getMessage());
     }
     try {
       this.predictor = model.newPredictor();
@@ -96,12 +93,11 @@ final class OnnxPredictor implements AutoCloseable {
   }
 
   /** Inputs in the order of {@link ModelInfo#inputs()}. */
-  float[][] predict(float[]... inputs) {
+  public float[][] predict(float[]... inputs) {
     try {
       return NativeGate.call(() -> predictor.predict(inputs));
     } catch (TranslateException e) {
-      throw DoppelException.processing("model failed: " + info.path() + ": " + e.getMessage(),
-          e);
+      throw DoppelException.processing("model failed: " + info.path() + ": " + e.getMessage(), e);
     }
   }
 
@@ -110,12 +106,13 @@ final class OnnxPredictor implements AutoCloseable {
     if (closed) return;
     closed = true;
     NativeGate.unregister(this);
-    NativeGate.call(() -> {
-      predictor.close();
-      model.close();
-      sessionOptions.close();
-      return null;
-    });
+    NativeGate.call(
+        () -> {
+          predictor.close();
+          model.close();
+          sessionOptions.close();
+          return null;
+        });
   }
 
   private static final class PortsTranslator implements Translator<float[][], float[][]> {

@@ -12,8 +12,8 @@ import org.bytedeco.opencv.opencv_core.Scalar;
 import org.bytedeco.opencv.opencv_core.Size;
 
 /**
- * Runs a pair model (encoder + the target identity's decoder) on aligned crops through DJL's
- * ONNX Runtime engine. Loaded once; one predictor, used from one thread; close to free it.
+ * Runs a pair model (encoder + the target identity's decoder) on aligned crops through DJL's ONNX
+ * Runtime engine. Loaded once; one predictor, used from one thread; close to free it.
  */
 public final class PairSwapper implements Swapper {
   private final ModelInfo info;
@@ -22,13 +22,13 @@ public final class PairSwapper implements Swapper {
   private final float[] chw;
   private final float[] hwc;
 
-  public PairSwapper(ModelInfo info) {
-    if (!info.kind().equals(ModelInfo.PAIR)) {
-      throw DoppelException.usage("cannot load model: " + info.path() + ": kind '" + info.kind()
-          + "' is not a pair model");
+  public PairSwapper(ModelInfo info, Device device) {
+    if (info.kind() != ModelKind.PAIR) {
+      throw DoppelException.usage(
+          "cannot load model: " + info.path() + ": kind '" + info.kind() + "' is not a pair model");
     }
     this.info = info;
-    this.predictor = new OnnxPredictor(info);
+    this.predictor = new OnnxPredictor(info, device);
     this.chw = new float[3 * info.size() * info.size()];
     this.hwc = new float[3 * info.size() * info.size()];
   }
@@ -52,18 +52,28 @@ public final class PairSwapper implements Swapper {
     int plane = info.size() * info.size();
     // ModelInfo checked the declared shapes; this checks what the graph actually returned,
     // since the Mats below are filled from these arrays
-    if (out.length != 2 || out[0].length + out[1].length != 4 * plane
+    if (out.length != 2
+        || out[0].length + out[1].length != 4 * plane
         || Math.min(out[0].length, out[1].length) != plane) {
-      throw DoppelException.processing("model failed: " + info.path() + ": it returned "
-          + out.length + " outputs of " + java.util.Arrays.stream(out).map(o -> o.length + "")
-          .toList() + " values; expected " + 3 * plane + " and " + plane);
+      throw DoppelException.processing(
+          "model failed: "
+              + info.path()
+              + ": it returned "
+              + out.length
+              + " outputs of "
+              + java.util.Arrays.stream(out).map(o -> o.length + "").toList()
+              + " values; expected "
+              + 3 * plane
+              + " and "
+              + plane);
     }
     return out[0].length < out[1].length ? new float[][] {out[1], out[0]} : out;
   }
 
   /** A BGR 8-bit crop as planar RGB floats in [0,1] (resized to s when it is not), into chw. */
   static void planarRgb(Mat crop, int s, float[] chw) {
-    try (Size size = new Size(s, s); Scalar zero = new Scalar(0.0);
+    try (Size size = new Size(s, s);
+        Scalar zero = new Scalar(0.0);
         Mat blob = blobFromImage(crop, 1 / 255.0, size, zero, true, false, CV_32F);
         FloatPointer data = new FloatPointer(blob.data())) {
       data.get(chw);

@@ -3,8 +3,8 @@ package dev.doppel.swap;
 import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
- * Renders a new face into an aligned crop: a pair model ({@link PairSwapper}) or a one-shot
- * model with a fixed source identity ({@link OneShotSwapper}). One instance serves one thread.
+ * Renders a new face into an aligned crop: a pair model ({@link PairSwapper}) or a one-shot model
+ * with a fixed source identity ({@link OneShotSwapper}). One instance serves one thread.
  */
 public interface Swapper extends AutoCloseable {
   /** The model: its crop size and alignment template. */

@@ -20,13 +20,12 @@ import org.bytedeco.ffmpeg.swresample.SwrContext;
 import org.bytedeco.javacpp.IntPointer;
 
 /**
- * The audio of a source file carried into the output: packets are copied untouched when the
- * output container accepts the codec, otherwise decoded and re-encoded with the container's
- * default audio codec (AAC for mp4/mov, Opus for webm). Packets are pulled up to a given time so
- * the muxer can interleave them with video.
+ * The audio of a source file carried into the output: packets are copied untouched when the output
+ * container accepts the codec, otherwise decoded and re-encoded with the container's default audio
+ * codec (AAC for mp4/mov, Opus for webm). Packets are pulled up to a given time so the muxer can
+ * interleave them with video.
  */
 final class AudioTrack implements AutoCloseable {
-  private final Path source;
   private AVFormatContext input;
   private final int inputIndex;
   private final AVStream outStream;
@@ -51,15 +50,14 @@ final class AudioTrack implements AutoCloseable {
       return null;
     }
     try {
-      return new AudioTrack(source, in, index, muxer);
+      return new AudioTrack(in, index, muxer);
     } catch (RuntimeException | Error e) {
       avformat_close_input(in); // the track never took ownership of it
       throw e;
     }
   }
 
-  private AudioTrack(Path source, AVFormatContext input, int index, Muxer muxer) {
-    this.source = source;
+  private AudioTrack(AVFormatContext input, int index, Muxer muxer) {
     this.input = input;
     this.inputIndex = index;
     this.muxer = muxer;
@@ -83,17 +81,25 @@ final class AudioTrack implements AutoCloseable {
   }
 
   /**
-   * Whether common players accept this codec in this container. Stricter than FFmpeg's own
-   * check, which allows e.g. PCM in mp4 that browsers and phones refuse to play.
+   * Whether common players accept this codec in this container. Stricter than FFmpeg's own check,
+   * which allows e.g. PCM in mp4 that browsers and phones refuse to play.
    */
   static boolean isPlayableIn(String container, int codecId) {
-    java.util.Set<Integer> ok = switch (container) {
-      case "mp4", "mov" -> java.util.Set.of(AV_CODEC_ID_AAC, AV_CODEC_ID_MP3, AV_CODEC_ID_AC3,
-          AV_CODEC_ID_EAC3, AV_CODEC_ID_OPUS, AV_CODEC_ID_ALAC, AV_CODEC_ID_FLAC);
-      case "webm" -> java.util.Set.of(AV_CODEC_ID_OPUS, AV_CODEC_ID_VORBIS);
-      case "avi" -> java.util.Set.of(AV_CODEC_ID_MP3, AV_CODEC_ID_AC3, AV_CODEC_ID_PCM_S16LE);
-      default -> null; // matroska carries anything FFmpeg can mux
-    };
+    java.util.Set<Integer> ok =
+        switch (container) {
+          case "mp4", "mov" ->
+              java.util.Set.of(
+                  AV_CODEC_ID_AAC,
+                  AV_CODEC_ID_MP3,
+                  AV_CODEC_ID_AC3,
+                  AV_CODEC_ID_EAC3,
+                  AV_CODEC_ID_OPUS,
+                  AV_CODEC_ID_ALAC,
+                  AV_CODEC_ID_FLAC);
+          case "webm" -> java.util.Set.of(AV_CODEC_ID_OPUS, AV_CODEC_ID_VORBIS);
+          case "avi" -> java.util.Set.of(AV_CODEC_ID_MP3, AV_CODEC_ID_AC3, AV_CODEC_ID_PCM_S16LE);
+          default -> null; // matroska carries anything FFmpeg can mux
+        };
     return ok == null || ok.contains(codecId);
   }
 
@@ -142,7 +148,6 @@ final class AudioTrack implements AutoCloseable {
 
   /** Decode, resample to the encoder's format, encode in the encoder's frame size. */
   private static final class Transcoder implements AutoCloseable {
-    private final AVStream inStream;
     private final Muxer muxer;
     // not final: a constructor that fails half-way frees what it had allocated (see close)
     private AVCodecContext decoder;
@@ -156,7 +161,6 @@ final class AudioTrack implements AutoCloseable {
     private long samplesOut;
 
     Transcoder(AVStream inStream, Muxer muxer) {
-      this.inStream = inStream;
       this.muxer = muxer;
       try {
         AVCodecParameters par = inStream.codecpar();
@@ -164,7 +168,8 @@ final class AudioTrack implements AutoCloseable {
         decoder = avcodec_alloc_context3(dec);
         avcodec_parameters_to_context(decoder, par);
         decoder.pkt_timebase(inStream.time_base());
-        check(avcodec_open2(decoder, dec, (org.bytedeco.ffmpeg.avutil.AVDictionary) null), "decoder");
+        check(
+            avcodec_open2(decoder, dec, (org.bytedeco.ffmpeg.avutil.AVDictionary) null), "decoder");
 
         int codecId = muxer.format().audio_codec();
         AVCodec enc = codecId == AV_CODEC_ID_OPUS ? avcodec_find_encoder_by_name("libopus") : null;
@@ -180,13 +185,24 @@ final class AudioTrack implements AutoCloseable {
         encoder.bit_rate(channels * 64_000L);
         encoder.time_base(new AVRational().num(1).den(rate));
         if (muxer.needsGlobalHeader()) encoder.flags(encoder.flags() | AV_CODEC_FLAG_GLOBAL_HEADER);
-        check(avcodec_open2(encoder, enc, (org.bytedeco.ffmpeg.avutil.AVDictionary) null), "encoder");
+        check(
+            avcodec_open2(encoder, enc, (org.bytedeco.ffmpeg.avutil.AVDictionary) null), "encoder");
         frameSize = encoder.frame_size() > 0 ? encoder.frame_size() : 1024;
 
         SwrContext swr = new SwrContext(null);
         resampler = swr;
-        check(swr_alloc_set_opts2(swr, encoder.ch_layout(), encoder.sample_fmt(), rate,
-            decoder.ch_layout(), decoder.sample_fmt(), decoder.sample_rate(), 0, null), "resampler");
+        check(
+            swr_alloc_set_opts2(
+                swr,
+                encoder.ch_layout(),
+                encoder.sample_fmt(),
+                rate,
+                decoder.ch_layout(),
+                decoder.sample_fmt(),
+                decoder.sample_rate(),
+                0,
+                null),
+            "resampler");
         check(swr_init(swr), "resampler");
         fifo = av_audio_fifo_alloc(encoder.sample_fmt(), channels, frameSize * 4);
       } catch (RuntimeException | Error e) {

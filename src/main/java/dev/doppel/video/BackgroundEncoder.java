@@ -7,8 +7,8 @@ import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
  * Runs a {@link VideoWriter} on its own thread so encoding overlaps decoding and analysis. A
- * bounded queue applies back-pressure; frames are copied in, so the caller keeps its own.
- * Order is kept (one consumer). An encoding failure surfaces on the next call from the caller.
+ * bounded queue applies back-pressure; frames are copied in, so the caller keeps its own. Order is
+ * kept (one consumer). An encoding failure surfaces on the next call from the caller.
  */
 public final class BackgroundEncoder implements AutoCloseable {
   private record Item(Mat image, long pts) {}
@@ -58,6 +58,8 @@ public final class BackgroundEncoder implements AutoCloseable {
     writer.finish(beforeMove);
   }
 
+  // END is a sentinel, compared by identity; only this thread adds to encodeNanos
+  @SuppressWarnings({"ReferenceEquality", "NonAtomicVolatileUpdate"})
   private void drain() {
     try {
       for (Item item = queue.take(); item != END; item = queue.take()) {

@@ -12,9 +12,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Maps Doppel's codec names to the FFmpeg encoders this build has. The default (LGPL) FFmpeg
- * build has libopenh264 for H.264; the {@code gpl} Maven profile adds libx264 and libx265,
- * which are preferred when present because they offer true constant-rate-factor encoding.
+ * Maps Doppel's codec names to the FFmpeg encoders this build has. The default (LGPL) FFmpeg build
+ * has libopenh264 for H.264; the {@code gpl} Maven profile adds libx264 and libx265, which are
+ * preferred when present because they offer true constant-rate-factor encoding.
  */
 final class Codecs {
   private static final Map<String, List<String>> ENCODERS =
@@ -33,28 +33,44 @@ final class Codecs {
     List<String> candidates = ENCODERS.get(codec);
     if (candidates == null) {
       throw DoppelException.usage(
-          "unknown codec '" + codec + "' (use one of " + String.join(", ", ENCODERS.keySet()) + ")");
+          "unknown codec '"
+              + codec
+              + "' (use one of "
+              + String.join(", ", ENCODERS.keySet())
+              + ")");
     }
-    return firstPresent(candidates).orElseThrow(() -> DoppelException.usage(
-        "codec '" + codec + "' needs " + String.join(" or ", candidates)
-            + ", which this FFmpeg build lacks (build with -Pgpl for libx264/libx265)"));
+    return firstPresent(candidates)
+        .orElseThrow(
+            () ->
+                DoppelException.usage(
+                    "codec '"
+                        + codec
+                        + "' needs "
+                        + String.join(" or ", candidates)
+                        + ", which this FFmpeg build lacks (build with -Pgpl for libx264/libx265)"));
   }
 
   /**
-   * Refuses a codec the container cannot store (h264 in .webm), as FFmpeg's muxer would only
-   * say "Invalid argument" after the work is done.
+   * Refuses a codec the container cannot store (h264 in .webm), as FFmpeg's muxer would only say
+   * "Invalid argument" after the work is done.
    */
   static void checkContainer(String codec, String container, java.nio.file.Path output) {
-    org.bytedeco.ffmpeg.avcodec.AVCodec encoder = avcodec_find_encoder_by_name(
-        encoderName(codec));
+    org.bytedeco.ffmpeg.avcodec.AVCodec encoder = avcodec_find_encoder_by_name(encoderName(codec));
     org.bytedeco.ffmpeg.avformat.AVOutputFormat format =
         org.bytedeco.ffmpeg.global.avformat.av_guess_format(container, null, null);
     if (encoder == null || format == null) return;
-    int ok = org.bytedeco.ffmpeg.global.avformat.avformat_query_codec(format, encoder.id(),
-        org.bytedeco.ffmpeg.global.avcodec.FF_COMPLIANCE_NORMAL);
+    int ok =
+        org.bytedeco.ffmpeg.global.avformat.avformat_query_codec(
+            format, encoder.id(), org.bytedeco.ffmpeg.global.avcodec.FF_COMPLIANCE_NORMAL);
     if (ok == 0) {
-      throw DoppelException.usage("cannot write video: " + output + ": a ." + extensionOf(output)
-          + " file cannot hold " + codec + " video (choose another --codec or extension)");
+      throw DoppelException.usage(
+          "cannot write video: "
+              + output
+              + ": a ."
+              + extensionOf(output)
+              + " file cannot hold "
+              + codec
+              + " video (choose another --codec or extension)");
     }
   }
 
@@ -69,8 +85,7 @@ final class Codecs {
   }
 
   private static Optional<String> firstPresent(List<String> encoders) {
-    return encoders.stream().filter(name -> avcodec_find_encoder_by_name(name) != null)
-        .findFirst();
+    return encoders.stream().filter(name -> avcodec_find_encoder_by_name(name) != null).findFirst();
   }
 
   /** The smallest frame side the encoder takes (OpenH264 refuses frames under 16x16). */

@@ -21,11 +21,11 @@ import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Rect;
 
 /**
- * Passes frames through an H.264 encoder and straight back through a decoder, in memory: the
- * "video compression" distortion of DeeperForensics-1.0, which compresses a clip at a given CRF
- * before anything else sees it. The encoder may hold frames back (x264's look-ahead and frame
- * threads), so {@link #push} returns whatever decoded frames are ready, in presentation order,
- * and {@link #flush} the rest; over a whole clip, frames out equal frames in.
+ * Passes frames through an H.264 encoder and straight back through a decoder, in memory: the "video
+ * compression" distortion of DeeperForensics-1.0, which compresses a clip at a given CRF before
+ * anything else sees it. The encoder may hold frames back (x264's look-ahead and frame threads), so
+ * {@link #push} returns whatever decoded frames are ready, in presentation order, and {@link
+ * #flush} the rest; over a whole clip, frames out equal frames in.
  */
 public final class CompressionRoundTrip implements AutoCloseable {
   private final VideoEncoder encoder;
@@ -46,15 +46,15 @@ public final class CompressionRoundTrip implements AutoCloseable {
     this.height = height;
     EncodeSettings settings = new EncodeSettings("mp4", "h264", crf, null);
     int ticksPerSecond = (int) Math.max(1, Math.round(fps * 1000));
-    encoder = new VideoEncoder(settings, width, height, new Rational(1, ticksPerSecond), fps,
-        false);
+    encoder =
+        new VideoEncoder(settings, width, height, new Rational(1, ticksPerSecond), fps, false);
     AVCodec codec = avcodec_find_decoder(AV_CODEC_ID_H264);
     decoder = avcodec_alloc_context3(codec);
     int ret = avcodec_open2(decoder, codec, (AVDictionary) null);
     if (ret < 0) {
       close();
-      throw DoppelException.processing("cannot open the H.264 decoder: "
-          + VideoReader.describeAvError(ret));
+      throw DoppelException.processing(
+          "cannot open the H.264 decoder: " + VideoReader.describeAvError(ret));
     }
     decoded = av_frame_alloc();
   }
@@ -91,27 +91,39 @@ public final class CompressionRoundTrip implements AutoCloseable {
   private void decode(AVPacket packet) {
     int ret = avcodec_send_packet(decoder, packet);
     if (ret < 0 && ret != AVERROR_EOF()) {
-      throw DoppelException.processing("decoding the compressed frame failed: "
-          + VideoReader.describeAvError(ret));
+      throw DoppelException.processing(
+          "decoding the compressed frame failed: " + VideoReader.describeAvError(ret));
     }
     while ((ret = avcodec_receive_frame(decoder, decoded)) >= 0) {
       ready.add(toBgr(decoded));
       av_frame_unref(decoded);
     }
     if (ret != AVERROR_EAGAIN() && ret != AVERROR_EOF()) {
-      throw DoppelException.processing("decoding the compressed frame failed: "
-          + VideoReader.describeAvError(ret));
+      throw DoppelException.processing(
+          "decoding the compressed frame failed: " + VideoReader.describeAvError(ret));
     }
   }
 
   private Mat toBgr(AVFrame f) {
-    sws = sws_getCachedContext(sws, f.width(), f.height(), f.format(), f.width(), f.height(),
-        AV_PIX_FMT_BGR24, SWS_BICUBIC | SWS_ACCURATE_RND, null, null, (double[]) null);
+    sws =
+        sws_getCachedContext(
+            sws,
+            f.width(),
+            f.height(),
+            f.format(),
+            f.width(),
+            f.height(),
+            AV_PIX_FMT_BGR24,
+            SWS_BICUBIC | SWS_ACCURATE_RND,
+            null,
+            null,
+            (double[]) null);
     coded.create(f.height(), f.width(), CV_8UC3);
     dstData.put(0, coded.data());
     dstStride.put(0, (int) coded.step());
     sws_scale(sws, f.data(), f.linesize(), 0, f.height(), dstData, dstStride);
-    try (Rect visible = new Rect(0, 0, width, height); Mat crop = coded.apply(visible)) {
+    try (Rect visible = new Rect(0, 0, width, height);
+        Mat crop = coded.apply(visible)) {
       return crop.clone(); // the caller's copy, without the encoder's even-size padding
     }
   }

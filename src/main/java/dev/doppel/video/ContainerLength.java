@@ -7,9 +7,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * Whether a file is shorter than its container says: the cheapest sure sign of a cut-off
- * download or copy. MP4/MOV boxes, Matroska/WebM's segment and AVI's RIFF chunks all carry their
- * own length; FFmpeg reads such a file up to the cut and stops without an error.
+ * Whether a file is shorter than its container says: the cheapest sure sign of a cut-off download
+ * or copy. MP4/MOV boxes, Matroska/WebM's segment and AVI's RIFF chunks all carry their own length;
+ * FFmpeg reads such a file up to the cut and stops without an error.
  */
 final class ContainerLength {
   private ContainerLength() {}
@@ -41,8 +41,14 @@ final class ContainerLength {
       if (size == 0) return null;
       if (size < 8) return null; // not a box structure we understand: let FFmpeg judge
       if (at + size > length) {
-        return "the '" + fourCcName(h.getInt(4)) + "' box at byte " + at + " declares " + size
-            + " bytes, but the file ends after " + (length - at);
+        return "the '"
+            + fourCcName(h.getInt(4))
+            + "' box at byte "
+            + at
+            + " declares "
+            + size
+            + " bytes, but the file ends after "
+            + (length - at);
       }
       at += size;
     }
@@ -60,8 +66,14 @@ final class ContainerLength {
     long[] size = vint(s, 4);
     if (size == null || size[0] < 0) return null; // unknown size (live or unfinished stream)
     long end = segmentAt + 4 + size[1] + size[0];
-    return end > length ? "its Matroska segment declares " + size[0] + " bytes, but the file "
-        + "ends " + (end - length) + " bytes short" : null;
+    return end > length
+        ? "its Matroska segment declares "
+            + size[0]
+            + " bytes, but the file "
+            + "ends "
+            + (end - length)
+            + " bytes short"
+        : null;
   }
 
   /** RIFF chunks (AVI, and OpenDML's AVIX extensions), sizes little-endian. */
@@ -72,8 +84,13 @@ final class ContainerLength {
       if (h.getInt(0) != Integer.reverseBytes(fourCc("RIFF"))) return null;
       long size = h.getInt(4) & 0xffffffffL;
       if (at + 8 + size > length) {
-        return "its RIFF chunk at byte " + at + " declares " + size + " bytes, but the file ends "
-            + "after " + (length - at - 8);
+        return "its RIFF chunk at byte "
+            + at
+            + " declares "
+            + size
+            + " bytes, but the file ends "
+            + "after "
+            + (length - at - 8);
       }
       at += 8 + size + (size & 1);
     }

@@ -48,9 +48,13 @@ public record EncodeSettings(String container, String codec, Integer crf, Long b
       case "mkv" -> "matroska";
       case "webm" -> "webm";
       case "avi" -> "avi";
-      default -> throw DoppelException.usage(
-          "cannot write video: " + output + ": unknown extension '" + ext
-              + "' (use .mp4, .mov, .mkv, .webm or .avi)");
+      default ->
+          throw DoppelException.usage(
+              "cannot write video: "
+                  + output
+                  + ": unknown extension '"
+                  + ext
+                  + "' (use .mp4, .mov, .mkv, .webm or .avi)");
     };
   }
 

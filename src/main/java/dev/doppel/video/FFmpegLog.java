@@ -4,8 +4,8 @@ import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacv.FFmpegLogCallback;
 
 /**
- * FFmpeg's own log. Quiet by default: every failure reaches the user as Doppel's one-line
- * message instead. {@code -v} on the command line turns FFmpeg's warnings back on.
+ * FFmpeg's own log. Quiet by default: every failure reaches the user as Doppel's one-line message
+ * instead. {@code -v} on the command line turns FFmpeg's warnings back on.
  */
 public final class FFmpegLog {
   private static boolean configured;

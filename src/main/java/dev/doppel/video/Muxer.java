@@ -1,18 +1,17 @@
 package dev.doppel.video;
 
-import dev.doppel.output.OutputPaths;
-import dev.doppel.output.TempFiles;
-import java.util.function.Consumer;
-
 import static org.bytedeco.ffmpeg.global.avformat.*;
 import static org.bytedeco.ffmpeg.global.avutil.*;
 
 import dev.doppel.DoppelException;
+import dev.doppel.output.OutputPaths;
+import dev.doppel.output.TempFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.bytedeco.ffmpeg.avcodec.AVPacket;
 import org.bytedeco.ffmpeg.avformat.AVFormatContext;
 import org.bytedeco.ffmpeg.avformat.AVIOContext;
@@ -20,12 +19,13 @@ import org.bytedeco.ffmpeg.avformat.AVStream;
 import org.bytedeco.ffmpeg.avutil.AVDictionary;
 
 /**
- * An output container written to a hidden temporary file beside the destination and renamed
- * onto it only by {@link #commit()}; closing without committing deletes the temporary file, so
- * the destination never holds a half-written video.
+ * An output container written to a hidden temporary file beside the destination and renamed onto it
+ * only by {@link #commit(Consumer)}; closing without committing deletes the temporary file, so the
+ * destination never holds a half-written video.
  */
 final class Muxer implements AutoCloseable {
   private final Path destination;
+
   /** avformat.h's AVFMT_FLAG_BITEXACT (0x0400), which the JavaCPP preset does not map. */
   private static final int AVFMT_FLAG_BITEXACT = 0x0400;
 
@@ -61,8 +61,9 @@ final class Muxer implements AutoCloseable {
       String ext = name.contains(".") ? name.substring(name.lastIndexOf('.')) : "";
       return OutputPaths.createTemp(destination, ".part" + ext);
     } catch (IOException e) {
-      throw new DoppelException(OutputPaths.exitCodeFor(e), "cannot write video: "
-          + destination + ": " + OutputPaths.whyNotWritable(folder, e));
+      throw new DoppelException(
+          OutputPaths.exitCodeFor(e),
+          "cannot write video: " + destination + ": " + OutputPaths.whyNotWritable(folder, e));
     }
   }
 
@@ -107,8 +108,8 @@ final class Muxer implements AutoCloseable {
   }
 
   /**
-   * Finishes the container, hands the complete temporary file to {@code beforeMove} (which
-   * writes the label that must exist before the video does) and moves it onto the destination.
+   * Finishes the container, hands the complete temporary file to {@code beforeMove} (which writes
+   * the label that must exist before the video does) and moves it onto the destination.
    */
   void commit(Consumer<Path> beforeMove) {
     check(av_write_trailer(context));
@@ -116,8 +117,8 @@ final class Muxer implements AutoCloseable {
     beforeMove.accept(temp);
     try {
       dev.doppel.FilePermissions.makeReadable(temp);
-      Files.move(temp, destination, StandardCopyOption.REPLACE_EXISTING,
-          StandardCopyOption.ATOMIC_MOVE);
+      Files.move(
+          temp, destination, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
       throw DoppelException.processing(
           "cannot write video: " + destination + ": rename failed (" + e.getMessage() + ")");
@@ -129,13 +130,18 @@ final class Muxer implements AutoCloseable {
   private void check(int ret) {
     if (ret < 0) {
       String why = VideoReader.describeAvError(ret);
-      throw DoppelException.processing("cannot write video: " + destination + ": "
-          + (why.contains("No space left") ? OutputPaths.DISK_FULL : why));
+      throw DoppelException.processing(
+          "cannot write video: "
+              + destination
+              + ": "
+              + (why.contains("No space left") ? OutputPaths.DISK_FULL : why));
     }
   }
 
   private void closeIo() {
-    if (context != null && context.pb() != null && (context.oformat().flags() & AVFMT_NOFILE) == 0) {
+    if (context != null
+        && context.pb() != null
+        && (context.oformat().flags() & AVFMT_NOFILE) == 0) {
       avio_close(context.pb());
       context.pb(null);
     }

@@ -42,7 +42,12 @@ final class VideoEncoder implements AutoCloseable {
   private final PointerPointer<BytePointer> srcData = new PointerPointer<>(1);
   private final IntPointer srcStride = new IntPointer(1);
 
-  VideoEncoder(EncodeSettings settings, int width, int height, Rational timeBase, double fps,
+  VideoEncoder(
+      EncodeSettings settings,
+      int width,
+      int height,
+      Rational timeBase,
+      double fps,
       boolean globalHeader) {
     this.encoderName = Codecs.encoderName(settings.codec());
     this.width = width;
@@ -63,7 +68,8 @@ final class VideoEncoder implements AutoCloseable {
       context.framerate(rate);
       context.gop_size((int) Math.max(1, Math.round(fps * 2)));
       if (pixFmt == AV_PIX_FMT_YUV420P) {
-        // Our decoder converts with BT.601 coefficients; tag outputs so players invert the same way.
+        // Our decoder converts with BT.601 coefficients; tag outputs so players invert the same
+        // way.
         context.colorspace(AVCOL_SPC_SMPTE170M);
         context.color_range(AVCOL_RANGE_MPEG);
       } else {
@@ -78,7 +84,13 @@ final class VideoEncoder implements AutoCloseable {
         int ret = avcodec_open2(context, codec, options);
         if (ret < 0) {
           throw DoppelException.processing(
-              "cannot open encoder " + encoderName + " for " + codedWidth + "x" + codedHeight + ": "
+              "cannot open encoder "
+                  + encoderName
+                  + " for "
+                  + codedWidth
+                  + "x"
+                  + codedHeight
+                  + ": "
                   + VideoReader.describeAvError(ret));
         }
       } finally {
@@ -88,8 +100,18 @@ final class VideoEncoder implements AutoCloseable {
       frame.format(pixFmt).width(codedWidth).height(codedHeight);
       if (av_frame_get_buffer(frame, 0) < 0) throw new OutOfMemoryError("av_frame_get_buffer");
       packet = av_packet_alloc();
-      sws = sws_getContext(codedWidth, codedHeight, AV_PIX_FMT_BGR24, codedWidth, codedHeight,
-          pixFmt, SWS_BICUBIC | SWS_ACCURATE_RND, null, null, (double[]) null);
+      sws =
+          sws_getContext(
+              codedWidth,
+              codedHeight,
+              AV_PIX_FMT_BGR24,
+              codedWidth,
+              codedHeight,
+              pixFmt,
+              SWS_BICUBIC | SWS_ACCURATE_RND,
+              null,
+              null,
+              (double[]) null);
     } catch (RuntimeException | Error e) {
       close(); // what was allocated so far: the context, frame, packet, the padding Mat
       throw e;
@@ -97,8 +119,8 @@ final class VideoEncoder implements AutoCloseable {
   }
 
   /**
-   * Rate control per encoder. x264/x265/VP9/AV1 take a true CRF. OpenH264 has no CRF: a crf
-   * there bounds the quantiser (qmin = qmax = crf) in quality mode, the closest equivalent.
+   * Rate control per encoder. x264/x265/VP9/AV1 take a true CRF. OpenH264 has no CRF: a crf there
+   * bounds the quantiser (qmin = qmax = crf) in quality mode, the closest equivalent.
    */
   private AVDictionary rateControl(EncodeSettings s) {
     AVDictionary options = new AVDictionary(null);
@@ -149,14 +171,23 @@ final class VideoEncoder implements AutoCloseable {
   }
 
   /**
-   * Why the stream is larger than the frames, or null: H.264, H.265 and MPEG-4 store 4:2:0
-   * video, whose sizes are even (H.264's frame cropping counts in 2-pixel units), so odd sizes
-   * are padded; FFmpeg and most players then show the padded size.
+   * Why the stream is larger than the frames, or null: H.264, H.265 and MPEG-4 store 4:2:0 video,
+   * whose sizes are even (H.264's frame cropping counts in 2-pixel units), so odd sizes are padded;
+   * FFmpeg and most players then show the padded size.
    */
   String sizeNote() {
     if (padded == null) return null;
-    return "stored as " + codedWidth + "x" + codedHeight + ", not " + width + "x" + height
-        + ": " + encoderName + " writes 4:2:0 video in even sizes, so the last column/row is "
+    return "stored as "
+        + codedWidth
+        + "x"
+        + codedHeight
+        + ", not "
+        + width
+        + "x"
+        + height
+        + ": "
+        + encoderName
+        + " writes 4:2:0 video in even sizes, so the last column/row is "
         + "repeated (use --codec ffv1, vp9 or av1 for the exact size)";
   }
 
@@ -196,12 +227,24 @@ final class VideoEncoder implements AutoCloseable {
   void encode(Mat bgr, long pts, Consumer<AVPacket> sink) {
     if (bgr.cols() != width || bgr.rows() != height || bgr.type() != opencv_core.CV_8UC3) {
       throw new IllegalArgumentException(
-          "frame " + bgr.cols() + "x" + bgr.rows() + " does not match encoder " + width + "x"
+          "frame "
+              + bgr.cols()
+              + "x"
+              + bgr.rows()
+              + " does not match encoder "
+              + width
+              + "x"
               + height);
     }
     Mat source = bgr;
     if (padded != null) {
-      opencv_core.copyMakeBorder(bgr, padded, 0, codedHeight - height, 0, codedWidth - width,
+      opencv_core.copyMakeBorder(
+          bgr,
+          padded,
+          0,
+          codedHeight - height,
+          0,
+          codedWidth - width,
           opencv_core.BORDER_REPLICATE);
       source = padded;
     }

@@ -7,25 +7,25 @@ import static org.bytedeco.opencv.global.opencv_core.ROTATE_90_COUNTERCLOCKWISE;
 import static org.bytedeco.opencv.global.opencv_core.rotate;
 
 import dev.doppel.DoppelException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.bytedeco.ffmpeg.avcodec.AVCodecParameters;
 import org.bytedeco.ffmpeg.avformat.AVStream;
 import org.bytedeco.ffmpeg.global.avcodec;
 import org.bytedeco.ffmpeg.global.avutil;
+import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.Frame;
 import org.bytedeco.javacv.FrameGrabber;
-import java.nio.ByteBuffer;
-import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
  * Decodes the video stream of any file FFmpeg reads into upright BGR frames with their exact
  * timestamps. Variable frame rate survives because each frame carries its own pts.
  *
- * <p>Frames handed out are copies owned by the caller; the grabber's buffer
- * stay inside this reader, which must be used from one thread.
+ * <p>Frames handed out are copies owned by the caller; the grabber's buffer stay inside this
+ * reader, which must be used from one thread.
  */
 public final class VideoReader implements AutoCloseable {
   static {
@@ -33,9 +33,9 @@ public final class VideoReader implements AutoCloseable {
   }
 
   /**
-   * The largest frames Doppel reads: 8K UHD (7680x4320), any shape up to 8192 px a side. A
-   * frame is held several times over in the pipeline's queues (about 16 frames in flight, 100 MB
-   * each at 8K), so larger ones would risk the OOM killer rather than fail cleanly.
+   * The largest frames Doppel reads: 8K UHD (7680x4320), any shape up to 8192 px a side. A frame is
+   * held several times over in the pipeline's queues (about 16 frames in flight, 100 MB each at
+   * 8K), so larger ones would risk the OOM killer rather than fail cleanly.
    */
   public static final int MAX_SIDE = 8192;
 
@@ -78,17 +78,26 @@ public final class VideoReader implements AutoCloseable {
     int h = grabber.getImageHeight();
     if (w > MAX_SIDE || h > MAX_SIDE || (long) w * h > MAX_PIXELS) {
       closeQuietly(grabber);
-      throw DoppelException.processing("cannot read video: " + path + ": frames of " + w + "x"
-          + h + " are larger than Doppel handles (at most " + MAX_SIDE + " px a side and "
-          + MAX_PIXELS / 1_000_000.0 + " megapixels, 8K UHD)");
+      throw DoppelException.processing(
+          "cannot read video: "
+              + path
+              + ": frames of "
+              + w
+              + "x"
+              + h
+              + " are larger than Doppel handles (at most "
+              + MAX_SIDE
+              + " px a side and "
+              + MAX_PIXELS / 1_000_000.0
+              + " megapixels, 8K UHD)");
     }
     return new VideoReader(grabber, describe(path, grabber), declaredFrames(grabber));
   }
 
   /**
-   * How many frames the file says it holds, or -1 where it does not say: the stream's frame
-   * count (MP4, MOV, AVI), or the stream's duration times its average frame rate if that is
-   * less (an MP4 cut with an edit list counts frames it never shows).
+   * How many frames the file says it holds, or -1 where it does not say: the stream's frame count
+   * (MP4, MOV, AVI), or the stream's duration times its average frame rate if that is less (an MP4
+   * cut with an edit list counts frames it never shows).
    */
   private static long declaredFrames(FFmpegFrameGrabber g) {
     AVStream stream = g.getFormatContext().streams(g.getVideoStream());
@@ -96,24 +105,36 @@ public final class VideoReader implements AutoCloseable {
     long frames = stream.nb_frames();
     boolean timed = stream.duration() > 0 && stream.duration() != avutil.AV_NOPTS_VALUE;
     if (timed && stream.avg_frame_rate().num() > 0 && stream.avg_frame_rate().den() > 0) {
-      frames = Math.min(frames, Math.round(stream.duration() * avutil.av_q2d(stream.time_base())
-          * avutil.av_q2d(stream.avg_frame_rate())));
+      frames =
+          Math.min(
+              frames,
+              Math.round(
+                  stream.duration()
+                      * avutil.av_q2d(stream.time_base())
+                      * avutil.av_q2d(stream.avg_frame_rate())));
     }
     return frames;
   }
 
   /**
-   * At the end of the stream: fewer frames than the file counts means frames that could not
-   * be read (a cut or damaged file), which must not pass for a complete input. 2% (at least
-   * 2 frames) is allowed.
+   * At the end of the stream: fewer frames than the file counts means frames that could not be read
+   * (a cut or damaged file), which must not pass for a complete input. 2% (at least 2 frames) is
+   * allowed.
    */
   private void checkComplete() {
     if (declaredFrames <= 0) return;
     long tolerance = Math.max(2, declaredFrames / 50);
     if (nextIndex < declaredFrames - tolerance) {
-      throw DoppelException.processing("cannot decode video: " + info.path() + ": truncated "
-          + "or corrupt: decoded " + nextIndex + " of the " + declaredFrames + " frames it "
-          + "declares");
+      throw DoppelException.processing(
+          "cannot decode video: "
+              + info.path()
+              + ": truncated "
+              + "or corrupt: decoded "
+              + nextIndex
+              + " of the "
+              + declaredFrames
+              + " frames it "
+              + "declares");
     }
   }
 
@@ -128,8 +149,11 @@ public final class VideoReader implements AutoCloseable {
       throw DoppelException.usage("cannot read video: " + path + ": permission denied");
     }
     if (!Files.isRegularFile(path)) {
-      throw DoppelException.usage("cannot read video: " + path + ": not a regular file (a "
-          + "device, FIFO or socket); give a video file");
+      throw DoppelException.usage(
+          "cannot read video: "
+              + path
+              + ": not a regular file (a "
+              + "device, FIFO or socket); give a video file");
     }
     try {
       if (Files.size(path) == 0) {
@@ -164,7 +188,16 @@ public final class VideoReader implements AutoCloseable {
     }
     String videoCodec = avcodec.avcodec_get_name(stream.codecpar().codec_id()).getString();
     return new VideoInfo(
-        path, width, height, rotation, timeBase, fps, frames, duration, endPts, videoCodec,
+        path,
+        width,
+        height,
+        rotation,
+        timeBase,
+        fps,
+        frames,
+        duration,
+        endPts,
+        videoCodec,
         audioCodec);
   }
 
@@ -201,8 +234,8 @@ public final class VideoReader implements AutoCloseable {
     // takes the row stride over the width for the channel count: 4 channels for a 16 px wide
     // frame whose 48-byte rows are padded to 64.
     try (BytePointer data = new BytePointer((ByteBuffer) frame.image[0]);
-        Mat decoded = new Mat(frame.imageHeight, frame.imageWidth, CV_8UC3, data,
-            frame.imageStride)) {
+        Mat decoded =
+            new Mat(frame.imageHeight, frame.imageWidth, CV_8UC3, data, frame.imageStride)) {
       switch (info.rotation()) {
         case 90 -> rotate(decoded, upright, ROTATE_90_CLOCKWISE);
         case 180 -> rotate(decoded, upright, ROTATE_180);

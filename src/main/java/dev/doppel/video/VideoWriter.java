@@ -15,10 +15,10 @@ import org.bytedeco.opencv.opencv_core.Mat;
 /**
  * Encodes BGR frames into a new video with the source's timestamps and audio.
  *
- * <p>Frame timing is kept exactly: the output stream uses the source's time base, each frame
- * keeps its pts, and each packet's duration is the gap to the next frame (the last frame lasts
- * until the source stream's end), so frame count, timestamps and duration match the source.
- * Nothing appears at the destination until {@link #finish()} succeeds.
+ * <p>Frame timing is kept exactly: the output stream uses the source's time base, each frame keeps
+ * its pts, and each packet's duration is the gap to the next frame (the last frame lasts until the
+ * source stream's end), so frame count, timestamps and duration match the source. Nothing appears
+ * at the destination until {@link #finish()} succeeds.
  */
 public final class VideoWriter implements AutoCloseable {
   static {
@@ -34,8 +34,8 @@ public final class VideoWriter implements AutoCloseable {
   private final ArrayDeque<AVPacket> waitingForDuration = new ArrayDeque<>();
   private boolean closed;
 
-  private VideoWriter(Muxer muxer, VideoEncoder encoder, AVStream stream, AudioTrack audio,
-      VideoInfo source) {
+  private VideoWriter(
+      Muxer muxer, VideoEncoder encoder, AVStream stream, AudioTrack audio, VideoInfo source) {
     this.muxer = muxer;
     this.encoder = encoder;
     this.stream = stream;
@@ -49,21 +49,42 @@ public final class VideoWriter implements AutoCloseable {
    * @param audioFrom file whose audio stream is carried over, or null for a silent output
    * @param metadata container tags (e.g. the synthetic-content label)
    */
-  public static VideoWriter create(Path destination, VideoInfo source, EncodeSettings settings,
-      Path audioFrom, Map<String, String> metadata) {
+  public static VideoWriter create(
+      Path destination,
+      VideoInfo source,
+      EncodeSettings settings,
+      Path audioFrom,
+      Map<String, String> metadata) {
     String encoderName = Codecs.encoderName(settings.codec());
     int min = Codecs.minimumSide(encoderName);
     if (source.width() < min || source.height() < min) {
-      throw DoppelException.processing("cannot write video: " + destination + ": " + encoderName
-          + " cannot encode frames smaller than " + min + "x" + min + " (these are "
-          + source.width() + "x" + source.height() + "); use --codec ffv1, vp9 or mpeg4");
+      throw DoppelException.processing(
+          "cannot write video: "
+              + destination
+              + ": "
+              + encoderName
+              + " cannot encode frames smaller than "
+              + min
+              + "x"
+              + min
+              + " (these are "
+              + source.width()
+              + "x"
+              + source.height()
+              + "); use --codec ffv1, vp9 or mpeg4");
     }
     Muxer muxer = new Muxer(destination, settings.container());
     VideoEncoder encoder = null;
     AudioTrack audio = null;
     try {
-      encoder = new VideoEncoder(settings, source.width(), source.height(), source.timeBase(),
-          source.frameRate(), muxer.needsGlobalHeader());
+      encoder =
+          new VideoEncoder(
+              settings,
+              source.width(),
+              source.height(),
+              source.timeBase(),
+              source.frameRate(),
+              muxer.needsGlobalHeader());
       AVStream stream = muxer.addStream();
       encoder.copyParametersTo(stream);
       audio = audioFrom != null ? AudioTrack.open(audioFrom, muxer) : null;
@@ -89,8 +110,14 @@ public final class VideoWriter implements AutoCloseable {
   /** Encodes one frame; {@code pts} is in the source time base and must increase. */
   public void write(Mat bgr, long pts) {
     if (!submittedPts.isEmpty() && pts <= submittedPts.last()) {
-      throw DoppelException.processing("cannot write video: frame timestamps must increase ("
-          + pts + " after " + submittedPts.last() + " in " + source.path() + ")");
+      throw DoppelException.processing(
+          "cannot write video: frame timestamps must increase ("
+              + pts
+              + " after "
+              + submittedPts.last()
+              + " in "
+              + source.path()
+              + ")");
     }
     submittedPts.add(pts);
     encoder.encode(bgr, pts, this::accept);
@@ -103,8 +130,8 @@ public final class VideoWriter implements AutoCloseable {
   }
 
   /**
-   * As {@link #finish()}; {@code beforeMove} gets the complete file under its temporary name
-   * just before it is moved into place (to write its sidecar first).
+   * As {@link #finish()}; {@code beforeMove} gets the complete file under its temporary name just
+   * before it is moved into place (to write its sidecar first).
    */
   public void finish(java.util.function.Consumer<Path> beforeMove) {
     encoder.flush(this::accept);

@@ -19,8 +19,13 @@ import org.bytedeco.opencv.opencv_core.Scalar;
 import org.junit.jupiter.api.Test;
 
 class FaceBlenderTest {
-  private static final FivePoints FACE = new FivePoints(new Point2(300, 200),
-      new Point2(360, 202), new Point2(331, 240), new Point2(305, 272), new Point2(356, 273));
+  private static final FivePoints FACE =
+      new FivePoints(
+          new Point2(300, 200),
+          new Point2(360, 202),
+          new Point2(331, 240),
+          new Point2(305, 272),
+          new Point2(356, 273));
 
   /** A circle of radius r around c as a 36-point polygon, standing in for the face oval. */
   private static List<Point2> circle(Point2 c, double r) {
@@ -36,20 +41,24 @@ class FaceBlenderTest {
   void pasteChangesOnlyTheMaskedFaceAndHitsTheColourInside() {
     Alignment alignment = Alignment.of(FACE, AlignmentTemplate.FACE, 96);
     List<Point2> oval = circle(new Point2(331, 235), 60);
-    BlendSettings settings = new BlendSettings(0.04, 0.06, BlendSettings.ColourTransfer.NONE,
-        BlendSettings.Mode.FEATHER, false);
+    BlendSettings settings =
+        new BlendSettings(
+            0.04, 0.06, BlendSettings.ColourTransfer.NONE, BlendSettings.Mode.FEATHER, false);
     try (Mat frame = TestMedia.syntheticFrame(640, 480, 5);
         Mat before = frame.clone();
         Mat face = new Mat(96, 96, CV_32FC3, new Scalar(0.2, 0.4, 0.8, 0));
         Mat modelMask = new Mat(96, 96, CV_32FC1, new Scalar(1.0));
-        FaceBlender.Pasted pasted = new FaceBlender(settings).paste(frame, alignment, face,
-            modelMask, oval, List.of())) {
-      try (UByteIndexer a = before.createIndexer(); UByteIndexer b = frame.createIndexer()) {
+        FaceBlender.Pasted pasted =
+            new FaceBlender(settings).paste(frame, alignment, face, modelMask, oval, List.of())) {
+      try (UByteIndexer a = before.createIndexer();
+          UByteIndexer b = frame.createIndexer()) {
         int changedOutside = 0;
         for (int y = 0; y < 480; y++) {
           for (int x = 0; x < 640; x++) {
-            boolean differs = a.get(y, x, 0) != b.get(y, x, 0) || a.get(y, x, 1) != b.get(y, x, 1)
-                || a.get(y, x, 2) != b.get(y, x, 2);
+            boolean differs =
+                a.get(y, x, 0) != b.get(y, x, 0)
+                    || a.get(y, x, 1) != b.get(y, x, 1)
+                    || a.get(y, x, 2) != b.get(y, x, 2);
             if (differs && Math.hypot(x - 331, y - 235) > 62) changedOutside++;
           }
         }
@@ -69,15 +78,17 @@ class FaceBlenderTest {
     Alignment alignment = Alignment.of(FACE, AlignmentTemplate.FACE, 96);
     List<Point2> oval = circle(new Point2(331, 235), 60);
     List<Point2> mouth = circle(new Point2(331, 272), 14);
-    BlendSettings settings = new BlendSettings(0.0, 0.02, BlendSettings.ColourTransfer.NONE,
-        BlendSettings.Mode.FEATHER, true);
+    BlendSettings settings =
+        new BlendSettings(
+            0.0, 0.02, BlendSettings.ColourTransfer.NONE, BlendSettings.Mode.FEATHER, true);
     try (Mat frame = TestMedia.syntheticFrame(640, 480, 5);
         Mat before = frame.clone();
         Mat face = new Mat(96, 96, CV_32FC3, new Scalar(0.2, 0.4, 0.8, 0));
         Mat modelMask = new Mat(96, 96, CV_32FC1, new Scalar(1.0));
-        FaceBlender.Pasted pasted = new FaceBlender(settings).paste(frame, alignment, face,
-            modelMask, oval, mouth)) {
-      try (UByteIndexer a = before.createIndexer(); UByteIndexer b = frame.createIndexer()) {
+        FaceBlender.Pasted pasted =
+            new FaceBlender(settings).paste(frame, alignment, face, modelMask, oval, mouth)) {
+      try (UByteIndexer a = before.createIndexer();
+          UByteIndexer b = frame.createIndexer()) {
         for (int c = 0; c < 3; c++) {
           assertEquals(a.get(272, 331, c), b.get(272, 331, c), "mouth centre kept");
         }
@@ -88,7 +99,8 @@ class FaceBlenderTest {
 
   @Test
   void histogramMatchingTakesTheTargetsDistribution() {
-    try (Mat face = TestMedia.syntheticFrame(64, 64, 1); Mat faceF = new Mat();
+    try (Mat face = TestMedia.syntheticFrame(64, 64, 1);
+        Mat faceF = new Mat();
         Mat target = TestMedia.syntheticFrame(64, 64, 30);
         Mat alpha = new Mat(64, 64, CV_32FC1, new Scalar(1.0))) {
       face.convertTo(faceF, CV_32FC3, 1 / 255.0, 0);

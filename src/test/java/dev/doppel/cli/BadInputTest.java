@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Every kind of bad input gets one line naming the file and the problem, the documented exit
- * code, and nothing at the output path.
+ * Every kind of bad input gets one line naming the file and the problem, the documented exit code,
+ * and nothing at the output path.
  */
 class BadInputTest {
   @TempDir Path dir;
@@ -22,8 +22,7 @@ class BadInputTest {
     Path out = dir.resolve("out").resolve("annotated.mp4");
     Files.createDirectories(out.getParent());
     Path json = out.resolveSibling("faces.jsonl");
-    Cli faces = Cli.run("faces", input.toString(), "-o", out.toString(), "--json",
-        json.toString());
+    Cli faces = Cli.run("faces", input.toString(), "-o", out.toString(), "--json", json.toString());
     assertEquals(exitCode, faces.exitCode(), faces.err());
     String line = faces.errorLine();
     assertTrue(line.contains(input.toString()), "names the file: " + line);
@@ -81,16 +80,17 @@ class BadInputTest {
     assertTrue(faces.errorLine().contains("/proc"), faces.err());
     assertTrue(faces.errorLine().contains("not writable"), faces.err());
     Path missingFolder = dir.resolve("no/such/folder/out.mp4");
-    Cli f2 = Cli.run("faces", TestMedia.sample("duo.mp4").toString(), "-o",
-        missingFolder.toString());
+    Cli f2 =
+        Cli.run("faces", TestMedia.sample("duo.mp4").toString(), "-o", missingFolder.toString());
     assertEquals(2, f2.exitCode());
     assertTrue(f2.errorLine().contains("does not exist"), f2.err());
   }
 
   @Test
   void videoWithoutFacesIsFineForFacesButNotForExtract() throws Exception {
-    Path clip = TestMedia.writeClip(dir.resolve("noface.mp4"), 320, 240,
-        TestMedia.constantRate(12), 25, 25, null, null);
+    Path clip =
+        TestMedia.writeClip(
+            dir.resolve("noface.mp4"), 320, 240, TestMedia.constantRate(12), 25, 25, null, null);
     Path json = dir.resolve("noface.jsonl");
     Cli faces = Cli.run("faces", clip.toString(), "--json", json.toString());
     assertEquals(0, faces.exitCode(), faces.err());
@@ -112,12 +112,19 @@ class BadInputTest {
     assertTrue(c.errorLine().contains("--detect-every"));
     Cli unknown = Cli.run("faces", "--frobnicate");
     assertEquals(2, unknown.exitCode());
-    Cli codec = Cli.run("faces", TestMedia.sample("duo.mp4").toString(), "-o",
-        dir.resolve("x.mp4").toString(), "--codec", "h266");
+    Cli codec =
+        Cli.run(
+            "faces",
+            TestMedia.sample("duo.mp4").toString(),
+            "-o",
+            dir.resolve("x.mp4").toString(),
+            "--codec",
+            "h266");
     assertEquals(2, codec.exitCode());
     assertTrue(codec.errorLine().contains("h266"));
-    Cli ext = Cli.run("faces", TestMedia.sample("duo.mp4").toString(), "-o",
-        dir.resolve("x.gif").toString());
+    Cli ext =
+        Cli.run(
+            "faces", TestMedia.sample("duo.mp4").toString(), "-o", dir.resolve("x.gif").toString());
     assertEquals(2, ext.exitCode());
     assertTrue(ext.errorLine().contains("x.gif"));
   }

@@ -19,9 +19,11 @@ import java.util.List;
 import org.bytedeco.opencv.global.opencv_core;
 import org.bytedeco.opencv.global.opencv_imgcodecs;
 import org.bytedeco.opencv.opencv_core.Mat;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+@Tag("slow") // whole clips through models or the CLI; the fast set leaves it out
 class CommandsTest {
   @TempDir Path dir;
 
@@ -71,8 +73,15 @@ class CommandsTest {
   @Test
   void noLabelMeansNoSidecar() throws Exception {
     Path video = dir.resolve("plain.mkv");
-    Cli c = Cli.run("faces", TestMedia.sample("hopper.mp4").toString(), "-o", video.toString(),
-        "--no-label", "--detect-every", "30");
+    Cli c =
+        Cli.run(
+            "faces",
+            TestMedia.sample("hopper.mp4").toString(),
+            "-o",
+            video.toString(),
+            "--no-label",
+            "--detect-every",
+            "30");
     assertEquals(0, c.exitCode(), c.err());
     assertTrue(Files.exists(video));
     assertTrue(Files.notExists(Provenance.sidecarFor(video)));
@@ -81,15 +90,24 @@ class CommandsTest {
   @Test
   void extractWritesAlignedCropsMasksAndMetadataPerTrack() throws Exception {
     Path set = dir.resolve("faceset");
-    Cli c = Cli.run("extract", TestMedia.sample("duo.mp4").toString(),
-        TestMedia.sample("hopper.mp4").toString(), "-o", set.toString(), "--size", "128",
-        "--every", "15");
+    Cli c =
+        Cli.run(
+            "extract",
+            TestMedia.sample("duo.mp4").toString(),
+            TestMedia.sample("hopper.mp4").toString(),
+            "-o",
+            set.toString(),
+            "--size",
+            "128",
+            "--every",
+            "15");
     assertEquals(0, c.exitCode(), c.err());
     List<Path> tracks;
     try (var list = Files.list(set)) {
       tracks = list.filter(Files::isDirectory).sorted().toList();
     }
-    assertEquals(List.of("duo_track01", "duo_track02", "hopper_track01"),
+    assertEquals(
+        List.of("duo_track01", "duo_track02", "hopper_track01"),
         tracks.stream().map(p -> p.getFileName().toString()).toList());
     FivePoints template = AlignmentTemplate.FACE.at(128);
     for (Path track : tracks) {
@@ -97,14 +115,18 @@ class CommandsTest {
       try (var list = Files.list(track)) {
         list.filter(p -> p.toString().endsWith(".json")).sorted().forEach(crops::add);
       }
-      assertEquals(track.getFileName().toString().startsWith("duo") ? 5 : 8, crops.size(),
+      assertEquals(
+          track.getFileName().toString().startsWith("duo") ? 5 : 8,
+          crops.size(),
           track + ": every 15th frame");
       for (Path meta : crops) {
         JsonNode j = Json.MAPPER.readTree(meta.toFile());
         assertEquals(0, j.get("frame").asInt() % 15);
         try (Mat crop = opencv_imgcodecs.imread(track.resolve(j.get("image").asText()).toString());
-            Mat mask = opencv_imgcodecs.imread(track.resolve(j.get("mask").asText()).toString(),
-                opencv_imgcodecs.IMREAD_GRAYSCALE)) {
+            Mat mask =
+                opencv_imgcodecs.imread(
+                    track.resolve(j.get("mask").asText()).toString(),
+                    opencv_imgcodecs.IMREAD_GRAYSCALE)) {
           assertEquals(128, crop.cols());
           assertEquals(128, crop.rows());
           double cover = opencv_core.countNonZero(mask) / (128.0 * 128.0);
@@ -113,15 +135,16 @@ class CommandsTest {
         JsonNode five = j.at("/face/five_points");
         for (int i = 0; i < 5; i++) {
           Point2 p = new Point2(five.get(i).get(0).asDouble(), five.get(i).get(1).asDouble());
-          assertTrue(p.distance(template.asList().get(i)) < 8,
+          assertTrue(
+              p.distance(template.asList().get(i)) < 8,
               meta + ": point " + i + " at " + p + " near the template");
         }
         assertEquals(6, j.get("to_frame").size());
       }
     }
     JsonNode index = Json.MAPPER.readTree(set.resolve("faceset.json").toFile());
-    assertEquals(Provenance.sha256(TestMedia.sample("duo.mp4")),
-        index.at("/sources/0/sha256").asText());
+    assertEquals(
+        Provenance.sha256(TestMedia.sample("duo.mp4")), index.at("/sources/0/sha256").asText());
     assertEquals("FACE", index.get("template").asText());
   }
 
@@ -153,8 +176,9 @@ class CommandsTest {
   void realProcessExitCodes() throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     String cp = System.getProperty("java.class.path");
-    TestMedia.Result missing = TestMedia.run(java, "-cp", cp, "dev.doppel.cli.Main", "faces",
-        dir.resolve("gone.mp4").toString());
+    TestMedia.Result missing =
+        TestMedia.run(
+            java, "-cp", cp, "dev.doppel.cli.Main", "faces", dir.resolve("gone.mp4").toString());
     assertEquals(2, missing.exitCode(), missing.out());
     assertTrue(missing.out().strip().startsWith("doppel: cannot read video: "), missing.out());
     TestMedia.Result ok = TestMedia.run(java, "-cp", cp, "dev.doppel.cli.Main", "--version");

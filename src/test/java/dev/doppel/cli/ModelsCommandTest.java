@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.doppel.models.Downloader;
 import dev.doppel.output.Provenance;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -24,8 +23,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * `doppel models`: pull against a local HTTP server on loopback (success, resume after a cut,
- * hash mismatch, 404, a stalled server), and list / verify / info on the shipped models.
+ * `doppel models`: pull against a local HTTP server on loopback (success, resume after a cut, hash
+ * mismatch, 404, a stalled server), and list / verify / info on the shipped models.
  */
 class ModelsCommandTest {
   static final int SIZE = 300_000;
@@ -42,51 +41,59 @@ class ModelsCommandTest {
     new Random(7).nextBytes(blob);
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.createContext("/model.onnx", this::serve);
-    server.createContext("/cut.onnx", ex -> {
-      // the first response ends after CUT_AT bytes; later ones are served properly
-      if (requests.getAndIncrement() == 0) {
-        ex.sendResponseHeaders(200, 0);
-        try (OutputStream out = ex.getResponseBody()) {
-          out.write(blob, 0, CUT_AT);
-        } catch (IOException ignored) {
-          // the client sees a premature end of the body
-        }
-        ex.close();
-      } else {
-        serve(ex);
-      }
-    });
-    server.createContext("/slow.onnx", ex -> {
-      ex.sendResponseHeaders(200, SIZE);
-      try (OutputStream out = ex.getResponseBody()) {
-        out.write(blob, 0, 1000);
-        out.flush();
-        Thread.sleep(4000);
-      } catch (IOException | InterruptedException ignored) {
-        // the client has given up
-      }
-    });
-    server.createContext("/trickle.onnx", ex -> {
-      // a byte every 100 ms: each read is quick, the download would take 8 hours
-      ex.sendResponseHeaders(200, SIZE);
-      try (OutputStream out = ex.getResponseBody()) {
-        for (int i = 0; i < SIZE; i++) {
-          out.write(blob[i]);
-          out.flush();
-          Thread.sleep(100);
-        }
-      } catch (IOException | InterruptedException ignored) {
-        // the client has given up
-      }
-    });
-    server.createContext("/endless.onnx", ex -> {
-      ex.sendResponseHeaders(200, 0); // chunked, no length: it never ends
-      try (OutputStream out = ex.getResponseBody()) {
-        for (long sent = 0; sent < 1L << 30; sent += blob.length) out.write(blob);
-      } catch (IOException ignored) {
-        // the client has stopped reading
-      }
-    });
+    server.createContext(
+        "/cut.onnx",
+        ex -> {
+          // the first response ends after CUT_AT bytes; later ones are served properly
+          if (requests.getAndIncrement() == 0) {
+            ex.sendResponseHeaders(200, 0);
+            try (OutputStream out = ex.getResponseBody()) {
+              out.write(blob, 0, CUT_AT);
+            } catch (IOException ignored) {
+              // the client sees a premature end of the body
+            }
+            ex.close();
+          } else {
+            serve(ex);
+          }
+        });
+    server.createContext(
+        "/slow.onnx",
+        ex -> {
+          ex.sendResponseHeaders(200, SIZE);
+          try (OutputStream out = ex.getResponseBody()) {
+            out.write(blob, 0, 1000);
+            out.flush();
+            Thread.sleep(4000);
+          } catch (IOException | InterruptedException ignored) {
+            // the client has given up
+          }
+        });
+    server.createContext(
+        "/trickle.onnx",
+        ex -> {
+          // a byte every 100 ms: each read is quick, the download would take 8 hours
+          ex.sendResponseHeaders(200, SIZE);
+          try (OutputStream out = ex.getResponseBody()) {
+            for (int i = 0; i < SIZE; i++) {
+              out.write(blob[i]);
+              out.flush();
+              Thread.sleep(100);
+            }
+          } catch (IOException | InterruptedException ignored) {
+            // the client has given up
+          }
+        });
+    server.createContext(
+        "/endless.onnx",
+        ex -> {
+          ex.sendResponseHeaders(200, 0); // chunked, no length: it never ends
+          try (OutputStream out = ex.getResponseBody()) {
+            for (long sent = 0; sent < 1L << 30; sent += blob.length) out.write(blob);
+          } catch (IOException ignored) {
+            // the client has stopped reading
+          }
+        });
     server.start();
   }
 
@@ -96,8 +103,7 @@ class ModelsCommandTest {
     ranges.add(String.valueOf(range));
     int from = range == null ? 0 : Integer.parseInt(range.replaceAll("bytes=(\\d+)-", "$1"));
     if (from > 0) {
-      ex.getResponseHeaders().add("Content-Range", "bytes " + from + "-" + (SIZE - 1) + "/"
-          + SIZE);
+      ex.getResponseHeaders().add("Content-Range", "bytes " + from + "-" + (SIZE - 1) + "/" + SIZE);
       ex.sendResponseHeaders(206, SIZE - from);
     } else {
       ex.sendResponseHeaders(200, SIZE);
@@ -115,10 +121,13 @@ class ModelsCommandTest {
   private Path catalog(String path, String sha, boolean commercial) throws IOException {
     String url = "http://127.0.0.1:" + server.getAddress().getPort() + path;
     Path file = dir.resolve("catalog.json");
-    Files.writeString(file, """
+    Files.writeString(
+        file,
+        """
         {"models": [{"name": "test", "file": "test.onnx", "role": "test", "url": "%s",
           "sha256": "%s", "size": %d, "licence": "Test licence", "commercial_use": %s}]}
-        """.formatted(url, sha, SIZE, commercial));
+        """
+            .formatted(url, sha, SIZE, commercial));
     return file;
   }
 
@@ -131,8 +140,17 @@ class ModelsCommandTest {
   }
 
   private Cli pull(Path catalog, Path models, String... extra) {
-    List<String> args = new java.util.ArrayList<>(List.of("models", "pull", "test", "--catalog",
-        catalog.toString(), "--dir", models.toString(), "-q"));
+    List<String> args =
+        new java.util.ArrayList<>(
+            List.of(
+                "models",
+                "pull",
+                "test",
+                "--catalog",
+                catalog.toString(),
+                "--dir",
+                models.toString(),
+                "-q"));
     args.addAll(List.of(extra));
     return Cli.run(args.toArray(String[]::new));
   }
@@ -237,8 +255,8 @@ class ModelsCommandTest {
     Cli noSize = pull(catalog, models);
     assertEquals(2, noSize.exitCode(), noSize.err());
     assertTrue(noSize.errorLine().contains("needs a 'size'"), noSize.err());
-    Files.writeString(catalog, good.replaceAll("\"url\": \"[^\"]*\"",
-        "\"url\": \"file:///etc/passwd\""));
+    Files.writeString(
+        catalog, good.replaceAll("\"url\": \"[^\"]*\"", "\"url\": \"file:///etc/passwd\""));
     Cli file = pull(catalog, models);
     assertEquals(2, file.exitCode(), file.err());
     assertTrue(file.errorLine().contains("only http and https"), file.err());
@@ -253,10 +271,10 @@ class ModelsCommandTest {
     Path catalog = catalog("/model.onnx", sha(), true);
     String good = Files.readString(catalog);
     String escaped = "escaped-" + System.nanoTime() + ".onnx"; // unique: it would land in /tmp
-    for (String bad : List.of("../../" + escaped, dir.resolve("abs.onnx").toString(),
-        ".hidden.onnx")) {
-      Files.writeString(catalog, good.replace("\"file\": \"test.onnx\"",
-          "\"file\": \"" + bad + "\""));
+    for (String bad :
+        List.of("../../" + escaped, dir.resolve("abs.onnx").toString(), ".hidden.onnx")) {
+      Files.writeString(
+          catalog, good.replace("\"file\": \"test.onnx\"", "\"file\": \"" + bad + "\""));
       Cli r = pull(catalog, models);
       assertEquals(2, r.exitCode(), r.err());
       assertTrue(r.errorLine().contains("must be a plain file name"), r.err());

@@ -19,9 +19,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 12's fault run, kept: {@code swap}, {@code batch} and {@code dataset} in their own JVMs,
- * sent SIGTERM at random moments (seeded, so a failure can be replayed). Each run must end
- * without a crash (no exit 134/139, no hs_err file in its working folder), leave no temporary
- * file or folder, and the same command run again must succeed.
+ * sent SIGTERM at random moments (seeded, so a failure can be replayed). Each run must end without
+ * a crash (no exit 134/139, no hs_err file in its working folder), leave no temporary file or
+ * folder, and the same command run again must succeed.
  */
 @Tag("slow")
 class SignalFaultTest {
@@ -33,27 +33,38 @@ class SignalFaultTest {
   @BeforeAll
   static void clips() {
     clip = TestMedia.trim(TestMedia.sample("hopper.mp4"), shared.resolve("hopper.mp4"), 40);
-    otherClip = TestMedia.trim(TestMedia.sample("astronaut.mp4"), shared.resolve("astro.mp4"),
-        40);
+    otherClip = TestMedia.trim(TestMedia.sample("astronaut.mp4"), shared.resolve("astro.mp4"), 40);
   }
 
   /** Starts the CLI in a new JVM, working in {@code folder}. */
   private static Process start(Path folder, String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx1g", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
-        "dev.doppel.cli.Main"));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx1g",
+                "-XX:+UseSerialGC",
+                "-cp",
+                System.getProperty("java.class.path"),
+                "dev.doppel.cli.Main"));
     cmd.addAll(List.of(args));
-    return new ProcessBuilder(cmd).directory(folder.toFile()).redirectErrorStream(true)
-        .redirectOutput(folder.resolve("console.log").toFile()).start();
+    return new ProcessBuilder(cmd)
+        .directory(folder.toFile())
+        .redirectErrorStream(true)
+        .redirectOutput(folder.resolve("console.log").toFile())
+        .start();
   }
 
   /** What a stopped run may leave: its finished outputs, the batch journal, our own log. */
   private static List<String> leftovers(Path folder) throws Exception {
     try (Stream<Path> walk = Files.walk(folder)) {
       return walk.map(p -> folder.relativize(p).toString())
-          .filter(n -> n.contains("hs_err") || List.of(n.split(File.separator)).stream()
-              .anyMatch(part -> part.startsWith(".") && !part.equals(".doppel-batch.jsonl")))
+          .filter(
+              n ->
+                  n.contains("hs_err")
+                      || List.of(n.split(File.separator)).stream()
+                          .anyMatch(
+                              part -> part.startsWith(".") && !part.equals(".doppel-batch.jsonl")))
           .toList();
     }
   }
@@ -77,19 +88,30 @@ class SignalFaultTest {
     Path pair = Path.of("models/pair96").toAbsolutePath();
     for (int run = 0; run < 8; run++) {
       Path folder = Files.createDirectories(shared.resolve("swap" + run));
-      String[] args = {"swap", clip.toString(), "-o", "out.mp4", "--model", pair.toString(),
-          "-q"};
+      String[] args = {"swap", clip.toString(), "-o", "out.mp4", "--model", pair.toString(), "-q"};
       signalAndCheck("swap #" + run, folder, 300 + random.nextInt(4500), args);
       Cli again = Cli.run(withFolder(args, folder));
       assertEquals(0, again.exitCode(), again.err());
     }
     for (int run = 0; run < 6; run++) {
       Path folder = Files.createDirectories(shared.resolve("batch" + run));
-      Files.writeString(folder.resolve("jobs.csv"), "input,output,model\n"
-          + clip + ",out/a.mp4," + pair + "\n" + otherClip + ",out/b.mp4," + pair + "\n"
-          + clip + ",out/c.mp4," + pair + "\n");
-      signalAndCheck("batch #" + run, folder, 300 + random.nextInt(7000), "batch",
-          "jobs.csv", "-q");
+      Files.writeString(
+          folder.resolve("jobs.csv"),
+          "input,output,model\n"
+              + clip
+              + ",out/a.mp4,"
+              + pair
+              + "\n"
+              + otherClip
+              + ",out/b.mp4,"
+              + pair
+              + "\n"
+              + clip
+              + ",out/c.mp4,"
+              + pair
+              + "\n");
+      signalAndCheck(
+          "batch #" + run, folder, 300 + random.nextInt(7000), "batch", "jobs.csv", "-q");
       Cli again = Cli.run("batch", folder.resolve("jobs.csv").toString(), "-q");
       assertEquals(0, again.exitCode(), again.out() + again.err());
       for (String f : List.of("a.mp4", "b.mp4", "c.mp4")) {
@@ -98,17 +120,32 @@ class SignalFaultTest {
     }
     for (int run = 0; run < 6; run++) {
       Path folder = Files.createDirectories(shared.resolve("dataset" + run));
-      Files.writeString(folder.resolve("spec.json"), """
+      Files.writeString(
+          folder.resolve("spec.json"),
+          """
           {"name": "t", "seed": 3,
            "identities": {"hopper": ["%s"], "astronaut": ["%s"]},
            "methods": [{"name": "P", "model": "%s", "faces": "largest"}],
            "compression": ["c0", "c23"], "splits": {"train": 1, "val": 0, "test": 0}}
-          """.formatted(clip, otherClip, pair));
-      signalAndCheck("dataset #" + run, folder, 300 + random.nextInt(9000), "dataset",
-          "spec.json", "-o", "ds", "-q");
+          """
+              .formatted(clip, otherClip, pair));
+      signalAndCheck(
+          "dataset #" + run,
+          folder,
+          300 + random.nextInt(9000),
+          "dataset",
+          "spec.json",
+          "-o",
+          "ds",
+          "-q");
       if (Files.exists(folder.resolve("ds"))) continue; // it finished before the signal
-      Cli again = Cli.run("dataset", folder.resolve("spec.json").toString(), "-o",
-          folder.resolve("ds").toString(), "-q");
+      Cli again =
+          Cli.run(
+              "dataset",
+              folder.resolve("spec.json").toString(),
+              "-o",
+              folder.resolve("ds").toString(),
+              "-q");
       assertEquals(0, again.exitCode(), again.err());
       Cli verify = Cli.run("dataset", "verify", folder.resolve("ds").toString());
       assertEquals(0, verify.exitCode(), verify.out() + verify.err());

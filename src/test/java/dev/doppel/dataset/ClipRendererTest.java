@@ -23,17 +23,19 @@ import org.bytedeco.opencv.global.opencv_core;
 import org.bytedeco.opencv.global.opencv_imgproc;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Scalar;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** One real/fake/mask rendering pass on a real clip. */
+@Tag("slow") // whole clips through models or the CLI; the fast set leaves it out
 class ClipRendererTest {
   @TempDir Path dir;
 
   /**
-   * Lossless real and fake differ exactly where the mask says Doppel wrote (IoU of the mask
-   * with the changed pixels, per frame), the mask is binary and frame-exact, and the
-   * annotations have a line per frame.
+   * Lossless real and fake differ exactly where the mask says Doppel wrote (IoU of the mask with
+   * the changed pixels, per frame), the mask is binary and frame-exact, and the annotations have a
+   * line per frame.
    */
   @Test
   void maskMatchesWhatChangedFrameByFrame() throws Exception {
@@ -44,13 +46,24 @@ class ClipRendererTest {
     Path notes = dir.resolve("fake.jsonl");
     EncodeSettings lossless = EncodeSettings.forOutput(real, "ffv1", null, null);
     ClipRenderer.Result r;
-    try (PairSwapper swapper = new PairSwapper(ModelResolver.resolve(Path.of("models/pair96"),
-        "a2b"))) {
-      r = ClipRenderer.render(in, TrackerSettings.defaults(), swapper,
-          new FaceBlender(BlendSettings.defaults()), faces -> faces,
-          List.of(new ClipRenderer.Output(real, lossless, Map.of())),
-          List.of(new ClipRenderer.Output(fake, lossless, Map.of())),
-          new ClipRenderer.Output(mask, lossless, Map.of()), notes, List.of(), 1);
+    try (PairSwapper swapper =
+        new PairSwapper(
+            ModelResolver.resolve(Path.of("models/pair96"), "a2b"), dev.doppel.swap.Device.CPU)) {
+      r =
+          ClipRenderer.render(
+              in,
+              TrackerSettings.defaults(),
+              new ClipRenderer.Reals(
+                  List.of(new ClipRenderer.Output(real, lossless, Map.of())), null),
+              new ClipRenderer.Fake(
+                  swapper,
+                  new FaceBlender(BlendSettings.defaults()),
+                  faces -> faces,
+                  List.of(new ClipRenderer.Output(fake, lossless, Map.of())),
+                  new ClipRenderer.Output(mask, lossless, Map.of()),
+                  notes),
+              List.of(),
+              1);
     }
     assertEquals(20, r.frames());
     assertEquals(20, r.manipulated());
@@ -59,26 +72,37 @@ class ClipRendererTest {
     assertEquals(TestMedia.readPts(fake), TestMedia.readPts(mask));
     assertEquals(TestMedia.readPts(real), TestMedia.readPts(fake));
     double worst = 1;
-    try (VideoReader a = VideoReader.open(real); VideoReader b = VideoReader.open(fake);
+    try (VideoReader a = VideoReader.open(real);
+        VideoReader b = VideoReader.open(fake);
         VideoReader m = VideoReader.open(mask)) {
       for (int i = 0; i < 20; i++) {
-        try (VideoFrame fa = a.next(); VideoFrame fb = b.next(); VideoFrame fm = m.next();
-            Mat diff = new Mat(); Mat gray = new Mat(); Mat changed = new Mat();
-            Mat maskGray = new Mat(); Mat inter = new Mat(); Mat union = new Mat();
+        try (VideoFrame fa = a.next();
+            VideoFrame fb = b.next();
+            VideoFrame fm = m.next();
+            Mat diff = new Mat();
+            Mat gray = new Mat();
+            Mat changed = new Mat();
+            Mat maskGray = new Mat();
+            Mat inter = new Mat();
+            Mat union = new Mat();
             Mat nonBinary = new Mat()) {
           opencv_core.absdiff(fa.image(), fb.image(), diff);
           opencv_imgproc.cvtColor(diff, gray, opencv_imgproc.COLOR_BGR2GRAY);
           opencv_imgproc.threshold(gray, changed, 0, 255, opencv_imgproc.THRESH_BINARY);
           opencv_imgproc.cvtColor(fm.image(), maskGray, opencv_imgproc.COLOR_BGR2GRAY);
-          opencv_core.inRange(maskGray, new Mat(1, 1, opencv_core.CV_8U, new Scalar(1.0)),
-              new Mat(1, 1, opencv_core.CV_8U, new Scalar(254.0)), nonBinary);
+          opencv_core.inRange(
+              maskGray,
+              new Mat(1, 1, opencv_core.CV_8U, new Scalar(1.0)),
+              new Mat(1, 1, opencv_core.CV_8U, new Scalar(254.0)),
+              nonBinary);
           assertEquals(0, opencv_core.countNonZero(nonBinary), "mask is binary");
           opencv_core.bitwise_and(changed, maskGray, inter);
           opencv_core.bitwise_or(changed, maskGray, union);
           double iou = opencv_core.countNonZero(inter) / (double) opencv_core.countNonZero(union);
           worst = Math.min(worst, iou);
           // nothing changes outside the mask
-          try (Mat outside = new Mat(); Mat inv = new Mat()) {
+          try (Mat outside = new Mat();
+              Mat inv = new Mat()) {
             opencv_core.bitwise_not(maskGray, inv);
             opencv_core.bitwise_and(changed, inv, outside);
             assertEquals(0, opencv_core.countNonZero(outside), "frame " + i);
@@ -97,23 +121,23 @@ class ClipRendererTest {
   }
 
   /**
-   * Video compression (DeeperForensics level 5, crf 40) after a blur reaches real and fake
-   * alike: each equals, byte for byte, the same clip rendered without it and then passed
-   * through the H.264 round trip; every frame and timestamp survives the encoder's delay.
+   * Video compression (DeeperForensics level 5, crf 40) after a blur reaches real and fake alike:
+   * each equals, byte for byte, the same clip rendered without it and then passed through the H.264
+   * round trip; every frame and timestamp survives the encoder's delay.
    */
   @Test
   void videoCompressionReachesRealAndFakeAlike() throws Exception {
     Path in = TestMedia.trim(TestMedia.sample("astronaut.mp4"), dir.resolve("in.mp4"), 12);
     ClipRenderer.Step blur = new ClipRenderer.Step(Perturbation.GAUSSIAN_BLUR, 1);
     Path[] plain = render(in, "plain", List.of(blur));
-    Path[] compressed = render(in, "vc", List.of(blur,
-        new ClipRenderer.Step(Perturbation.VIDEO_COMPRESSION, 5)));
+    Path[] compressed =
+        render(in, "vc", List.of(blur, new ClipRenderer.Step(Perturbation.VIDEO_COMPRESSION, 5)));
     for (int k = 0; k < 2; k++) { // real, fake
       assertEquals(TestMedia.readPts(plain[k]), TestMedia.readPts(compressed[k]));
       try (VideoReader before = VideoReader.open(plain[k]);
           VideoReader after = VideoReader.open(compressed[k]);
-          CompressionRoundTrip h264 = new CompressionRoundTrip(1280, 720,
-              before.info().frameRate(), 40)) {
+          CompressionRoundTrip h264 =
+              new CompressionRoundTrip(1280, 720, before.info().frameRate(), 40)) {
         List<Mat> expected = new java.util.ArrayList<>();
         for (VideoFrame f = before.next(); f != null; f = before.next()) {
           try (VideoFrame frame = f) {
@@ -123,9 +147,13 @@ class ClipRendererTest {
         expected.addAll(h264.flush());
         assertEquals(12, expected.size());
         for (int i = 0; i < 12; i++) {
-          try (Mat want = expected.get(i); VideoFrame got = after.next(); Mat diff = new Mat()) {
+          try (Mat want = expected.get(i);
+              VideoFrame got = after.next();
+              Mat diff = new Mat()) {
             opencv_core.absdiff(want, got.image(), diff);
-            assertEquals(0, opencv_core.countNonZero(diff.reshape(1, 0)),
+            assertEquals(
+                0,
+                opencv_core.countNonZero(diff.reshape(1, 0)),
                 (k == 0 ? "real" : "fake") + " frame " + i);
           }
         }
@@ -139,13 +167,24 @@ class ClipRendererTest {
     Path fake = dir.resolve(name + "-fake.mkv");
     Path mask = dir.resolve(name + "-mask.mkv");
     EncodeSettings lossless = EncodeSettings.forOutput(real, "ffv1", null, null);
-    try (PairSwapper swapper = new PairSwapper(ModelResolver.resolve(Path.of("models/pair96"),
-        "a2b"))) {
-      ClipRenderer.Result r = ClipRenderer.render(in, TrackerSettings.defaults(), swapper,
-          new FaceBlender(BlendSettings.defaults()), faces -> faces,
-          List.of(new ClipRenderer.Output(real, lossless, Map.of())),
-          List.of(new ClipRenderer.Output(fake, lossless, Map.of())),
-          new ClipRenderer.Output(mask, lossless, Map.of()), null, steps, 1);
+    try (PairSwapper swapper =
+        new PairSwapper(
+            ModelResolver.resolve(Path.of("models/pair96"), "a2b"), dev.doppel.swap.Device.CPU)) {
+      ClipRenderer.Result r =
+          ClipRenderer.render(
+              in,
+              TrackerSettings.defaults(),
+              new ClipRenderer.Reals(
+                  List.of(new ClipRenderer.Output(real, lossless, Map.of())), null),
+              new ClipRenderer.Fake(
+                  swapper,
+                  new FaceBlender(BlendSettings.defaults()),
+                  faces -> faces,
+                  List.of(new ClipRenderer.Output(fake, lossless, Map.of())),
+                  new ClipRenderer.Output(mask, lossless, Map.of()),
+                  null),
+              steps,
+              1);
       assertEquals(12, r.frames());
     }
     return new Path[] {real, fake, mask};

@@ -35,7 +35,9 @@ class PerturbationTest {
 
   /** Mean absolute difference of the chroma channels from neutral (YCrCb, 8-bit). */
   private static double chroma(Mat bgr) {
-    try (Mat ycc = new Mat(); Mat diff = new Mat(); Scalar neutral = new Scalar(0, 128, 128, 0)) {
+    try (Mat ycc = new Mat();
+        Mat diff = new Mat();
+        Scalar neutral = new Scalar(0, 128, 128, 0)) {
       opencv_imgproc.cvtColor(bgr, ycc, opencv_imgproc.COLOR_BGR2YCrCb);
       opencv_core.absdiff(ycc, new Mat(ycc.rows(), ycc.cols(), ycc.type(), neutral), diff);
       Scalar s = opencv_core.mean(diff);
@@ -65,8 +67,11 @@ class PerturbationTest {
 
   @Test
   void blocksAreGreyEightByEightAndSeeded() {
-    try (Mat a = apply(Perturbation.BLOCK_WISE, 1, 7); Mat b = apply(Perturbation.BLOCK_WISE, 1,
-        7); Mat c = apply(Perturbation.BLOCK_WISE, 1, 8); Mat diff = new Mat(); Mat g = new Mat()) {
+    try (Mat a = apply(Perturbation.BLOCK_WISE, 1, 7);
+        Mat b = apply(Perturbation.BLOCK_WISE, 1, 7);
+        Mat c = apply(Perturbation.BLOCK_WISE, 1, 8);
+        Mat diff = new Mat();
+        Mat g = new Mat()) {
       opencv_core.absdiff(a, b, diff);
       opencv_imgproc.cvtColor(diff, g, opencv_imgproc.COLOR_BGR2GRAY);
       assertEquals(0, opencv_core.countNonZero(g), "same seed, same blocks");
@@ -78,7 +83,8 @@ class PerturbationTest {
       opencv_imgproc.cvtColor(diff, g, opencv_imgproc.COLOR_BGR2GRAY);
       int changed = opencv_core.countNonZero(g);
       assertTrue(changed > 0 && changed <= 32 * 64, "changed " + changed);
-      try (UByteIndexer ix = a.createIndexer(); UByteIndexer ox = frame.createIndexer()) {
+      try (UByteIndexer ix = a.createIndexer();
+          UByteIndexer ox = frame.createIndexer()) {
         for (int y = 0; y < a.rows(); y++) {
           for (int x = 0; x < a.cols(); x++) {
             if (ix.get(y, x, 0) != ox.get(y, x, 0)) assertEquals(128, ix.get(y, x, 0));
@@ -90,8 +96,10 @@ class PerturbationTest {
 
   @Test
   void noiseHasTheExpectedStrengthAndBlurAndPixelationRemoveDetail() {
-    try (Mat n = apply(Perturbation.GAUSSIAN_NOISE, 3, 1); Mat diff = new Mat();
-        Mat f1 = new Mat(); Mat f2 = new Mat()) {
+    try (Mat n = apply(Perturbation.GAUSSIAN_NOISE, 3, 1);
+        Mat diff = new Mat();
+        Mat f1 = new Mat();
+        Mat f2 = new Mat()) {
       frame.convertTo(f1, opencv_core.CV_32FC3);
       n.convertTo(f2, opencv_core.CV_32FC3);
       opencv_core.subtract(f2, f1, diff);
@@ -99,8 +107,8 @@ class PerturbationTest {
       Mat sd = new Mat();
       opencv_core.meanStdDev(diff, mean, sd);
       // variance 0.005 in [0,1] YCbCr: about 18 levels per channel after conversion to BGR
-      double s = sd.createIndexer() instanceof org.bytedeco.javacpp.indexer.DoubleIndexer d
-          ? d.get(1) : 0;
+      double s =
+          sd.createIndexer() instanceof org.bytedeco.javacpp.indexer.DoubleIndexer d ? d.get(1) : 0;
       assertTrue(s > 14 && s < 40, "noise sd " + s);
     }
     double sharp = detail(frame);
@@ -121,7 +129,9 @@ class PerturbationTest {
 
   /** Mean absolute Laplacian: fine detail. */
   private static double detail(Mat bgr) {
-    try (Mat g = new Mat(); Mat lap = new Mat(); Mat abs = new Mat()) {
+    try (Mat g = new Mat();
+        Mat lap = new Mat();
+        Mat abs = new Mat()) {
       opencv_imgproc.cvtColor(bgr, g, opencv_imgproc.COLOR_BGR2GRAY);
       opencv_imgproc.Laplacian(g, lap, opencv_core.CV_16S);
       opencv_core.convertScaleAbs(lap, abs);

@@ -42,11 +42,12 @@ class SplitsTest {
     }
     Map<String, List<List<String>>> lists = Splits.pairLists(split, pairs, identityOfClip);
     Map<String, Set<String>> identitiesIn = new java.util.HashMap<>();
-    lists.forEach((s, ps) -> {
-      Set<String> ids = new HashSet<>();
-      ps.forEach(p -> p.forEach(c -> ids.add(identityOfClip.get(c))));
-      identitiesIn.put(s, ids);
-    });
+    lists.forEach(
+        (s, ps) -> {
+          Set<String> ids = new HashSet<>();
+          ps.forEach(p -> p.forEach(c -> ids.add(identityOfClip.get(c))));
+          identitiesIn.put(s, ids);
+        });
     for (String s : Splits.NAMES) {
       for (String t : Splits.NAMES) {
         if (!s.equals(t)) {
@@ -58,8 +59,12 @@ class SplitsTest {
     }
     assertEquals(10 * 9 + 5 * 4 + 5 * 4, lists.values().stream().mapToInt(List::size).sum());
     String a = "person000";
-    String other = split.entrySet().stream().filter(e -> !e.getValue().equals(split.get(a)))
-        .findFirst().orElseThrow().getKey();
+    String other =
+        split.entrySet().stream()
+            .filter(e -> !e.getValue().equals(split.get(a)))
+            .findFirst()
+            .orElseThrow()
+            .getKey();
     assertNull(Splits.ofPair(split, a, other));
   }
 }

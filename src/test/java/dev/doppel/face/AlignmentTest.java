@@ -10,9 +10,13 @@ import org.bytedeco.opencv.opencv_core.Mat;
 import org.junit.jupiter.api.Test;
 
 class AlignmentTest {
-  private static final FivePoints FACE = new FivePoints(new Point2(612.3, 301.7),
-      new Point2(688.9, 296.2), new Point2(655.1, 345.8), new Point2(620.4, 388.0),
-      new Point2(684.6, 384.9));
+  private static final FivePoints FACE =
+      new FivePoints(
+          new Point2(612.3, 301.7),
+          new Point2(688.9, 296.2),
+          new Point2(655.1, 345.8),
+          new Point2(620.4, 388.0),
+          new Point2(684.6, 384.9));
 
   @Test
   void umeyamaRecoversAKnownSimilarity() {
@@ -58,8 +62,13 @@ class AlignmentTest {
    */
   @Test
   void arcfaceTemplateAtOtherSizesFollowsInsightFace() {
-    double[][] ff128 = {{46.2946, 51.6963}, {81.5318, 51.5014}, {64.0252, 71.7366},
-        {49.5493, 92.3655}, {78.7299, 92.2041}};
+    double[][] ff128 = {
+      {46.2946, 51.6963},
+      {81.5318, 51.5014},
+      {64.0252, 71.7366},
+      {49.5493, 92.3655},
+      {78.7299, 92.2041}
+    };
     List<Point2> at128 = AlignmentTemplate.ARCFACE.at(128).asList();
     List<Point2> at224 = AlignmentTemplate.ARCFACE.at(224).asList();
     List<Point2> at256 = AlignmentTemplate.ARCFACE.at(256).asList();
@@ -81,8 +90,10 @@ class AlignmentTest {
     Point2[] frame = new Point2[5];
     for (int i = 0; i < 5; i++) {
       Point2 t = template.get(i);
-      frame[i] = new Point2(400 + scale * (Math.cos(angle) * t.x() - Math.sin(angle) * t.y()),
-          150 + scale * (Math.sin(angle) * t.x() + Math.cos(angle) * t.y()));
+      frame[i] =
+          new Point2(
+              400 + scale * (Math.cos(angle) * t.x() - Math.sin(angle) * t.y()),
+              150 + scale * (Math.sin(angle) * t.x() + Math.cos(angle) * t.y()));
     }
     Alignment al = Alignment.of(FivePoints.of(List.of(frame)), AlignmentTemplate.ARCFACE, 128);
     for (int i = 0; i < 5; i++) {
@@ -102,8 +113,8 @@ class AlignmentTest {
       try (Mat crop = al.crop(frame)) {
         Point2 inCrop = centroid(crop);
         Point2 expected = al.toCrop().apply(dot);
-        assertTrue(inCrop.distance(expected) < 0.1,
-            "dot in crop at " + inCrop + ", expected " + expected);
+        assertTrue(
+            inCrop.distance(expected) < 0.1, "dot in crop at " + inCrop + ", expected " + expected);
         Point2 back = al.toFrame().apply(inCrop);
         assertTrue(back.distance(dot) < 0.1, "pasted back at " + back + ", was " + dot);
       }

@@ -59,19 +59,24 @@ class FaceAnalysisTest {
       Face upright = analyse(img);
       Point2 c = upright.box().center();
       try (Mat turned = new Mat();
-          Size size = new Size(img.cols(), img.rows()); Scalar zero = new Scalar(0.0)) {
+          Size size = new Size(img.cols(), img.rows());
+          Scalar zero = new Scalar(0.0)) {
         // rotate 15 degrees clockwise (y down) about the face centre
         Affine rot = Affine.similarity(1, Math.toRadians(15), 0, 0);
         Point2 moved = rot.apply(c);
-        Affine about = new Affine(rot.a(), rot.b(), c.x() - moved.x(), rot.d(), rot.e(),
-            c.y() - moved.y());
+        Affine about =
+            new Affine(rot.a(), rot.b(), c.x() - moved.x(), rot.d(), rot.e(), c.y() - moved.y());
         try (Mat am = about.toMat()) {
           warpAffine(img, turned, am, size, 1, opencv_core.BORDER_REPLICATE, zero);
         }
         Face tilted = analyse(turned);
-        assertEquals(15, tilted.pose().roll() - upright.pose().roll(), 2.5,
+        assertEquals(
+            15,
+            tilted.pose().roll() - upright.pose().roll(),
+            2.5,
             "roll " + upright.pose().roll() + " -> " + tilted.pose().roll());
-        assertTrue(Math.abs(upright.pose().yaw()) < 20 && Math.abs(upright.pose().pitch()) < 25,
+        assertTrue(
+            Math.abs(upright.pose().yaw()) < 20 && Math.abs(upright.pose().pitch()) < 25,
             "a frontal portrait: " + upright.pose());
       }
     }
@@ -80,7 +85,8 @@ class FaceAnalysisTest {
   @Test
   void noFaceInASyntheticFrame() {
     TrackerSettings s = TrackerSettings.defaults();
-    try (FaceTracker t = new FaceTracker(s); Mat frame = TestMedia.syntheticFrame(640, 360, 3)) {
+    try (FaceTracker t = new FaceTracker(s);
+        Mat frame = TestMedia.syntheticFrame(640, 360, 3)) {
       for (int i = 0; i < 5; i++) assertEquals(List.of(), t.next(frame, i / 25.0));
     }
   }
@@ -93,18 +99,21 @@ class FaceAnalysisTest {
   @Test
   void nativeMemoryStaysFlatOverManyFrames() {
     try (Mat img = imread(TestMedia.sample("astronaut.png").toString());
-        FaceTracker t = new FaceTracker(new TrackerSettings(BlazeFaceDetector.Range.FULL, 2,
-            0.5, 0.5, 4, true))) {
+        FaceTracker t =
+            new FaceTracker(
+                new TrackerSettings(BlazeFaceDetector.Range.FULL, 2, 0.5, 0.5, 4, true))) {
       for (int i = 0; i < 100; i++) t.next(img, i / 25.0);
       long before = Pointer.totalBytes();
       long physicalBefore = Pointer.physicalBytes();
       for (int i = 100; i < 600; i++) t.next(img, i / 25.0);
       long after = Pointer.totalBytes();
       long physicalAfter = Pointer.physicalBytes();
-      System.out.printf("500 frames: JavaCPP bytes %+d, physical %+.1f MiB%n", after - before,
-          (physicalAfter - physicalBefore) / 1048576.0);
+      System.out.printf(
+          "500 frames: JavaCPP bytes %+d, physical %+.1f MiB%n",
+          after - before, (physicalAfter - physicalBefore) / 1048576.0);
       assertTrue(after - before < 1_000_000, "JavaCPP-tracked memory grew " + (after - before));
-      assertTrue(physicalAfter - physicalBefore < 64L << 20,
+      assertTrue(
+          physicalAfter - physicalBefore < 64L << 20,
           "physical memory grew " + (physicalAfter - physicalBefore) + " bytes");
     }
   }

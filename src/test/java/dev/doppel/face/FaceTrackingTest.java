@@ -13,23 +13,27 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Tracking on the shipped sample clips, whose content is known from samples/clips.json. */
+@Tag("slow") // whole clips through models or the CLI; the fast set leaves it out
 class FaceTrackingTest {
   private static final Map<String, List<List<Face>>> CACHE = new ConcurrentHashMap<>();
 
   static List<List<Face>> track(String clip, boolean smoothing) {
-    return CACHE.computeIfAbsent(clip + smoothing, k -> {
-      TrackerSettings s = new TrackerSettings(BlazeFaceDetector.Range.FULL, 10, 0.5, 0.5, 8,
-          smoothing);
-      List<List<Face>> frames = new ArrayList<>();
-      try (VideoReader r = VideoReader.open(TestMedia.sample(clip));
-          FaceTracker t = new FaceTracker(s)) {
-        r.forEachFrame(f -> frames.add(t.next(f.image(), f.micros() / 1e6)));
-      }
-      return frames;
-    });
+    return CACHE.computeIfAbsent(
+        clip + smoothing,
+        k -> {
+          TrackerSettings s =
+              new TrackerSettings(BlazeFaceDetector.Range.FULL, 10, 0.5, 0.5, 8, smoothing);
+          List<List<Face>> frames = new ArrayList<>();
+          try (VideoReader r = VideoReader.open(TestMedia.sample(clip));
+              FaceTracker t = new FaceTracker(s)) {
+            r.forEachFrame(f -> frames.add(t.next(f.image(), f.micros() / 1e6)));
+          }
+          return frames;
+        });
   }
 
   static JsonNode clips() throws Exception {
@@ -74,8 +78,9 @@ class FaceTrackingTest {
       int to = clip.get("still_frames").get(1).asInt();
       double smooth = meanMotion(track(name, true), from, to);
       double raw = meanMotion(track(name, false), from, to);
-      System.out.printf("%s still frames %d-%d: landmark motion %.3f px/frame smoothed, "
-          + "%.3f raw%n", name, from, to, smooth, raw);
+      System.out.printf(
+          "%s still frames %d-%d: landmark motion %.3f px/frame smoothed, " + "%.3f raw%n",
+          name, from, to, smooth, raw);
       assertTrue(smooth < 0.5, name + ": mean motion " + smooth + " px/frame");
       assertTrue(smooth <= raw, "smoothing does not add motion");
     }
@@ -102,8 +107,9 @@ class FaceTrackingTest {
     double max = 0;
     for (List<Face> faces : frames.subList(0, 40)) {
       Landmarks m = faces.get(0).landmarks();
-      double gap = (m.y(MeshTopology.LOWER_LIP_INNER) - m.y(MeshTopology.UPPER_LIP_INNER))
-          / faces.get(0).box().height();
+      double gap =
+          (m.y(MeshTopology.LOWER_LIP_INNER) - m.y(MeshTopology.UPPER_LIP_INNER))
+              / faces.get(0).box().height();
       min = Math.min(min, gap);
       max = Math.max(max, gap);
     }

@@ -9,8 +9,9 @@ import org.junit.jupiter.api.Test;
 class OneEuroFilterTest {
   @Test
   void stillNoisyPointIsCalmed() {
-    OneEuroFilter f = new OneEuroFilter(LandmarkSmoother.MIN_CUTOFF, LandmarkSmoother.BETA,
-        LandmarkSmoother.DERIVATIVE_CUTOFF);
+    OneEuroFilter f =
+        new OneEuroFilter(
+            LandmarkSmoother.MIN_CUTOFF, LandmarkSmoother.BETA, LandmarkSmoother.DERIVATIVE_CUTOFF);
     Random rnd = new Random(7);
     double rawMotion = 0;
     double smoothMotion = 0;
@@ -29,8 +30,9 @@ class OneEuroFilterTest {
 
   @Test
   void fastMotionIsFollowedWithoutLongLag() {
-    OneEuroFilter f = new OneEuroFilter(LandmarkSmoother.MIN_CUTOFF, LandmarkSmoother.BETA,
-        LandmarkSmoother.DERIVATIVE_CUTOFF);
+    OneEuroFilter f =
+        new OneEuroFilter(
+            LandmarkSmoother.MIN_CUTOFF, LandmarkSmoother.BETA, LandmarkSmoother.DERIVATIVE_CUTOFF);
     double out = 0;
     for (int i = 0; i < 50; i++) out = f.filter(i * 8.0, i / 25.0, 200); // 200 px/s
     assertEquals(49 * 8.0, out, 8.0, "within one frame's motion of the target");

@@ -39,19 +39,23 @@ class FramePipelineTest {
     AtomicInteger made = new AtomicInteger();
     List<Integer> seen = new ArrayList<>();
     List<String> threads = java.util.Collections.synchronizedList(new ArrayList<>());
-    new FramePipeline<Item>(counting(500, made), List.of(
-        it -> {
-          it.trail.add("a");
-          threads.add(Thread.currentThread().getName());
-        },
-        it -> {
-          if (it.index % 7 == 0) Thread.sleep(1); // uneven stage times
-          it.trail.add("b");
-        }),
-        it -> {
-          assertEquals(List.of("a", "b"), it.trail);
-          seen.add(it.index);
-        }, 3).run();
+    new FramePipeline<Item>(
+            counting(500, made),
+            List.of(
+                it -> {
+                  it.trail.add("a");
+                  threads.add(Thread.currentThread().getName());
+                },
+                it -> {
+                  if (it.index % 7 == 0) Thread.sleep(1); // uneven stage times
+                  it.trail.add("b");
+                }),
+            it -> {
+              assertEquals(List.of("a", "b"), it.trail);
+              seen.add(it.index);
+            },
+            3)
+        .run();
     List<Integer> expected = new ArrayList<>();
     for (int i = 0; i < 500; i++) expected.add(i);
     assertEquals(expected, seen);
@@ -64,12 +68,19 @@ class FramePipelineTest {
   void aFailingStageStopsEverythingAndClosesItemsInFlight() {
     Item.open.set(0);
     AtomicInteger made = new AtomicInteger();
-    IllegalStateException e = assertThrows(IllegalStateException.class,
-        () -> new FramePipeline<Item>(counting(10_000, made), List.of(
-            it -> {
-              if (it.index == 50) throw new IllegalStateException("boom at 50");
-            }),
-            it -> {}, 4).run());
+    IllegalStateException e =
+        assertThrows(
+            IllegalStateException.class,
+            () ->
+                new FramePipeline<Item>(
+                        counting(10_000, made),
+                        List.of(
+                            it -> {
+                              if (it.index == 50) throw new IllegalStateException("boom at 50");
+                            }),
+                        it -> {},
+                        4)
+                    .run());
     assertEquals("boom at 50", e.getMessage());
     assertTrue(made.get() < 100, "the source stopped early (bounded queues): " + made.get());
     assertEquals(0, Item.open.get(), "items in flight were closed");
@@ -79,11 +90,17 @@ class FramePipelineTest {
   void aFailingSinkStopsTheStages() {
     Item.open.set(0);
     AtomicInteger made = new AtomicInteger();
-    assertThrows(IllegalArgumentException.class,
-        () -> new FramePipeline<Item>(counting(10_000, made), List.of(it -> {}),
-            it -> {
-              if (it.index == 20) throw new IllegalArgumentException("sink");
-            }, 4).run());
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            new FramePipeline<Item>(
+                    counting(10_000, made),
+                    List.of(it -> {}),
+                    it -> {
+                      if (it.index == 20) throw new IllegalArgumentException("sink");
+                    },
+                    4)
+                .run());
     assertTrue(made.get() < 60, "made " + made.get());
     assertEquals(0, Item.open.get());
   }

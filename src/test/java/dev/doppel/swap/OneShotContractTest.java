@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.doppel.DoppelException;
+import dev.doppel.identity.FacePhotos;
+import dev.doppel.identity.Recognizer;
 import dev.doppel.output.Json;
 import dev.doppel.testing.TestMedia;
 import dev.doppel.video.VideoFrame;
@@ -24,8 +26,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The inswapper / ArcFace contract, checked with the project's stand-in models (same names,
- * shapes and emap placement as the real files; see training/standins.py): emap product and
+ * The inswapper / ArcFace contract, checked with the project's stand-in models (same names, shapes
+ * and emap placement as the real files; see training/standins.py): emap product and
  * re-normalisation, input and output mapping, recogniser normalisation (both InsightFace cases),
  * source photos.
  */
@@ -50,16 +52,16 @@ class OneShotContractTest {
   @Test
   void signaturesAreRecognised() {
     ModelInfo swapper = ModelInfo.read(SWAPPER);
-    assertEquals(ModelInfo.ONESHOT, swapper.kind());
+    assertEquals(ModelKind.ONESHOT, swapper.kind());
     assertEquals(128, swapper.size());
     assertEquals(dev.doppel.face.AlignmentTemplate.ARCFACE, swapper.template());
     assertEquals("target", swapper.imageInput().name());
     ModelInfo recognizer = ModelInfo.read(RECOGNIZER);
-    assertEquals(ModelInfo.RECOGNIZER, recognizer.kind());
+    assertEquals(ModelKind.RECOGNIZER, recognizer.kind());
     assertEquals("input.1", recognizer.inputs().get(0).name());
     assertEquals("683", recognizer.outputs().get(0).name());
-    assertEquals(ModelInfo.PAIR,
-        ModelInfo.read(Path.of("models/pair96-astronaut2hopper.onnx")).kind());
+    assertEquals(
+        ModelKind.PAIR, ModelInfo.read(Path.of("models/pair96-astronaut2hopper.onnx")).kind());
   }
 
   /** emap is the last initializer; latent = normalise(normalise(e) . emap), as InsightFace. */
@@ -92,7 +94,8 @@ class OneShotContractTest {
     float[] tint = floats(reference.get("tint_rgb"));
     ModelInfo info = ModelInfo.read(SWAPPER);
     double b = 200, g = 100, r = 50;
-    try (OneShotSwapper swapper = new OneShotSwapper(info, floats(reference.get("embedding")));
+    try (OneShotSwapper swapper =
+            new OneShotSwapper(info, floats(reference.get("embedding")), Device.CPU);
         Scalar colour = new Scalar(b, g, r, 0);
         Mat crop = new Mat(128, 128, CV_8UC3, colour);
         SwapOutput out = swapper.swap(crop);
@@ -137,33 +140,47 @@ class OneShotContractTest {
       opencv_imgcodecs.imwrite(blank.toString(), synthetic);
     }
     try (Recognizer recognizer = new Recognizer(RECOGNIZER)) {
-      DoppelException two = assertThrows(DoppelException.class,
-          () -> FacePhotos.identity(List.of(duo), null, recognizer, "--source"));
+      DoppelException two =
+          assertThrows(
+              DoppelException.class,
+              () -> FacePhotos.identity(List.of(duo), null, recognizer, "--source"));
       assertTrue(two.getMessage().contains("shows 2 faces"), two.getMessage());
       assertTrue(two.getMessage().contains("--source-face"), two.getMessage());
-      DoppelException none = assertThrows(DoppelException.class,
-          () -> FacePhotos.identity(List.of(blank), null, recognizer, "--source"));
+      DoppelException none =
+          assertThrows(
+              DoppelException.class,
+              () -> FacePhotos.identity(List.of(blank), null, recognizer, "--source"));
       assertEquals("--source " + blank + ": no face found", none.getMessage());
-      DoppelException missing = assertThrows(DoppelException.class,
-          () -> FacePhotos.identity(List.of(dir.resolve("x.jpg")), null, recognizer,
-              "--source"));
+      DoppelException missing =
+          assertThrows(
+              DoppelException.class,
+              () ->
+                  FacePhotos.identity(List.of(dir.resolve("x.jpg")), null, recognizer, "--source"));
       assertEquals(DoppelException.USAGE, missing.exitCode());
 
       float[] left = FacePhotos.identity(List.of(duo), 1, recognizer, "--source");
       float[] right = FacePhotos.identity(List.of(duo), 2, recognizer, "--source");
-      float[] astronaut = FacePhotos.identity(List.of(TestMedia.sample("astronaut.png")), null,
-          recognizer, "--source");
-      float[] hopper = FacePhotos.identity(List.of(TestMedia.sample("grace_hopper.jpg")), null,
-          recognizer, "--source");
-      System.out.printf("stand-in similarities: duo1-astronaut %.3f duo1-hopper %.3f "
-          + "duo2-astronaut %.3f duo2-hopper %.3f astronaut-hopper %.3f%n",
-          Embeddings.cosine(left, astronaut), Embeddings.cosine(left, hopper),
-          Embeddings.cosine(right, astronaut), Embeddings.cosine(right, hopper),
+      float[] astronaut =
+          FacePhotos.identity(
+              List.of(TestMedia.sample("astronaut.png")), null, recognizer, "--source");
+      float[] hopper =
+          FacePhotos.identity(
+              List.of(TestMedia.sample("grace_hopper.jpg")), null, recognizer, "--source");
+      System.out.printf(
+          "stand-in similarities: duo1-astronaut %.3f duo1-hopper %.3f "
+              + "duo2-astronaut %.3f duo2-hopper %.3f astronaut-hopper %.3f%n",
+          Embeddings.cosine(left, astronaut),
+          Embeddings.cosine(left, hopper),
+          Embeddings.cosine(right, astronaut),
+          Embeddings.cosine(right, hopper),
           Embeddings.cosine(astronaut, hopper));
       // several photos: the normalised mean of the normalised embeddings
-      float[] both = FacePhotos.identity(
-          List.of(TestMedia.sample("astronaut.png"), TestMedia.sample("grace_hopper.jpg")), null,
-          recognizer, "--source");
+      float[] both =
+          FacePhotos.identity(
+              List.of(TestMedia.sample("astronaut.png"), TestMedia.sample("grace_hopper.jpg")),
+              null,
+              recognizer,
+              "--source");
       float[] expected = Embeddings.average(List.of(astronaut, hopper));
       assertArrayEquals(expected, both, 1e-6f);
       assertTrue(Embeddings.cosine(both, astronaut) < 0.9999);
@@ -185,18 +202,24 @@ class OneShotContractTest {
     org.junit.jupiter.api.Assumptions.assumeTrue(python != null, "no python3 with numpy, onnx");
     TestMedia.Result r = TestMedia.run(python, "training/standins.py", "--out", dir.toString());
     assertEquals(0, r.exitCode(), r.out());
-    for (String f : List.of("standin-inswapper_128.onnx", "standin-w600k_r50.onnx",
-        "standin-w600k_r50-mxnet.onnx")) {
+    for (String f :
+        List.of(
+            "standin-inswapper_128.onnx",
+            "standin-w600k_r50.onnx",
+            "standin-w600k_r50-mxnet.onnx")) {
       Path committed = Path.of("models", f);
       Path fresh = dir.resolve(f);
       ModelInfo a = ModelInfo.read(committed);
       ModelInfo b = ModelInfo.read(fresh);
       assertEquals(a.inputs().toString(), b.inputs().toString(), f);
       assertEquals(a.outputs().toString(), b.outputs().toString(), f);
-      assertEquals(OnnxFile.firstNodeNames(committed, 100_000),
-          OnnxFile.firstNodeNames(fresh, 100_000), f);
-      assertArrayEquals(OnnxFile.lastInitializer(committed).values(),
-          OnnxFile.lastInitializer(fresh).values(), 0f, f);
+      assertEquals(
+          OnnxFile.firstNodeNames(committed, 100_000), OnnxFile.firstNodeNames(fresh, 100_000), f);
+      assertArrayEquals(
+          OnnxFile.lastInitializer(committed).values(),
+          OnnxFile.lastInitializer(fresh).values(),
+          0f,
+          f);
       java.util.Random random = new java.util.Random(5);
       float[][] inputs = new float[a.inputs().size()][];
       for (int i = 0; i < inputs.length; i++) {
@@ -205,16 +228,17 @@ class OneShotContractTest {
         inputs[i] = new float[(int) n];
         for (int j = 0; j < n; j++) inputs[i][j] = random.nextFloat();
       }
-      try (OnnxPredictor pa = new OnnxPredictor(a); OnnxPredictor pb = new OnnxPredictor(b)) {
+      try (OnnxPredictor pa = new OnnxPredictor(a, Device.CPU);
+          OnnxPredictor pb = new OnnxPredictor(b, Device.CPU)) {
         float[][] ya = pa.predict(inputs);
         float[][] yb = pb.predict(inputs);
         for (int i = 0; i < ya.length; i++) assertArrayEquals(ya[i], yb[i], 1e-6f, f);
       }
     }
-    JsonNode expected = dev.doppel.output.Json.MAPPER.readTree(
-        Path.of("models/standin-reference.json").toFile());
-    JsonNode actual = dev.doppel.output.Json.MAPPER.readTree(
-        dir.resolve("standin-reference.json").toFile());
+    JsonNode expected =
+        dev.doppel.output.Json.MAPPER.readTree(Path.of("models/standin-reference.json").toFile());
+    JsonNode actual =
+        dev.doppel.output.Json.MAPPER.readTree(dir.resolve("standin-reference.json").toFile());
     assertNumbersEqual(expected, actual, "standin-reference.json");
   }
 
@@ -226,10 +250,11 @@ class OneShotContractTest {
     } else if (a.isContainerNode()) {
       assertEquals(a.size(), b.size(), where);
       if (a.isArray()) {
-        for (int i = 0; i < a.size(); i++) assertNumbersEqual(a.get(i), b.get(i), where + "[" + i + "]");
+        for (int i = 0; i < a.size(); i++)
+          assertNumbersEqual(a.get(i), b.get(i), where + "[" + i + "]");
       } else {
-        a.fieldNames().forEachRemaining(k -> assertNumbersEqual(a.get(k), b.get(k),
-            where + "." + k));
+        a.fieldNames()
+            .forEachRemaining(k -> assertNumbersEqual(a.get(k), b.get(k), where + "." + k));
       }
     } else {
       assertEquals(a, b, where);

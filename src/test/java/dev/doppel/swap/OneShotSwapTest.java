@@ -15,10 +15,12 @@ import org.bytedeco.opencv.global.opencv_core;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Rect;
 import org.bytedeco.opencv.opencv_core.Scalar;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** `doppel swap --source` end to end on the samples, with the stand-in one-shot models. */
+@Tag("slow") // whole clips through models or the CLI; the fast set leaves it out
 class OneShotSwapTest {
   static final String SWAPPER = OneShotContractTest.SWAPPER.toString();
   static final String RECOGNIZER = OneShotContractTest.RECOGNIZER.toString();
@@ -30,20 +32,42 @@ class OneShotSwapTest {
     Path pass = dir.resolve("pass.mkv");
     Path swap = dir.resolve("swap.mkv");
     Path source = TestMedia.sample("astronaut.png");
-    assertEquals(0, CliRunner.run("swap", in.toString(), "-o", pass.toString(), "--model",
-        "models/pair96-hopper2astronaut.onnx", "--faces", "none", "--codec", "ffv1")
-        .exitCode());
-    CliRunner.Result r = CliRunner.run("swap", in.toString(), "-o", swap.toString(), "--model",
-        SWAPPER, "--recognizer", RECOGNIZER, "--source", source.toString(), "--codec", "ffv1");
+    assertEquals(
+        0,
+        CliRunner.run(
+                "swap",
+                in.toString(),
+                "-o",
+                pass.toString(),
+                "--model",
+                "models/pair96-hopper2astronaut.onnx",
+                "--faces",
+                "none",
+                "--codec",
+                "ffv1")
+            .exitCode());
+    CliRunner.Result r =
+        CliRunner.run(
+            "swap",
+            in.toString(),
+            "-o",
+            swap.toString(),
+            "--model",
+            SWAPPER,
+            "--recognizer",
+            RECOGNIZER,
+            "--source",
+            source.toString(),
+            "--codec",
+            "ffv1");
     assertEquals(0, r.exitCode(), r.err());
     assertEquals(TestMedia.readPts(pass), TestMedia.readPts(swap));
     assertEquals(TestMedia.readPts(in).size(), TestMedia.readPts(swap).size());
     SwapCommandTest.assertOnlyTheFaceChanged(in, pass, swap, 8, 30.0);
-    JsonNode settings = Json.MAPPER.readTree(Provenance.sidecarFor(swap).toFile())
-        .get("settings");
+    JsonNode settings = Json.MAPPER.readTree(Provenance.sidecarFor(swap).toFile()).get("settings");
     assertEquals(Provenance.sha256(source), settings.at("/source_photos/0/sha256").asText());
-    assertEquals(Provenance.sha256(Path.of(RECOGNIZER)),
-        settings.get("recognizer_sha256").asText());
+    assertEquals(
+        Provenance.sha256(Path.of(RECOGNIZER)), settings.get("recognizer_sha256").asText());
     assertEquals("NONE", settings.at("/blend/colour").asText(), "one-shot: no colour transfer");
   }
 
@@ -53,17 +77,31 @@ class OneShotSwapTest {
     Path in = TestMedia.sample("astronaut.mp4");
     Path a = dir.resolve("a.png");
     Path b = dir.resolve("b.png");
-    for (Path[] run : new Path[][] {{a, TestMedia.sample("astronaut.png")},
-        {b, TestMedia.sample("grace_hopper.jpg")}}) {
-      CliRunner.Result r = CliRunner.run("swap", in.toString(), "-o", run[0].toString(),
-          "--preview", "30", "--model", SWAPPER, "--recognizer", RECOGNIZER, "--source",
-          run[1].toString());
+    for (Path[] run :
+        new Path[][] {
+          {a, TestMedia.sample("astronaut.png")}, {b, TestMedia.sample("grace_hopper.jpg")}
+        }) {
+      CliRunner.Result r =
+          CliRunner.run(
+              "swap",
+              in.toString(),
+              "-o",
+              run[0].toString(),
+              "--preview",
+              "30",
+              "--model",
+              SWAPPER,
+              "--recognizer",
+              RECOGNIZER,
+              "--source",
+              run[1].toString());
       assertEquals(0, r.exitCode(), r.err());
     }
     try (Mat pa = org.bytedeco.opencv.global.opencv_imgcodecs.imread(a.toString());
         Mat pb = org.bytedeco.opencv.global.opencv_imgcodecs.imread(b.toString());
         Rect swappedPanel = new Rect(1280, 0, 1280, 720);
-        Mat sa = pa.apply(swappedPanel); Mat sb = pb.apply(swappedPanel);
+        Mat sa = pa.apply(swappedPanel);
+        Mat sb = pb.apply(swappedPanel);
         Mat diff = new Mat()) {
       opencv_core.absdiff(sa, sb, diff);
       Scalar mean = opencv_core.mean(diff);
@@ -76,13 +114,24 @@ class OneShotSwapTest {
   @Test
   void likeSwapsOnlyTheLookalike() throws Exception {
     Path out = dir.resolve("like.mp4");
-    CliRunner.Result r = CliRunner.run("swap", TestMedia.sample("duo.mp4").toString(), "-o",
-        out.toString(), "--model", SWAPPER, "--recognizer", RECOGNIZER, "--source",
-        TestMedia.sample("grace_hopper.jpg").toString(), "--faces",
-        "like:" + TestMedia.sample("astronaut.png"), "--like-threshold", "0.8");
+    CliRunner.Result r =
+        CliRunner.run(
+            "swap",
+            TestMedia.sample("duo.mp4").toString(),
+            "-o",
+            out.toString(),
+            "--model",
+            SWAPPER,
+            "--recognizer",
+            RECOGNIZER,
+            "--source",
+            TestMedia.sample("grace_hopper.jpg").toString(),
+            "--faces",
+            "like:" + TestMedia.sample("astronaut.png"),
+            "--like-threshold",
+            "0.8");
     assertEquals(0, r.exitCode(), r.err());
-    JsonNode settings = Json.MAPPER.readTree(Provenance.sidecarFor(out).toFile())
-        .get("settings");
+    JsonNode settings = Json.MAPPER.readTree(Provenance.sidecarFor(out).toFile()).get("settings");
     JsonNode similarity = settings.get("like_similarity_per_track");
     assertEquals(2, similarity.size(), similarity.toString());
     int astronautTrack = -1;
@@ -100,15 +149,22 @@ class OneShotSwapTest {
   void missingPiecesAreUsageErrors() throws Exception {
     Path out = dir.resolve("never.mp4");
     String in = TestMedia.sample("astronaut.mp4").toString();
-    List<List<String>> bad = List.of(
-        List.of("--model", SWAPPER, "--recognizer", RECOGNIZER),
-        List.of("--model", SWAPPER, "--source", "samples/astronaut.png"),
-        List.of("--model", "models/pair96-astronaut2hopper.onnx", "--source",
-            "samples/astronaut.png"),
-        List.of("--model", "models/pair96-astronaut2hopper.onnx", "--faces",
-            "like:samples/astronaut.png"),
-        List.of("--model", SWAPPER, "--recognizer", SWAPPER, "--source",
-            "samples/astronaut.png"));
+    List<List<String>> bad =
+        List.of(
+            List.of("--model", SWAPPER, "--recognizer", RECOGNIZER),
+            List.of("--model", SWAPPER, "--source", "samples/astronaut.png"),
+            List.of(
+                "--model",
+                "models/pair96-astronaut2hopper.onnx",
+                "--source",
+                "samples/astronaut.png"),
+            List.of(
+                "--model",
+                "models/pair96-astronaut2hopper.onnx",
+                "--faces",
+                "like:samples/astronaut.png"),
+            List.of(
+                "--model", SWAPPER, "--recognizer", SWAPPER, "--source", "samples/astronaut.png"));
     for (List<String> args : bad) {
       List<String> all = new java.util.ArrayList<>(List.of("swap", in, "-o", out.toString()));
       all.addAll(args);

@@ -28,10 +28,12 @@ import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Point;
 import org.bytedeco.opencv.opencv_core.Scalar;
 import org.bytedeco.opencv.opencv_core.Size;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** `doppel swap` with the shipped demo model on the shipped samples. */
+@Tag("slow") // whole clips through models or the CLI; the fast set leaves it out
 class SwapCommandTest {
   static final Path MODEL = Path.of("models/pair96-astronaut2hopper.onnx");
   @TempDir Path dir;
@@ -40,8 +42,8 @@ class SwapCommandTest {
   void outputKeepsFramesTimestampsAudioAndIsLabelledSynthetic() throws Exception {
     Path in = TestMedia.sample("astronaut.mp4");
     Path out = dir.resolve("swapped.mp4");
-    CliRunner.Result r = CliRunner.run("swap", in.toString(), "-o", out.toString(), "--model",
-        MODEL.toString());
+    CliRunner.Result r =
+        CliRunner.run("swap", in.toString(), "-o", out.toString(), "--model", MODEL.toString());
     assertEquals(0, r.exitCode(), r.err());
     assertEquals(TestMedia.readPts(in), TestMedia.readPts(out));
     try (VideoReader reader = VideoReader.open(out)) {
@@ -74,17 +76,32 @@ class SwapCommandTest {
     Path pass = dir.resolve("pass.mkv");
     Path swap = dir.resolve("swap.mkv");
     String model = Path.of("models/pair96-hopper2astronaut.onnx").toString();
-    assertEquals(0, CliRunner.run("swap", in.toString(), "-o", pass.toString(), "--model",
-        model, "--faces", "none", "--codec", "ffv1").exitCode());
-    assertEquals(0, CliRunner.run("swap", in.toString(), "-o", swap.toString(), "--model",
-        model, "--codec", "ffv1").exitCode());
+    assertEquals(
+        0,
+        CliRunner.run(
+                "swap",
+                in.toString(),
+                "-o",
+                pass.toString(),
+                "--model",
+                model,
+                "--faces",
+                "none",
+                "--codec",
+                "ffv1")
+            .exitCode());
+    assertEquals(
+        0,
+        CliRunner.run(
+                "swap", in.toString(), "-o", swap.toString(), "--model", model, "--codec", "ffv1")
+            .exitCode());
     assertOnlyTheFaceChanged(in, pass, swap, 12, 30.0);
   }
 
   /**
    * Compares the first {@code n} frames of a swap with a pass-through run of the same input:
-   * nothing changes outside each face oval dilated by 15% of its size; inside the oval more
-   * than a fifth of the pixels change by more than 8 levels.
+   * nothing changes outside each face oval dilated by 15% of its size; inside the oval more than a
+   * fifth of the pixels change by more than 8 levels.
    */
   static void assertOnlyTheFaceChanged(Path in, Path pass, Path swap, int n, double fps) {
     List<Mat> before = frames(pass, n);
@@ -96,24 +113,30 @@ class SwapCommandTest {
         List<Face> faces = tracker.next(original.get(i), i / fps);
         assertEquals(1, faces.size());
         try (Mat region = ovalMask(original.get(i), faces.get(0).maskPolygon(), 0.15);
-            Mat diff = new Mat(); Mat gray = new Mat(); Mat changed = new Mat();
-            Mat outside = new Mat(); Mat inv = new Mat()) {
+            Mat diff = new Mat();
+            Mat gray = new Mat();
+            Mat changed = new Mat();
+            Mat outside = new Mat();
+            Mat inv = new Mat()) {
           opencv_core.absdiff(before.get(i), after.get(i), diff);
-          org.bytedeco.opencv.global.opencv_imgproc.cvtColor(diff, gray,
-              org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGR2GRAY);
-          opencv_core.compare(gray, new Mat(1, 1, opencv_core.CV_8U, new Scalar(0.0)), changed,
-              opencv_core.CMP_GT);
+          org.bytedeco.opencv.global.opencv_imgproc.cvtColor(
+              diff, gray, org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGR2GRAY);
+          opencv_core.compare(
+              gray, new Mat(1, 1, opencv_core.CV_8U, new Scalar(0.0)), changed, opencv_core.CMP_GT);
           opencv_core.bitwise_not(region, inv);
           opencv_core.bitwise_and(changed, inv, outside);
-          assertEquals(0, opencv_core.countNonZero(outside),
+          assertEquals(
+              0,
+              opencv_core.countNonZero(outside),
               "frame " + i + ": pixels changed outside the dilated face");
-          try (Mat inside = new Mat(); Mat big = new Mat(); Mat oval = ovalMask(original.get(i),
-              faces.get(0).maskPolygon(), 0)) {
-            opencv_core.compare(gray, new Mat(1, 1, opencv_core.CV_8U, new Scalar(8.0)), big,
-                opencv_core.CMP_GT);
+          try (Mat inside = new Mat();
+              Mat big = new Mat();
+              Mat oval = ovalMask(original.get(i), faces.get(0).maskPolygon(), 0)) {
+            opencv_core.compare(
+                gray, new Mat(1, 1, opencv_core.CV_8U, new Scalar(8.0)), big, opencv_core.CMP_GT);
             opencv_core.bitwise_and(big, oval, inside);
-            double share = opencv_core.countNonZero(inside)
-                / (double) opencv_core.countNonZero(oval);
+            double share =
+                opencv_core.countNonZero(inside) / (double) opencv_core.countNonZero(oval);
             assertTrue(share > 0.2, "frame " + i + ": only " + share + " of the face changed");
           }
         }
@@ -127,21 +150,46 @@ class SwapCommandTest {
     Path in = TestMedia.sample("duo.mp4");
     Path one = dir.resolve("one.mkv");
     Path piped = dir.resolve("piped.mkv");
-    assertEquals(0, CliRunner.run("swap", in.toString(), "-o", one.toString(), "--model",
-        MODEL.toString(), "--codec", "ffv1", "--single-thread").exitCode());
-    assertEquals(0, CliRunner.run("swap", in.toString(), "-o", piped.toString(), "--model",
-        MODEL.toString(), "--codec", "ffv1").exitCode());
+    assertEquals(
+        0,
+        CliRunner.run(
+                "swap",
+                in.toString(),
+                "-o",
+                one.toString(),
+                "--model",
+                MODEL.toString(),
+                "--codec",
+                "ffv1",
+                "--single-thread")
+            .exitCode());
+    assertEquals(
+        0,
+        CliRunner.run(
+                "swap",
+                in.toString(),
+                "-o",
+                piped.toString(),
+                "--model",
+                MODEL.toString(),
+                "--codec",
+                "ffv1")
+            .exitCode());
     assertEquals(TestMedia.readPts(one), TestMedia.readPts(piped));
     int n = 0;
-    try (VideoReader a = VideoReader.open(one); VideoReader b = VideoReader.open(piped)) {
-      for (VideoFrame fa = a.next(), fb = b.next(); fa != null || fb != null;
+    try (VideoReader a = VideoReader.open(one);
+        VideoReader b = VideoReader.open(piped)) {
+      for (VideoFrame fa = a.next(), fb = b.next();
+          fa != null || fb != null;
           fa = a.next(), fb = b.next(), n++) {
-        try (VideoFrame x = fa; VideoFrame y = fb; Mat diff = new Mat()) {
+        try (VideoFrame x = fa;
+            VideoFrame y = fb;
+            Mat diff = new Mat()) {
           assertTrue(x != null && y != null, "frame counts differ at " + n);
           opencv_core.absdiff(x.image(), y.image(), diff);
           try (Mat gray = new Mat()) {
-            org.bytedeco.opencv.global.opencv_imgproc.cvtColor(diff, gray,
-                org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGR2GRAY);
+            org.bytedeco.opencv.global.opencv_imgproc.cvtColor(
+                diff, gray, org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGR2GRAY);
             assertEquals(0, opencv_core.countNonZero(gray), "frame " + n + " differs");
           }
         }
@@ -153,12 +201,25 @@ class SwapCommandTest {
   @Test
   void badModelsAreOneLineErrorsAndLeaveNothing() throws Exception {
     Path out = dir.resolve("never.mp4");
-    CliRunner.Result missing = CliRunner.run("swap", TestMedia.sample("hopper.mp4").toString(),
-        "-o", out.toString(), "--model", "models/none.onnx");
+    CliRunner.Result missing =
+        CliRunner.run(
+            "swap",
+            TestMedia.sample("hopper.mp4").toString(),
+            "-o",
+            out.toString(),
+            "--model",
+            "models/none.onnx");
     assertEquals(2, missing.exitCode());
-    assertEquals("doppel: cannot load model: models/none.onnx: no such file", missing.err().strip());
-    CliRunner.Result notModel = CliRunner.run("swap", TestMedia.sample("hopper.mp4").toString(),
-        "-o", out.toString(), "--model", "samples/clips.json");
+    assertEquals(
+        "doppel: cannot load model: models/none.onnx: no such file", missing.err().strip());
+    CliRunner.Result notModel =
+        CliRunner.run(
+            "swap",
+            TestMedia.sample("hopper.mp4").toString(),
+            "-o",
+            out.toString(),
+            "--model",
+            "samples/clips.json");
     assertEquals(1, notModel.exitCode());
     assertTrue(notModel.err().strip().startsWith("doppel: cannot load model: samples/clips.json"));
     try (var files = java.nio.file.Files.list(dir)) {
@@ -169,8 +230,16 @@ class SwapCommandTest {
   @Test
   void previewShowsInputSwapAndMask() throws Exception {
     Path png = dir.resolve("preview.png");
-    CliRunner.Result r = CliRunner.run("swap", TestMedia.sample("duo.mp4").toString(), "-o",
-        png.toString(), "--model", MODEL.toString(), "--preview", "10");
+    CliRunner.Result r =
+        CliRunner.run(
+            "swap",
+            TestMedia.sample("duo.mp4").toString(),
+            "-o",
+            png.toString(),
+            "--model",
+            MODEL.toString(),
+            "--preview",
+            "10");
     assertEquals(0, r.exitCode(), r.err());
     try (Mat img = org.bytedeco.opencv.global.opencv_imgcodecs.imread(png.toString())) {
       assertEquals(3 * 1280, img.cols());
@@ -203,8 +272,10 @@ class SwapCommandTest {
     double height = dev.doppel.face.Box.bounding(oval).height();
     int r = (int) Math.round(grow * height);
     if (r > 0) {
-      try (Mat k = org.bytedeco.opencv.global.opencv_imgproc.getStructuringElement(
-          org.bytedeco.opencv.global.opencv_imgproc.MORPH_ELLIPSE, new Size(2 * r + 1, 2 * r + 1))) {
+      try (Mat k =
+          org.bytedeco.opencv.global.opencv_imgproc.getStructuringElement(
+              org.bytedeco.opencv.global.opencv_imgproc.MORPH_ELLIPSE,
+              new Size(2 * r + 1, 2 * r + 1))) {
         dilate(mask, mask, k);
       }
     }

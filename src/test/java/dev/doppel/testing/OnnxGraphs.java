@@ -44,9 +44,12 @@ public final class OnnxGraphs {
 
   /** A pair model's metadata as training/export.py writes it, with this size. */
   public OnnxGraphs pairMetadata(String size) {
-    return meta("doppel.kind", "pair").meta("doppel.size", size)
-        .meta("doppel.template", "FACE").meta("doppel.direction", "a2b")
-        .meta("doppel.source_identity", "a").meta("doppel.target_identity", "b");
+    return meta("doppel.kind", "pair")
+        .meta("doppel.size", size)
+        .meta("doppel.template", "FACE")
+        .meta("doppel.direction", "a2b")
+        .meta("doppel.source_identity", "a")
+        .meta("doppel.target_identity", "b");
   }
 
   public Path write(Path file) {
@@ -63,53 +66,66 @@ public final class OnnxGraphs {
   }
 
   private ByteString modelMessage() throws IOException {
-    return message(out -> {
-      out.writeInt64(1, 8); // ir_version
-      out.writeBytes(8, message(o -> o.writeInt64(2, 13))); // opset_import: default domain 13
-      out.writeBytes(7, graph());
-      for (Map.Entry<String, String> e : metadata.entrySet()) {
-        out.writeBytes(14, message(o -> {
-          o.writeString(1, e.getKey());
-          o.writeString(2, e.getValue());
-        }));
-      }
-    });
+    return message(
+        out -> {
+          out.writeInt64(1, 8); // ir_version
+          out.writeBytes(8, message(o -> o.writeInt64(2, 13))); // opset_import: default domain 13
+          out.writeBytes(7, graph());
+          for (Map.Entry<String, String> e : metadata.entrySet()) {
+            out.writeBytes(
+                14,
+                message(
+                    o -> {
+                      o.writeString(1, e.getKey());
+                      o.writeString(2, e.getValue());
+                    }));
+          }
+        });
   }
 
   private ByteString graph() throws IOException {
-    return message(out -> {
-      int i = 0;
-      for (String[] n : nodes) {
-        String name = "copy" + i++;
-        out.writeBytes(1, message(o -> {
-          o.writeString(1, n[0]);
-          o.writeString(2, n[1]);
-          o.writeString(3, name);
-          o.writeString(4, "Identity");
-        }));
-      }
-      out.writeString(2, "test");
-      for (Map.Entry<String, long[]> e : inputs.entrySet()) {
-        out.writeBytes(11, valueInfo(e.getKey(), e.getValue()));
-      }
-      for (Map.Entry<String, long[]> e : outputs.entrySet()) {
-        out.writeBytes(12, valueInfo(e.getKey(), e.getValue()));
-      }
-    });
+    return message(
+        out -> {
+          int i = 0;
+          for (String[] n : nodes) {
+            String name = "copy" + i++;
+            out.writeBytes(
+                1,
+                message(
+                    o -> {
+                      o.writeString(1, n[0]);
+                      o.writeString(2, n[1]);
+                      o.writeString(3, name);
+                      o.writeString(4, "Identity");
+                    }));
+          }
+          out.writeString(2, "test");
+          for (Map.Entry<String, long[]> e : inputs.entrySet()) {
+            out.writeBytes(11, valueInfo(e.getKey(), e.getValue()));
+          }
+          for (Map.Entry<String, long[]> e : outputs.entrySet()) {
+            out.writeBytes(12, valueInfo(e.getKey(), e.getValue()));
+          }
+        });
   }
 
   private static ByteString valueInfo(String name, long[] shape) throws IOException {
-    ByteString dims = message(o -> {
-      for (long d : shape) o.writeBytes(1, message(dim -> dim.writeInt64(1, d)));
-    });
-    ByteString tensor = message(o -> {
-      o.writeInt32(1, FLOAT);
-      o.writeBytes(2, dims);
-    });
-    return message(o -> {
-      o.writeString(1, name);
-      o.writeBytes(2, message(t -> t.writeBytes(1, tensor)));
-    });
+    ByteString dims =
+        message(
+            o -> {
+              for (long d : shape) o.writeBytes(1, message(dim -> dim.writeInt64(1, d)));
+            });
+    ByteString tensor =
+        message(
+            o -> {
+              o.writeInt32(1, FLOAT);
+              o.writeBytes(2, dims);
+            });
+    return message(
+        o -> {
+          o.writeString(1, name);
+          o.writeBytes(2, message(t -> t.writeBytes(1, tensor)));
+        });
   }
 
   private interface Fields {

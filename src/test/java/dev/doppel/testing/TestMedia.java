@@ -15,6 +15,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -61,10 +62,28 @@ public final class TestMedia {
   }
 
   /** Writes a clip of synthetic frames at the given timestamps (time base 1/timeBaseDen). */
-  public static Path writeClip(Path file, int width, int height, long[] pts, int timeBaseDen,
-      double fps, String codec, Path audio) {
-    VideoInfo info = new VideoInfo(file, width, height, 0, new Rational(1, timeBaseDen), fps,
-        pts.length, 0, -1, "rawvideo", null);
+  public static Path writeClip(
+      Path file,
+      int width,
+      int height,
+      long[] pts,
+      int timeBaseDen,
+      double fps,
+      String codec,
+      Path audio) {
+    VideoInfo info =
+        new VideoInfo(
+            file,
+            width,
+            height,
+            0,
+            new Rational(1, timeBaseDen),
+            fps,
+            pts.length,
+            0,
+            -1,
+            "rawvideo",
+            null);
     EncodeSettings settings = EncodeSettings.forOutput(file, codec, null, null);
     try (VideoWriter w = VideoWriter.create(file, info, settings, audio, Map.of())) {
       for (int i = 0; i < pts.length; i++) {
@@ -85,8 +104,13 @@ public final class TestMedia {
   /** As {@link #trim(Path, Path, int)}, with the clip's audio carried over when asked. */
   public static Path trim(Path in, Path out, int frames, boolean withAudio) {
     try (VideoReader reader = VideoReader.open(in);
-        VideoWriter w = VideoWriter.create(out, reader.info(),
-            EncodeSettings.forOutput(out, null, null, null), withAudio ? in : null, Map.of())) {
+        VideoWriter w =
+            VideoWriter.create(
+                out,
+                reader.info(),
+                EncodeSettings.forOutput(out, null, null, null),
+                withAudio ? in : null,
+                Map.of())) {
       for (int i = 0; i < frames; i++) {
         try (VideoFrame f = reader.next()) {
           if (f == null) break;
@@ -114,10 +138,18 @@ public final class TestMedia {
       pcm.putShort((short) (12000 * Math.sin(2 * Math.PI * hz * i / sampleRate)));
     }
     ByteBuffer h = ByteBuffer.allocate(44).order(ByteOrder.LITTLE_ENDIAN);
-    h.put("RIFF".getBytes()).putInt(36 + n * 2).put("WAVE".getBytes());
-    h.put("fmt ".getBytes()).putInt(16).putShort((short) 1).putShort((short) 1)
-        .putInt(sampleRate).putInt(sampleRate * 2).putShort((short) 2).putShort((short) 16);
-    h.put("data".getBytes()).putInt(n * 2);
+    h.put("RIFF".getBytes(StandardCharsets.US_ASCII))
+        .putInt(36 + n * 2)
+        .put("WAVE".getBytes(StandardCharsets.US_ASCII));
+    h.put("fmt ".getBytes(StandardCharsets.US_ASCII))
+        .putInt(16)
+        .putShort((short) 1)
+        .putShort((short) 1)
+        .putInt(sampleRate)
+        .putInt(sampleRate * 2)
+        .putShort((short) 2)
+        .putShort((short) 16);
+    h.put("data".getBytes(StandardCharsets.US_ASCII)).putInt(n * 2);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     out.write(h.array());
     out.write(pcm.array());
@@ -148,7 +180,7 @@ public final class TestMedia {
   public static Result run(String... command) throws IOException {
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
     try {
-      String out = new String(p.getInputStream().readAllBytes());
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       if (!p.waitFor(120, TimeUnit.SECONDS)) {
         p.destroyForcibly();
         throw new IOException("timed out: " + String.join(" ", command));

@@ -16,9 +16,9 @@ import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Scalar;
 
 /**
- * Animates a still portrait by moving its mesh points (mouth opening, blinks, a slight turn)
- * and warping the image with a smooth displacement field: each moved point pulls the pixels
- * around it with a Gaussian falloff. Used only to make the sample clips.
+ * Animates a still portrait by moving its mesh points (mouth opening, blinks, a slight turn) and
+ * warping the image with a smooth displacement field: each moved point pulls the pixels around it
+ * with a Gaussian falloff. Used only to make the sample clips.
  */
 final class FaceMotion {
   /** One frame's expression: each value 0 (rest) to 1 (full); turn is -1..1. */
@@ -45,7 +45,8 @@ final class FaceMotion {
     int x1 = (int) Math.min(portrait.cols(), face.x() + 1.3 * face.width());
     int y0 = (int) Math.max(0, face.y() - 0.3 * face.height());
     int y1 = (int) Math.min(portrait.rows(), face.y() + 1.3 * face.height());
-    try (FloatIndexer mx = mapX.createIndexer(); FloatIndexer my = mapY.createIndexer()) {
+    try (FloatIndexer mx = mapX.createIndexer();
+        FloatIndexer my = mapY.createIndexer()) {
       for (int y = 0; y < portrait.rows(); y++) {
         for (int x = 0; x < portrait.cols(); x++) {
           double dx = 0;
@@ -85,8 +86,9 @@ final class FaceMotion {
     double w = face.width();
     List<Control> c = new ArrayList<>();
     if (e.mouthOpen() > 0) {
-      int[] lowerLip = {14, 87, 178, 88, 95, 317, 402, 318, 324, 17, 84, 181, 91, 146, 314, 405,
-          321, 375};
+      int[] lowerLip = {
+        14, 87, 178, 88, 95, 317, 402, 318, 324, 17, 84, 181, 91, 146, 314, 405, 321, 375
+      };
       int[] chin = {152, 148, 176, 149, 150, 377, 400, 378, 379, 199, 175, 171, 396};
       for (int i : lowerLip) c.add(control(i, 0, 0.14 * h * e.mouthOpen(), 0.045 * h));
       for (int i : chin) c.add(control(i, 0, 0.10 * h * e.mouthOpen(), 0.08 * h));
@@ -96,10 +98,18 @@ final class FaceMotion {
       for (int i : new int[] {13, 0, 37, 267, 2}) c.add(control(i, 0, 0, 0.03 * h));
     }
     if (e.blink() > 0) {
-      addBlink(c, MeshTopology.RIGHT_UPPER_LID, new int[] {7, 163, 144, 145, 153, 154, 155},
-          e.blink(), h);
-      addBlink(c, MeshTopology.LEFT_UPPER_LID, new int[] {249, 390, 373, 374, 380, 381, 382},
-          e.blink(), h);
+      addBlink(
+          c,
+          MeshTopology.RIGHT_UPPER_LID,
+          new int[] {7, 163, 144, 145, 153, 154, 155},
+          e.blink(),
+          h);
+      addBlink(
+          c,
+          MeshTopology.LEFT_UPPER_LID,
+          new int[] {249, 390, 373, 374, 380, 381, 382},
+          e.blink(),
+          h);
     }
     if (e.turn() != 0) {
       int[] central = {1, 4, 5, 195, 197, 6, 168, 0, 13, 14, 17, 61, 291, 2, 98, 327};

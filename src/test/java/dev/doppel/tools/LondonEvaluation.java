@@ -17,12 +17,14 @@ import java.util.List;
 import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
- * Measures detection and key-point accuracy against hand-placed landmarks of the Face Research
- * Lab London Set (DeBruine &amp; Jones 2017, CC-BY 4.0; https://doi.org/10.6084/m9.figshare.5047666.v5),
- * which developers find in {@code ../shared/data/london} (never in the repository).
+ * Measures detection and key-point accuracy against hand-placed landmarks of the Face Research Lab
+ * London Set (DeBruine &amp; Jones 2017, CC-BY 4.0;
+ * https://doi.org/10.6084/m9.figshare.5047666.v5), which developers find in {@code
+ * ../shared/data/london} (never in the repository).
  *
- * <p>Ground truth (neutral set only): template points 0 and 1 (pupils) and 87 and 93 (mouth corners), in 1350 px
- * coordinates (halved for the 675 px images). Error is normalised by the inter-pupil distance.
+ * <p>Ground truth (neutral set only): template points 0 and 1 (pupils) and 87 and 93 (mouth
+ * corners), in 1350 px coordinates (halved for the 675 px images). Error is normalised by the
+ * inter-pupil distance.
  *
  * <p>Run: {@code mvn -q test-compile exec:java -Dexec.mainClass=dev.doppel.tools.LondonEvaluation
  * -Dexec.args=../shared/data/london}
@@ -53,7 +55,8 @@ public final class LondonEvaluation {
     for (Path image : images) {
       Path tem = Path.of(image.toString().replace(".jpg", ".tem"));
       List<Face> faces;
-      try (Mat img = imread(image.toString()); FaceTracker tracker = new FaceTracker(settings)) {
+      try (Mat img = imread(image.toString());
+          FaceTracker tracker = new FaceTracker(settings)) {
         faces = tracker.next(img, 0);
       }
       if (faces.size() != 1) {
@@ -64,17 +67,25 @@ public final class LondonEvaluation {
       List<Point2> truth = groundTruth(tem);
       FivePoints p = faces.get(0).fivePoints();
       double iod = truth.get(0).distance(truth.get(1));
-      eyeErrors.add((p.leftEye().distance(truth.get(0)) + p.rightEye().distance(truth.get(1)))
-          / 2 / iod);
-      mouthErrors.add((p.mouthLeft().distance(truth.get(2))
-          + p.mouthRight().distance(truth.get(3))) / 2 / iod);
+      eyeErrors.add(
+          (p.leftEye().distance(truth.get(0)) + p.rightEye().distance(truth.get(1))) / 2 / iod);
+      mouthErrors.add(
+          (p.mouthLeft().distance(truth.get(2)) + p.mouthRight().distance(truth.get(3))) / 2 / iod);
     }
-    System.out.printf("%-8s %-5s images %3d, found exactly one face in %3d;"
-        + " eye NME mean %.4f median %.4f p95 %.4f; mouth-corner NME mean %.4f median %.4f"
-        + " p95 %.4f%n",
-        folder.getFileName(), range, images.size(), images.size() - missed,
-        mean(eyeErrors), quantile(eyeErrors, 0.5), quantile(eyeErrors, 0.95),
-        mean(mouthErrors), quantile(mouthErrors, 0.5), quantile(mouthErrors, 0.95));
+    System.out.printf(
+        "%-8s %-5s images %3d, found exactly one face in %3d;"
+            + " eye NME mean %.4f median %.4f p95 %.4f; mouth-corner NME mean %.4f median %.4f"
+            + " p95 %.4f%n",
+        folder.getFileName(),
+        range,
+        images.size(),
+        images.size() - missed,
+        mean(eyeErrors),
+        quantile(eyeErrors, 0.5),
+        quantile(eyeErrors, 0.95),
+        mean(mouthErrors),
+        quantile(mouthErrors, 0.5),
+        quantile(mouthErrors, 0.95));
   }
 
   /** Pupils (0, 1) and mouth corners (87, 93) of a Psychomorph template, halved. */
@@ -82,7 +93,7 @@ public final class LondonEvaluation {
     List<String> lines = Files.readAllLines(tem);
     List<Point2> out = new ArrayList<>();
     for (int index : new int[] {0, 1, 87, 93}) {
-      String[] xy = lines.get(1 + index).trim().split("\\s+");
+      String[] xy = lines.get(1 + index).trim().split("\\s+", -1);
       out.add(new Point2(Double.parseDouble(xy[0]) / 2, Double.parseDouble(xy[1]) / 2));
     }
     return out;

@@ -36,9 +36,9 @@ import org.bytedeco.opencv.opencv_core.Scalar;
 import org.bytedeco.opencv.opencv_core.Size;
 
 /**
- * Makes the sample clips in {@code samples/} from the two public-domain portraits there:
- * head motion, mouth opening, blinks, slight turns, a still-face segment, one clip with both
- * faces, and synthetic speech from espeak-ng. Deterministic: no randomness.
+ * Makes the sample clips in {@code samples/} from the two public-domain portraits there: head
+ * motion, mouth opening, blinks, slight turns, a still-face segment, one clip with both faces, and
+ * synthetic speech from espeak-ng. Deterministic: no randomness.
  *
  * <p>Run with {@code samples/generate.sh}; it rewrites the clips and {@code clips.json}.
  */
@@ -47,12 +47,24 @@ public final class SampleClipGenerator {
   static final int HEIGHT = 720;
 
   /** A portrait placed in a slot of the canvas, with its own motion phase. */
-  record Actor(Mat portrait, FaceMotion motion, Point2 faceCentre, double faceHeight, Rect slot,
+  record Actor(
+      Mat portrait,
+      FaceMotion motion,
+      Point2 faceCentre,
+      double faceHeight,
+      Rect slot,
       double phase) {}
 
   /** A clip: fps, length, still segment (seconds, may be empty), speech text. */
-  record ClipSpec(String file, int fps, double seconds, double stillFrom, double stillTo,
-      String voice, String speech, List<String> portraits) {
+  record ClipSpec(
+      String file,
+      int fps,
+      double seconds,
+      double stillFrom,
+      double stillTo,
+      String voice,
+      String speech,
+      List<String> portraits) {
     int frames() {
       return (int) Math.round(fps * seconds);
     }
@@ -60,15 +72,35 @@ public final class SampleClipGenerator {
 
   public static void main(String[] args) throws Exception {
     Path samples = Path.of(args.length > 0 ? args[0] : "samples");
-    List<ClipSpec> clips = List.of(
-        new ClipSpec("astronaut.mp4", 25, 5.0, 1.6, 2.6, "en-us",
-            "A Doppel sample clip. This voice is synthetic.",
-            List.of("astronaut.png")),
-        new ClipSpec("hopper.mp4", 30, 4.0, 2.4, 3.3, "en-gb",
-            "Sample clip two. A still portrait, animated for testing.",
-            List.of("grace_hopper.jpg")),
-        new ClipSpec("duo.mp4", 25, 3.0, 0, 0, "en-us",
-            "Two faces in one frame.", List.of("astronaut.png", "grace_hopper.jpg")));
+    List<ClipSpec> clips =
+        List.of(
+            new ClipSpec(
+                "astronaut.mp4",
+                25,
+                5.0,
+                1.6,
+                2.6,
+                "en-us",
+                "A Doppel sample clip. This voice is synthetic.",
+                List.of("astronaut.png")),
+            new ClipSpec(
+                "hopper.mp4",
+                30,
+                4.0,
+                2.4,
+                3.3,
+                "en-gb",
+                "Sample clip two. A still portrait, animated for testing.",
+                List.of("grace_hopper.jpg")),
+            new ClipSpec(
+                "duo.mp4",
+                25,
+                3.0,
+                0,
+                0,
+                "en-us",
+                "Two faces in one frame.",
+                List.of("astronaut.png", "grace_hopper.jpg")));
     ArrayNode index = Json.MAPPER.createArrayNode();
     for (ClipSpec spec : clips) {
       make(samples, spec);
@@ -82,13 +114,18 @@ public final class SampleClipGenerator {
       n.set("portraits", Json.MAPPER.valueToTree(spec.portraits()));
       if (spec.stillTo() > spec.stillFrom()) {
         // frames whose content is identical (head and expression frozen)
-        n.set("still_frames", Json.MAPPER.valueToTree(new int[] {
-            (int) Math.ceil(spec.stillFrom() * spec.fps()),
-            (int) Math.floor(spec.stillTo() * spec.fps())}));
+        n.set(
+            "still_frames",
+            Json.MAPPER.valueToTree(
+                new int[] {
+                  (int) Math.ceil(spec.stillFrom() * spec.fps()),
+                  (int) Math.floor(spec.stillTo() * spec.fps())
+                }));
       }
       n.put("speech", spec.speech());
     }
-    Json.MAPPER.writerWithDefaultPrettyPrinter()
+    Json.MAPPER
+        .writerWithDefaultPrettyPrinter()
         .writeValue(samples.resolve("clips.json").toFile(), index);
   }
 
@@ -99,20 +136,43 @@ public final class SampleClipGenerator {
       Mat portrait = imread(samples.resolve(spec.portraits().get(i)).toString());
       Face face = analyse(portrait);
       Rect slot = new Rect(i * WIDTH / n, 0, WIDTH / n, HEIGHT);
-      actors.add(new Actor(portrait, new FaceMotion(face.landmarks()),
-          face.box().center(), face.box().height(), slot, i * 1.7));
+      actors.add(
+          new Actor(
+              portrait,
+              new FaceMotion(face.landmarks()),
+              face.box().center(),
+              face.box().height(),
+              slot,
+              i * 1.7));
     }
     Mat background = background(actors);
     Path wav = Files.createTempFile("doppel-speech-", ".wav");
     speak(spec, wav);
     Path out = samples.resolve(spec.file());
-    VideoInfo info = new VideoInfo(out, WIDTH, HEIGHT, 0, new Rational(1, spec.fps()),
-        spec.fps(), spec.frames(), Math.round(spec.seconds() * 1e6), spec.frames(), "rawvideo",
-        null);
+    VideoInfo info =
+        new VideoInfo(
+            out,
+            WIDTH,
+            HEIGHT,
+            0,
+            new Rational(1, spec.fps()),
+            spec.fps(),
+            spec.frames(),
+            Math.round(spec.seconds() * 1e6),
+            spec.frames(),
+            "rawvideo",
+            null);
     EncodeSettings encode = EncodeSettings.forOutput(out, "h264", 26, null);
-    try (VideoWriter writer = VideoWriter.create(out, info, encode, wav,
-        Map.of("comment", "Doppel sample clip: public-domain portrait animated by "
-            + "samples/generate.sh; speech synthesised by espeak-ng"))) {
+    try (VideoWriter writer =
+        VideoWriter.create(
+            out,
+            info,
+            encode,
+            wav,
+            Map.of(
+                "comment",
+                "Doppel sample clip: public-domain portrait animated by "
+                    + "samples/generate.sh; speech synthesised by espeak-ng"))) {
       for (int f = 0; f < spec.frames(); f++) {
         double t = frozenTime(f / (double) spec.fps(), spec);
         try (Mat frame = background.clone()) {
@@ -156,13 +216,18 @@ public final class SampleClipGenerator {
     Point2 c = a.faceCentre();
     Affine aboutFace = Affine.similarity(scale, angle, 0, 0);
     Point2 moved = aboutFace.apply(c);
-    return new Affine(aboutFace.a(), aboutFace.b(), c.x() - moved.x() + dx,
-        aboutFace.d(), aboutFace.e(), c.y() - moved.y() + dy);
+    return new Affine(
+        aboutFace.a(),
+        aboutFace.b(),
+        c.x() - moved.x() + dx,
+        aboutFace.d(),
+        aboutFace.e(),
+        c.y() - moved.y() + dy);
   }
 
   /**
-   * Portrait pixels -> canvas pixels: the face (mesh box) becomes 34% of the frame height, or
-   * 28% when two share the frame, centred across its slot at 42% of the height.
+   * Portrait pixels -> canvas pixels: the face (mesh box) becomes 34% of the frame height, or 28%
+   * when two share the frame, centred across its slot at 42% of the height.
    */
   static Affine placement(Actor a) {
     double share = a.slot().width() < WIDTH ? 0.28 : 0.34;
@@ -203,7 +268,8 @@ public final class SampleClipGenerator {
   }
 
   static void blend(Mat canvas, Mat top, Mat alpha) {
-    try (UByteIndexer c = canvas.createIndexer(); UByteIndexer f = top.createIndexer();
+    try (UByteIndexer c = canvas.createIndexer();
+        UByteIndexer f = top.createIndexer();
         FloatIndexer a = alpha.createIndexer()) {
       for (int y = 0; y < canvas.rows(); y++) {
         for (int x = 0; x < canvas.cols(); x++) {
@@ -222,11 +288,17 @@ public final class SampleClipGenerator {
     Mat canvas = new Mat(HEIGHT, WIDTH, CV_8UC3);
     for (Actor a : actors) {
       Rect slot = a.slot();
-      double s = Math.max((double) slot.width() / a.portrait().cols(),
-          (double) slot.height() / a.portrait().rows());
-      try (Mat big = new Mat(); Mat blurred = new Mat(); Mat dark = new Mat();
-          Size size = new Size((int) Math.ceil(a.portrait().cols() * s),
-              (int) Math.ceil(a.portrait().rows() * s));
+      double s =
+          Math.max(
+              (double) slot.width() / a.portrait().cols(),
+              (double) slot.height() / a.portrait().rows());
+      try (Mat big = new Mat();
+          Mat blurred = new Mat();
+          Mat dark = new Mat();
+          Size size =
+              new Size(
+                  (int) Math.ceil(a.portrait().cols() * s),
+                  (int) Math.ceil(a.portrait().rows() * s));
           Size kernel = new Size(0, 0)) {
         resize(a.portrait(), big, size, 0, 0, INTER_AREA);
         GaussianBlur(big, blurred, kernel, 30);
@@ -234,7 +306,8 @@ public final class SampleClipGenerator {
         int ox = (dark.cols() - slot.width()) / 2;
         int oy = (dark.rows() - slot.height()) / 2;
         try (Rect src = new Rect(ox, oy, slot.width(), slot.height());
-            Mat part = dark.apply(src); Mat dst = canvas.apply(slot)) {
+            Mat part = dark.apply(src);
+            Mat dst = canvas.apply(slot)) {
           part.copyTo(dst);
         }
       }
@@ -243,8 +316,8 @@ public final class SampleClipGenerator {
   }
 
   static Face analyse(Mat portrait) {
-    TrackerSettings settings = new TrackerSettings(BlazeFaceDetector.Range.FULL, 1, 0.5, 0.5, 1,
-        false);
+    TrackerSettings settings =
+        new TrackerSettings(BlazeFaceDetector.Range.FULL, 1, 0.5, 0.5, 1, false);
     try (FaceTracker tracker = new FaceTracker(settings)) {
       List<Face> faces = tracker.next(portrait, 0);
       if (faces.isEmpty()) throw new IllegalStateException("no face in portrait");
@@ -253,9 +326,11 @@ public final class SampleClipGenerator {
   }
 
   static void speak(ClipSpec spec, Path wav) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder("espeak-ng", "-v", spec.voice(), "-s", "150", "-w",
-        wav.toString(), spec.speech()).inheritIO().start();
+    Process p =
+        new ProcessBuilder(
+                "espeak-ng", "-v", spec.voice(), "-s", "150", "-w", wav.toString(), spec.speech())
+            .inheritIO()
+            .start();
     if (p.waitFor() != 0) throw new IOException("espeak-ng failed (is it installed?)");
   }
-
 }

@@ -21,21 +21,25 @@ final class AudioPackets {
   /** SHA-256 over every audio packet's payload, in order. */
   static String digest(Path file) throws Exception {
     MessageDigest md = MessageDigest.getInstance("SHA-256");
-    forEach(file, (p, tb) -> {
-      byte[] b = new byte[p.size()];
-      p.data().get(b);
-      md.update(b);
-    });
+    forEach(
+        file,
+        (p, tb) -> {
+          byte[] b = new byte[p.size()];
+          p.data().get(b);
+          md.update(b);
+        });
     return HexFormat.of().formatHex(md.digest());
   }
 
   /** Seconds from the first audio packet's start to the last one's end. */
   static double seconds(Path file) throws Exception {
     double[] range = {Double.MAX_VALUE, 0};
-    forEach(file, (p, tb) -> {
-      range[0] = Math.min(range[0], p.pts() * tb);
-      range[1] = Math.max(range[1], (p.pts() + p.duration()) * tb);
-    });
+    forEach(
+        file,
+        (p, tb) -> {
+          range[0] = Math.min(range[0], p.pts() * tb);
+          range[1] = Math.max(range[1], (p.pts() + p.duration()) * tb);
+        });
     return range[1] - range[0];
   }
 

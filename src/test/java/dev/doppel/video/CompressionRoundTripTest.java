@@ -24,7 +24,8 @@ class CompressionRoundTripTest {
     try (VideoReader r = VideoReader.open(TestMedia.sample("hopper.mp4"));
         Rect odd = new Rect(100, 50, 481, 361)) {
       for (int i = 0; i < 24; i++) {
-        try (VideoFrame f = r.next(); Mat crop = f.image().apply(odd)) {
+        try (VideoFrame f = r.next();
+            Mat crop = f.image().apply(odd)) {
           frames.add(crop.clone());
         }
       }
@@ -77,8 +78,9 @@ class CompressionRoundTripTest {
       assertTrue(p30 < 50, "crf 30 is lossy: " + p30);
       assertTrue(p30 > p40 + 1.5, "crf 30 " + p30 + " vs crf 40 " + p40);
       // frame order kept: each output is closest to its own input
-      assertTrue(opencv_core.PSNR(frames.get(0), strong.get(0))
-          > opencv_core.PSNR(frames.get(23), strong.get(0)));
+      assertTrue(
+          opencv_core.PSNR(frames.get(0), strong.get(0))
+              > opencv_core.PSNR(frames.get(23), strong.get(0)));
       for (int i = 0; i < strong.size(); i++) {
         assertArrayEquals(bytes(strong.get(i)), bytes(again.get(i)), "deterministic, frame " + i);
       }

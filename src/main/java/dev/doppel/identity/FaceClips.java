@@ -1,9 +1,10 @@
-package dev.doppel.swap;
+package dev.doppel.identity;
 
 import dev.doppel.DoppelException;
 import dev.doppel.face.Face;
 import dev.doppel.face.FaceTracker;
 import dev.doppel.face.TrackerSettings;
+import dev.doppel.swap.Embeddings;
 import dev.doppel.video.VideoFrame;
 import dev.doppel.video.VideoReader;
 import java.nio.file.Path;
@@ -12,9 +13,9 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * Identities from video clips, for one-shot swapping in datasets: the largest face of frames
- * spread evenly over each clip, embedded by the recogniser and averaged (so a blink or a turned
- * head in one frame does not decide the identity).
+ * Identities from video clips, for one-shot swapping in datasets: the largest face of frames spread
+ * evenly over each clip, embedded by the recogniser and averaged (so a blink or a turned head in
+ * one frame does not decide the identity).
  */
 public final class FaceClips {
   private FaceClips() {}
@@ -25,8 +26,8 @@ public final class FaceClips {
    */
   public record Identity(float[] embedding, List<List<Long>> frames) {}
 
-  public static Identity identity(List<Path> clips, Recognizer recognizer,
-      TrackerSettings tracker, int framesPerClip) {
+  public static Identity identity(
+      List<Path> clips, Recognizer recognizer, TrackerSettings tracker, int framesPerClip) {
     List<float[]> embeddings = new ArrayList<>();
     List<List<Long>> used = new ArrayList<>();
     for (Path clip : clips) {
@@ -40,9 +41,10 @@ public final class FaceClips {
             // the tracker sees every frame so its smoothing stays valid; only some are embedded
             List<Face> found = faces.next(frame.image(), frame.micros() / 1e6);
             if (frame.index() % every != 0 || found.isEmpty()) continue;
-            Face largest = found.stream()
-                .max(Comparator.comparingDouble(x -> x.box().width() * x.box().height()))
-                .orElseThrow();
+            Face largest =
+                found.stream()
+                    .max(Comparator.comparingDouble(x -> x.box().width() * x.box().height()))
+                    .orElseThrow();
             embeddings.add(recognizer.embed(frame.image(), largest.fivePoints()));
             fromClip.add(frame.index());
           }

@@ -1,4 +1,4 @@
-package dev.doppel.swap;
+package dev.doppel.identity;
 
 import static org.bytedeco.opencv.global.opencv_core.CV_32F;
 import static org.bytedeco.opencv.global.opencv_dnn.blobFromImage;
@@ -7,6 +7,12 @@ import dev.doppel.DoppelException;
 import dev.doppel.face.Alignment;
 import dev.doppel.face.AlignmentTemplate;
 import dev.doppel.face.FivePoints;
+import dev.doppel.swap.Device;
+import dev.doppel.swap.Embeddings;
+import dev.doppel.swap.ModelInfo;
+import dev.doppel.swap.ModelKind;
+import dev.doppel.swap.OnnxFile;
+import dev.doppel.swap.OnnxPredictor;
 import java.nio.file.Path;
 import java.util.List;
 import org.bytedeco.javacpp.FloatPointer;
@@ -21,8 +27,8 @@ import org.bytedeco.opencv.opencv_core.Size;
  * <p>Graphs exported from MXNet have that normalisation built in and want raw 0..255 values.
  * InsightFace ({@code model_zoo/arcface_onnx.py}) tells them apart by the names of the graph's
  * first eight nodes: one starting with {@code Sub} or {@code _minus} and one with {@code Mul} or
- * {@code _mul}; Doppel applies the same rule. (FaceFusion ships a re-export and always
- * normalises: {@code crop / 127.5 - 1}, RGB.)
+ * {@code _mul}; Doppel applies the same rule. (FaceFusion ships a re-export and always normalises:
+ * {@code crop / 127.5 - 1}, RGB.)
  */
 public final class Recognizer implements AutoCloseable {
   private final ModelInfo info;
@@ -30,15 +36,24 @@ public final class Recognizer implements AutoCloseable {
   private final OnnxPredictor predictor;
   private final float[] chw = new float[3 * 112 * 112];
 
+  /** On the CPU: the recogniser runs once per source photo or sampled frame. */
   public Recognizer(Path path) {
+    this(path, Device.CPU);
+  }
+
+  public Recognizer(Path path, Device device) {
     ModelInfo info = ModelInfo.read(path);
-    if (!info.kind().equals(ModelInfo.RECOGNIZER)) {
-      throw DoppelException.usage("cannot load recognizer: " + path + ": it is a " + info.kind()
-          + " model, not an ArcFace-style recogniser (input Nx3x112x112, output Nx512)");
+    if (info.kind() != ModelKind.RECOGNIZER) {
+      throw DoppelException.usage(
+          "cannot load recognizer: "
+              + path
+              + ": it is a "
+              + info.kind()
+              + " model, not an ArcFace-style recogniser (input Nx3x112x112, output Nx512)");
     }
     this.info = info;
     this.rawInput = normalisesInside(path);
-    this.predictor = new OnnxPredictor(info);
+    this.predictor = new OnnxPredictor(info, device);
   }
 
   /** InsightFace's rule: Sub/_minus and Mul/_mul among the first eight node names. */
@@ -70,7 +85,8 @@ public final class Recognizer implements AutoCloseable {
   public float[] embedCrop(Mat crop) {
     double scale = rawInput ? 1.0 : 1 / 127.5;
     double mean = rawInput ? 0.0 : 127.5;
-    try (Size size = new Size(112, 112); Scalar m = new Scalar(mean, mean, mean, 0);
+    try (Size size = new Size(112, 112);
+        Scalar m = new Scalar(mean, mean, mean, 0);
         Mat blob = blobFromImage(crop, scale, size, m, true, false, CV_32F);
         FloatPointer data = new FloatPointer(blob.data())) {
       data.get(chw);

@@ -1,6 +1,8 @@
-package dev.doppel.swap;
+package dev.doppel.identity;
 
 import dev.doppel.face.Face;
+import dev.doppel.swap.Embeddings;
+import dev.doppel.swap.FaceSelection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -9,9 +11,9 @@ import org.bytedeco.opencv.opencv_core.Mat;
 /**
  * {@code --faces like:REF}: keeps the faces whose recogniser embedding is close to the reference
  * photo's. A recogniser is costly (ArcFace R50: tens of ms per face on a CPU), so each track is
- * judged on a few samples rather than every frame: its first frame and then every
- * {@value #SAMPLE_EVERY} frames until {@value #SAMPLES} samples are in; the decision uses the
- * mean similarity so far, and a track keeps its verdict after that.
+ * judged on a few samples rather than every frame: its first frame and then every {@value
+ * #SAMPLE_EVERY} frames until {@value #SAMPLES} samples are in; the decision uses the mean
+ * similarity so far, and a track keeps its verdict after that.
  */
 public final class LookalikeFilter {
   static final int SAMPLE_EVERY = 15;
@@ -34,8 +36,8 @@ public final class LookalikeFilter {
   }
 
   public LookalikeFilter(FaceSelection.Like like, Recognizer recognizer) {
-    this.reference = FacePhotos.identity(List.of(like.reference()), null, recognizer,
-        "--faces like:");
+    this.reference =
+        FacePhotos.identity(List.of(like.reference()), null, recognizer, "--faces like:");
     this.threshold = like.threshold();
     this.recognizer = recognizer;
   }
