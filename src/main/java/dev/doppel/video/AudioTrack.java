@@ -159,6 +159,7 @@ final class AudioTrack implements AutoCloseable {
     private AVAudioFifo fifo;
     private int frameSize;
     private long samplesOut;
+    private boolean started;
 
     Transcoder(AVStream inStream, Muxer muxer) {
       this.muxer = muxer;
@@ -252,6 +253,15 @@ final class AudioTrack implements AutoCloseable {
 
     private void drainDecoder(AVStream outStream) {
       while (avcodec_receive_frame(decoder, decoded) >= 0) {
+        if (!started) {
+          // the audio keeps its place against the video: an MPEG-PS/TS stream starts late
+          // (0.5 s, 1.4 s), and counting output samples from 0 would move it that much earlier
+          started = true;
+          long ts = decoded.best_effort_timestamp();
+          if (ts != AV_NOPTS_VALUE) {
+            samplesOut = Math.round(ts * av_q2d(decoder.pkt_timebase()) * encoder.sample_rate());
+          }
+        }
         resampleIntoFifo(decoded.extended_data(), decoded.nb_samples());
         av_frame_unref(decoded);
         encodeFromFifo(outStream, false);

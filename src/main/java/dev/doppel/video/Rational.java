@@ -10,6 +10,11 @@ public record Rational(int num, int den) {
     return (double) num / den;
   }
 
+  /** Converts ticks of this time base to the nearest microsecond. */
+  public long ticksToMicros(long ticks) {
+    return Math.round(ticks * 1_000_000.0 * num / den);
+  }
+
   /** Converts microseconds to the nearest count of ticks of this time base. */
   public long microsToTicks(long micros) {
     return Math.round(micros * (double) den / (1_000_000.0 * num));

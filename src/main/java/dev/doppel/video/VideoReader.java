@@ -46,6 +46,8 @@ public final class VideoReader implements AutoCloseable {
   private final long declaredFrames;
   private long nextIndex;
   private boolean ended;
+  private long lastPts;
+  private long repairedTimestamps;
 
   private VideoReader(FFmpegFrameGrabber grabber, VideoInfo info, long declaredFrames) {
     this.grabber = grabber;
@@ -244,7 +246,28 @@ public final class VideoReader implements AutoCloseable {
       }
     }
     long micros = frame.timestamp;
-    return new VideoFrame(upright, nextIndex++, info.timeBase().microsToTicks(micros), micros);
+    long pts = info.timeBase().microsToTicks(micros);
+    if (nextIndex > 0 && pts <= lastPts) {
+      // No timestamp (the decoder's flushed last frame of B-frames in AVI, every frame of a raw
+      // elementary stream: JavaCV reports 0), or one out of order: like the ffmpeg CLI, which
+      // predicts a missing timestamp from the previous one, the frame comes one frame later
+      pts = lastPts + frameTicks();
+      micros = info.timeBase().ticksToMicros(pts);
+      repairedTimestamps++;
+    }
+    lastPts = pts;
+    return new VideoFrame(upright, nextIndex++, pts, micros);
+  }
+
+  /** Frames so far whose timestamp was missing or out of order (see {@link #next()}). */
+  public long repairedTimestamps() {
+    return repairedTimestamps;
+  }
+
+  /** One frame at the stream's average rate (25 fps when it declares none), in ticks, >= 1. */
+  private long frameTicks() {
+    double fps = info.frameRate() > 0 && Double.isFinite(info.frameRate()) ? info.frameRate() : 25;
+    return Math.max(1, info.timeBase().microsToTicks(Math.round(1_000_000 / fps)));
   }
 
   /** Decodes every remaining frame, handing each to {@code action} and closing it afterwards. */
