@@ -40,7 +40,36 @@ def parse_args():
     p.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
     p.add_argument("--threads", type=int, help="CPU threads for torch")
     p.add_argument("--minutes", type=float, help="stop (with a checkpoint) after this long")
+    p.add_argument("--progress-json", action="store_true",
+                   help="one '@progress {json}' line per step on stdout (for doppel train)")
+    p.add_argument("--parent-pid", type=int,
+                   help="exit when this process is gone (doppel train killed with -9)")
     return p.parse_args()
+
+
+def exit_with_parent(pid):
+    """A watchdog thread: a Java parent killed with SIGKILL cannot stop its child, so the child
+    notices that it was re-parented and exits (no checkpoint is written: the last one stands)."""
+    import threading
+
+    def watch():
+        while os.getppid() == pid:
+            time.sleep(1)
+        os._exit(3)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
+def trim_log(path, step):
+    """On resume: drop the rows a killed run logged after its last checkpoint."""
+    if not os.path.exists(path):
+        return
+    with open(path, newline="") as f:
+        rows = list(csv.reader(f))
+    kept = rows[:1] + [r for r in rows[1:] if r and int(r[0]) <= step]
+    with open(path + ".tmp", "w", newline="") as f:
+        csv.writer(f).writerows(kept)
+    os.replace(path + ".tmp", path)
 
 
 def to_tensor(split, device):
@@ -88,6 +117,8 @@ def lr_scale(spec, step):
 
 def main():
     args = parse_args()
+    if args.parent_pid:
+        exit_with_parent(args.parent_pid)
     spec = specs.load(args.spec)
     if args.steps is not None:
         spec["steps"] = args.steps
@@ -144,6 +175,7 @@ def main():
         os.replace(ckpt_path + ".tmp", ckpt_path)
 
     log_path = os.path.join(args.out, "loss.csv")
+    trim_log(log_path, step)
     new_log = not os.path.exists(log_path)
     log = open(log_path, "a", newline="")
     writer = csv.writer(log)
@@ -203,6 +235,11 @@ def main():
         if average is not None:
             average.update(model, step)
         elapsed = time.time() - started
+        if args.progress_json:
+            print("@progress " + json.dumps(
+                {"step": step, "steps": spec["steps"], "seconds": round(elapsed, 2),
+                 "checkpoint": step % spec["checkpoint_every"] == 0,
+                 "losses": {k: round(v, 5) for k, v in stats.items()}}), flush=True)
         if step % spec["log_every"] == 0 or step == spec["steps"]:
             writer.writerow([step, round(elapsed, 1)] + [
                 round(stats.get(k, float("nan")), 5) for k in

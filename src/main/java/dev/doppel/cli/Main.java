@@ -26,7 +26,8 @@ import picocli.CommandLine.Command;
       BatchCommand.class,
       DatasetCommand.class,
       BenchCommand.class,
-      ModelsCommand.class
+      ModelsCommand.class,
+      TrainCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {

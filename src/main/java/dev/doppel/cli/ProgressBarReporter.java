@@ -39,6 +39,11 @@ final class ProgressBarReporter implements Progress {
   }
 
   @Override
+  public void start(String task, long total, String unit) {
+    open(task, total, " " + unit, 1);
+  }
+
+  @Override
   public void startBytes(String task, long totalBytes) {
     open(task, totalBytes, " MiB", 1 << 20);
   }
@@ -54,6 +59,11 @@ final class ProgressBarReporter implements Progress {
             .setStyle(ProgressBarStyle.ASCII)
             .setConsumer(new ConsoleProgressBarConsumer(new PrintStream(System.err, true)))
             .build();
+  }
+
+  @Override
+  public void note(String text) {
+    if (bar != null) bar.setExtraMessage(" " + text);
   }
 
   @Override

@@ -24,6 +24,14 @@ public interface Progress extends AutoCloseable {
     start(task, totalBytes);
   }
 
+  /** A task counted in other units (training steps); {@code total} 0 if unknown. */
+  default void start(String task, long total, String unit) {
+    start(task, total);
+  }
+
+  /** A short status shown beside the bar (e.g. the current losses). */
+  default void note(String text) {}
+
   /** {@code n} more units done. */
   default void stepBy(long n) {
     for (long i = 0; i < n; i++) step();

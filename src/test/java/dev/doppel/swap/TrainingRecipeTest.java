@@ -33,9 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
 class TrainingRecipeTest {
   @TempDir Path dir;
 
-  /** An interpreter with torch, onnx, numpy and PIL: $DOPPEL_PYTHON, python3, /usr/bin/python3. */
   static String python() {
-    return python("torch, onnx, numpy, PIL");
+    return TestMedia.python();
   }
 
   /** The first of $DOPPEL_PYTHON, python3, /usr/bin/python3 that can import these modules. */

@@ -166,6 +166,15 @@ public final class TestMedia {
     return pts;
   }
 
+  /** The interpreter doppel train would use (torch, numpy, PIL, onnx), or null. */
+  public static String python() {
+    try {
+      return dev.doppel.train.PythonRuntime.find().executable();
+    } catch (dev.doppel.DoppelException e) {
+      return null;
+    }
+  }
+
   /** Whether the ffmpeg/ffprobe command-line tools are installed (.ci/run installs them). */
   public static boolean hasFfmpegTools() {
     try {

@@ -1,0 +1,238 @@
+package dev.doppel.train;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.doppel.Version;
+import dev.doppel.output.AtomicFile;
+import dev.doppel.output.Json;
+import dev.doppel.output.Provenance;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * What a trained model is, written beside it: PREFIX.md (data with SHA-256, spec, steps, time,
+ * hardware, held-out quality, how to use it) and the model folder's manifest.json entries (the rule
+ * for every model file: origin, licence, SHA-256).
+ */
+final class ModelCard {
+  private ModelCard() {}
+
+  static Path write(
+      TrainOptions o,
+      List<String> names,
+      Map<String, Path> facesets,
+      Path spec,
+      Recipe.SpecFacts facts,
+      PythonRuntime python,
+      JsonNode trained,
+      JsonNode evaluated,
+      List<Path> graphs,
+      boolean resumed)
+      throws IOException {
+    String base = o.prefix().getFileName().toString();
+    String a = names.get(0);
+    String b = names.get(1);
+    StringBuilder md = new StringBuilder();
+    md.append("# ").append(base).append(": pair model ").append(a).append(" <-> ").append(b);
+    md.append("\n\nTrained with `doppel train` (Doppel ").append(Version.get()).append(").\n\n");
+    md.append("```\ndoppel train");
+    o.identities().forEach((n, p) -> md.append(" --identity ").append(n).append('=').append(p));
+    md.append(" -o ").append(o.prefix()).append(" --spec ").append(o.spec());
+    if (o.steps() != null) md.append(" --steps ").append(o.steps());
+    md.append(" --device ").append(o.device()).append(" --every ").append(o.every());
+    md.append("\n```\n\n## Use\n\n```\n");
+    md.append("doppel swap CLIP_OF_")
+        .append(a.toUpperCase(Locale.ROOT))
+        .append(" -o out.mp4 --model ")
+        .append(o.prefix())
+        .append(" --direction a2b   # ")
+        .append(a)
+        .append("'s face becomes ")
+        .append(b)
+        .append("'s\n```\n\n");
+    md.append("A pair model knows these two people only: on anyone else it renders a face of ")
+        .append("neither. Its outputs are labelled synthetic like every Doppel output.\n\n");
+
+    md.append("## Data\n\n| identity | clip | SHA-256 | frames |\n| --- | --- | --- | --- |\n");
+    for (String n : names) {
+      JsonNode index = Json.MAPPER.readTree(facesets.get(n).resolve("faceset.json").toFile());
+      for (JsonNode s : index.path("sources")) {
+        md.append(
+            String.format(
+                Locale.ROOT,
+                "| %s | %s | `%s` | %d |%n",
+                n,
+                Path.of(s.path("path").asText()).getFileName(),
+                s.path("sha256").asText(),
+                s.path("frames").asLong()));
+      }
+    }
+    md.append(
+        "\nCrops: "
+            + facts.size()
+            + " px, "
+            + facts.template()
+            + " template, every "
+            + o.every()
+            + " frame(s); every Nth crop of each track (the spec's holdout_every) is held out "
+            + "of training and measured below.\n\n");
+
+    JsonNode q = trained.path("heldout_reconstruction");
+    md.append("## Training\n\n| | |\n| --- | --- |\n");
+    row(
+        md,
+        "spec",
+        facts.name()
+            + " (`"
+            + spec.getFileName()
+            + "`, SHA-256 `"
+            + trained.path("spec_sha256").asText()
+            + "`)");
+    row(md, "steps", trained.path("steps").asText() + (resumed ? " (resumed)" : ""));
+    row(
+        md,
+        "time",
+        String.format(Locale.ROOT, "%.1f min", trained.path("seconds").asDouble() / 60));
+    row(
+        md,
+        "hardware",
+        trained.path("device").asText()
+            + ", "
+            + cpuName()
+            + ", "
+            + trained.path("threads").asText()
+            + " torch threads");
+    row(
+        md,
+        "software",
+        "PyTorch " + trained.path("torch").asText() + " (" + python.executable() + ")");
+    row(
+        md,
+        "cost",
+        String.format(
+            Locale.ROOT, "%.1f MMAC per face", trained.path("macs_per_face").asDouble() / 1e6));
+
+    md.append("\n## Quality (held-out crops, inside the face mask)\n\n");
+    md.append("| | PSNR | SSIM | crops | identity probe |\n| --- | --- | --- | --- | --- |\n");
+    String[][] dirs = {{"a", a, b}, {"b", b, a}};
+    for (String[] d : dirs) {
+      JsonNode rec = q.path(d[0]);
+      JsonNode swap = evaluated.path(d[0] + "2" + ("a".equals(d[0]) ? "b" : "a"));
+      md.append(
+          String.format(
+              Locale.ROOT,
+              "| %s -> %s (reconstruction) | %.2f dB | %.4f | %d | |%n",
+              d[1],
+              d[1],
+              rec.path("psnr").asDouble(),
+              rec.path("ssim").asDouble(),
+              rec.path("n").asInt()));
+      md.append(
+          String.format(
+              Locale.ROOT,
+              "| %s -> %s (swap) | | | | %.0f%% judged %s |%n",
+              d[1],
+              d[2],
+              100 * swap.path("probe_says_target").asDouble(),
+              d[2]));
+    }
+    md.append(
+        "\nThe probe is a logistic regression on the training crops of both people; it is "
+            + "a sanity check, not proof that a swap convinces.\n\n## Files\n\n"
+            + "| file | SHA-256 |\n| --- | --- |\n");
+    for (Path g : graphs) {
+      md.append("| ").append(g.getFileName()).append(" | `").append(Provenance.sha256(g));
+      md.append("` |\n");
+    }
+    Path card = o.prefix().toAbsolutePath().resolveSibling(base + ".md");
+    try (AtomicFile f = new AtomicFile(card)) {
+      f.stream().write(md.toString().getBytes(StandardCharsets.UTF_8));
+      f.commit();
+    }
+    writeManifest(names, facesets, trained, graphs, card);
+    return card;
+  }
+
+  private static void row(StringBuilder md, String key, String value) {
+    md.append("| ").append(key).append(" | ").append(value).append(" |\n");
+  }
+
+  /** Adds (or replaces) the model's entries in its folder's manifest.json. */
+  private static void writeManifest(
+      List<String> names,
+      Map<String, Path> facesets,
+      JsonNode trained,
+      List<Path> graphs,
+      Path card)
+      throws IOException {
+    Path file = card.resolveSibling("manifest.json");
+    ObjectNode manifest =
+        Files.isRegularFile(file)
+            ? (ObjectNode) Json.MAPPER.readTree(file.toFile())
+            : Json.MAPPER.createObjectNode().put("about", "Models and where they come from.");
+    ArrayNode files =
+        manifest.has("files") ? (ArrayNode) manifest.get("files") : manifest.putArray("files");
+    List<String> ours = new ArrayList<>();
+    for (Path g : graphs) ours.add(g.getFileName().toString());
+    ours.add(card.getFileName().toString());
+    for (int i = files.size() - 1; i >= 0; i--) {
+      if (ours.contains(files.get(i).path("file").asText())) files.remove(i);
+    }
+    List<Path> all = new ArrayList<>(graphs);
+    all.add(card);
+    for (Path p : all) {
+      ObjectNode e = files.addObject();
+      e.put("file", p.getFileName().toString());
+      e.put("sha256", Provenance.sha256(p));
+      e.put("size", Files.size(p));
+      e.put(
+          "role",
+          p.equals(card)
+              ? "model card"
+              : "pair model " + String.join(" <-> ", names) + " (doppel train)");
+      e.put("licence", "set it yourself: whoever holds the rights to the training clips decides");
+      ObjectNode origin = e.putObject("origin");
+      origin.put("tool", "Doppel " + Version.get() + " train");
+      origin.put("spec_sha256", trained.path("spec_sha256").asText());
+      origin.put("steps", trained.path("steps").asLong());
+      ArrayNode sources = origin.putArray("clips");
+      for (String n : names) {
+        JsonNode index = Json.MAPPER.readTree(facesets.get(n).resolve("faceset.json").toFile());
+        for (JsonNode s : index.path("sources")) {
+          sources
+              .addObject()
+              .put("identity", n)
+              .put("file", Path.of(s.path("path").asText()).getFileName().toString())
+              .put("sha256", s.path("sha256").asText());
+        }
+      }
+    }
+    try (AtomicFile f = new AtomicFile(file)) {
+      Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(f.stream(), manifest);
+      f.commit();
+    }
+  }
+
+  private static String cpuName() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+        if (line.startsWith("model name")) {
+          return line.substring(line.indexOf(':') + 1).strip()
+              + " ("
+              + Runtime.getRuntime().availableProcessors()
+              + " cores)";
+        }
+      }
+    } catch (IOException e) {
+      // not Linux
+    }
+    return Runtime.getRuntime().availableProcessors() + " cores";
+  }
+}

@@ -1,0 +1,190 @@
+package dev.doppel.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.doppel.output.Json;
+import dev.doppel.output.Provenance;
+import dev.doppel.testing.TestMedia;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code doppel train} as a user runs it, in its own JVM: killed with SIGKILL between two
+ * checkpoints, its Python child exits too, and the same command run again resumes from the last
+ * checkpoint and installs a model that {@code doppel swap} uses.
+ */
+@Tag("slow") // trains a tiny model twice over
+class TrainCommandTest {
+  @TempDir Path dir;
+
+  @Test
+  void aKilledTrainingResumesAndItsModelSwaps() throws Exception {
+    String python = TestMedia.python();
+    assumeTrue(
+        python != null, "no python3 with torch, onnx, numpy and PIL (.ci/run installs them)");
+    Path prefix = dir.resolve("ah");
+    List<String> args =
+        List.of(
+            "train",
+            "--identity",
+            "astronaut=" + TestMedia.sample("astronaut.mp4"),
+            "--identity",
+            "hopper=" + TestMedia.sample("hopper.mp4"),
+            "-o",
+            prefix.toString(),
+            "--spec",
+            "tiny",
+            "--steps",
+            "400",
+            "--every",
+            "2",
+            "--threads",
+            "2");
+    Path run = dir.resolve("ah.train/run");
+    Process first = start(python, "first.log", args);
+    // wait for a checkpoint (every 40 steps in tiny.json) and a logged step after it
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
+    long loggedStep = -1;
+    while (System.nanoTime() < deadline && first.isAlive()) {
+      if (Files.exists(run.resolve("checkpoint.pt")) && Files.exists(run.resolve("loss.csv"))) {
+        loggedStep = lastLoggedStep(run.resolve("loss.csv"));
+        if (loggedStep >= 50 && loggedStep % 40 != 0) break;
+      }
+      Thread.sleep(50);
+    }
+    assertTrue(first.isAlive(), "still training when killed: " + log("first.log"));
+    List<ProcessHandle> children = first.descendants().toList();
+    assertFalse(children.isEmpty(), "doppel train runs Python as a child");
+    first.destroyForcibly(); // SIGKILL: no shutdown hook runs
+    first.waitFor(30, TimeUnit.SECONDS);
+    long checkpointStep = 40 * (loggedStep / 40);
+    for (ProcessHandle child : children) {
+      child.onExit().get(20, TimeUnit.SECONDS); // the orphan notices and exits
+      assertFalse(child.isAlive(), "Python outlived a killed doppel train");
+    }
+    assertFalse(Files.exists(prefix.resolveSibling("ah-astronaut2hopper.onnx")));
+
+    Process second = start(python, "second.log", args);
+    assertTrue(second.waitFor(300, TimeUnit.SECONDS), "second run finished");
+    assertEquals(0, second.exitValue(), log("second.log"));
+    String trainLog = Files.readString(dir.resolve("ah.train/train.log"));
+    Matcher resumed = Pattern.compile("resumed at step (\\d+)").matcher(trainLog);
+    assertTrue(resumed.find(), trainLog);
+    long resumedAt = Long.parseLong(resumed.group(1));
+    assertTrue(
+        resumedAt >= 40 && resumedAt % 40 == 0 && resumedAt <= checkpointStep + 40,
+        "resumed at the last checkpoint: " + resumedAt + ", killed after step " + loggedStep);
+
+    // the loss log counts each step once: rows a killed run wrote after its checkpoint are gone
+    List<Long> steps = new ArrayList<>();
+    List<String> rows = Files.readAllLines(run.resolve("loss.csv"));
+    for (String line : rows.subList(1, rows.size())) {
+      steps.add(Long.parseLong(line.split(",", -1)[0]));
+    }
+    for (int i = 1; i < steps.size(); i++) {
+      assertTrue(steps.get(i) > steps.get(i - 1), "loss.csv steps increase: " + steps);
+    }
+    assertEquals(400L, steps.get(steps.size() - 1));
+
+    Path a2b = dir.resolve("ah-astronaut2hopper.onnx");
+    assertTrue(Files.isRegularFile(dir.resolve("ah-hopper2astronaut.onnx")));
+    String card = Files.readString(dir.resolve("ah.md"));
+    assertTrue(card.contains(Provenance.sha256(TestMedia.sample("astronaut.mp4"))), card);
+    assertTrue(card.contains("| steps | 400 (resumed) |"), card);
+    JsonNode manifest = Json.MAPPER.readTree(dir.resolve("manifest.json").toFile());
+    boolean listed = false;
+    for (JsonNode f : manifest.path("files")) {
+      if (f.path("file").asText().equals(a2b.getFileName().toString())) {
+        assertEquals(Provenance.sha256(a2b), f.path("sha256").asText());
+        listed = true;
+      }
+    }
+    assertTrue(listed, manifest.toString());
+
+    Path out = dir.resolve("swapped.mp4");
+    Cli swap =
+        Cli.run(
+            "swap",
+            TestMedia.sample("astronaut.mp4").toString(),
+            "-o",
+            out.toString(),
+            "--model",
+            prefix.toString(),
+            "--direction",
+            "a2b",
+            "-q");
+    assertEquals(0, swap.exitCode(), swap.err());
+    assertTrue(swap.out().contains("125 frames, 125 faces swapped"), swap.out());
+  }
+
+  @Test
+  void aPythonWithoutTorchIsNamedWithWhatToInstall() throws Exception {
+    Process p =
+        start(
+            "/bin/false",
+            "nopython.log",
+            List.of(
+                "train",
+                "--identity",
+                "a=" + TestMedia.sample("astronaut.mp4"),
+                "--identity",
+                "b=" + TestMedia.sample("hopper.mp4"),
+                "-o",
+                dir.resolve("x").toString()));
+    assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+    assertEquals(2, p.exitValue());
+    String err = log("nopython.log").strip();
+    assertEquals(
+        "doppel: DOPPEL_PYTHON=/bin/false cannot import torch, numpy, PIL, onnx: install them "
+            + "there (pip install torch numpy pillow onnx) or unset it",
+        err);
+    assertFalse(Files.exists(dir.resolve("x.train")), "nothing written");
+  }
+
+  private Process start(String python, String log, List<String> args) throws Exception {
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx1g",
+                "-XX:+UseSerialGC",
+                "-cp",
+                System.getProperty("java.class.path"),
+                "dev.doppel.cli.Main"));
+    cmd.addAll(args);
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd)
+            .directory(dir.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve(log).toFile());
+    pb.environment().put("DOPPEL_PYTHON", python);
+    return pb.start();
+  }
+
+  private String log(String name) throws Exception {
+    return Files.readString(dir.resolve(name));
+  }
+
+  private static long lastLoggedStep(Path csv) throws Exception {
+    List<String> lines = Files.readAllLines(csv);
+    if (lines.size() < 2) return -1;
+    String last = lines.get(lines.size() - 1);
+    try {
+      return Long.parseLong(last.split(",", -1)[0]);
+    } catch (NumberFormatException e) {
+      return -1; // a row being written
+    }
+  }
+}
