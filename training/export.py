@@ -12,7 +12,8 @@ from model import SwapGraph, count_macs
 OPSET = 17
 
 
-def export_direction(encoder, decoder, spec, path, source, target, steps, direction):
+def export_direction(encoder, decoder, spec, path, source, target, steps, direction,
+                     source_quality=None):
     graph = SwapGraph(encoder, decoder).eval()
     size = spec["size"]
     example = torch.rand(1, 3, size, size, generator=torch.Generator().manual_seed(0))
@@ -39,6 +40,11 @@ def export_direction(encoder, decoder, spec, path, source, target, steps, direct
         "doppel.steps": str(steps),
         "doppel.macs": str(count_macs(graph, size)),
     }
+    if source_quality:
+        # how well the model reconstructs its source identity on held-out crops: the yardstick
+        # for judging whether a face in a clip is that person (the partner graph's decoder)
+        meta["doppel.source_heldout_psnr"] = f"{source_quality['psnr']:.2f}"
+        meta["doppel.source_heldout_ssim"] = f"{source_quality['ssim']:.4f}"
     del m.metadata_props[:]
     for k, v in meta.items():
         entry = m.metadata_props.add()
@@ -51,14 +57,17 @@ def export_direction(encoder, decoder, spec, path, source, target, steps, direct
     return path
 
 
-def export_pair(model, spec, out_dir, name_a, name_b, steps):
+def export_pair(model, spec, out_dir, name_a, name_b, steps, quality=None):
+    """quality: held-out reconstruction figures per identity ("a", "b"), written into the
+    metadata of the graph that reads that identity."""
     os.makedirs(out_dir, exist_ok=True)
     base = os.path.join(out_dir, spec["name"])
+    quality = quality or {}
     return [
         export_direction(model.encoder, model.decoder_b, spec, f"{base}-{name_a}2{name_b}.onnx",
-                         name_a, name_b, steps, "a2b"),
+                         name_a, name_b, steps, "a2b", quality.get("a")),
         export_direction(model.encoder, model.decoder_a, spec, f"{base}-{name_b}2{name_a}.onnx",
-                         name_b, name_a, steps, "b2a"),
+                         name_b, name_a, steps, "b2a", quality.get("b")),
     ]
 
 

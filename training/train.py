@@ -271,7 +271,7 @@ def main():
     with open(os.path.join(args.out, "eval.json"), "w") as f:
         json.dump(report, f, indent=2)
     print(json.dumps(report), flush=True)
-    paths = export_pair(model.cpu(), spec, args.out, args.name_a, args.name_b, step)
+    paths = export_pair(model.cpu(), spec, args.out, args.name_a, args.name_b, step, quality)
     for p in paths:
         print("exported", p, flush=True)
 

@@ -265,13 +265,15 @@ public final class TrainJob {
     long shown = -1;
     try (BufferedReader in =
             new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        // flushed per line: train.log can be followed while it trains
         PrintWriter file =
             new PrintWriter(
                 Files.newBufferedWriter(
                     logFile,
                     StandardCharsets.UTF_8,
                     java.nio.file.StandardOpenOption.CREATE,
-                    java.nio.file.StandardOpenOption.APPEND))) {
+                    java.nio.file.StandardOpenOption.APPEND),
+                true)) {
       for (String line = in.readLine(); line != null; line = in.readLine()) {
         if (line.startsWith("@progress ")) {
           JsonNode s = Json.MAPPER.readTree(line.substring("@progress ".length()));

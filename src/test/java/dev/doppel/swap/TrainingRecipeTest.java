@@ -119,6 +119,11 @@ class TrainingRecipeTest {
     assertEquals(AlignmentTemplate.FACE, info.template());
     assertEquals("astronaut", info.source());
     assertEquals("hopper", info.target());
+    // the source identity's held-out figure travels in the graph (a yardstick for later checks)
+    assertEquals(
+        quality.path("a").path("psnr").asDouble(),
+        Double.parseDouble(info.metadata().get("doppel.source_heldout_psnr")),
+        0.005);
 
     float[] ref = readFloats(out.resolve("tiny-test-astronaut2hopper.reference.bin"));
     int plane = 32 * 32;
