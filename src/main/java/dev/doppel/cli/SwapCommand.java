@@ -86,11 +86,12 @@ final class SwapCommand implements Callable<Integer> {
 
   @Option(
       names = "--faces",
-      defaultValue = "all",
       paramLabel = "WHICH",
       description =
           "all, largest, track=N, like:PHOTO (faces that look like the photo's; "
-              + "needs --recognizer), or none (re-encode only). Default: ${DEFAULT-VALUE}.")
+              + "needs --recognizer), or none (re-encode only). Default: every face; with a "
+              + "model from doppel train, every face the model judges to be its source "
+              + "identity (--faces all swaps them all).")
   String faces;
 
   @Option(
@@ -162,6 +163,8 @@ final class SwapCommand implements Callable<Integer> {
     spec.commandLine()
         .getOut()
         .printf("%s: %d frames, %d faces swapped%n", output, s.frames(), s.facesSwapped());
+    s.notes()
+        .forEach(n -> spec.commandLine().getErr().println("doppel: note: " + input + ": " + n));
     if (s.sizeNote() != null) {
       spec.commandLine().getErr().println("doppel: note: " + output + ": " + s.sizeNote());
     }
@@ -192,7 +195,8 @@ final class SwapCommand implements Callable<Integer> {
     SwapOptions.Builder b =
         SwapOptions.builder(input, output, model)
             .direction(direction)
-            .faces(FaceSelection.parse(faces, likeThreshold))
+            .faces(FaceSelection.parse(faces != null ? faces : "all", likeThreshold))
+            .guard(faces == null)
             .blend(blendSettings)
             .tracker(common.tracker())
             .label(!encode.noLabel)

@@ -13,6 +13,7 @@ import dev.doppel.face.Face;
 import dev.doppel.face.FaceTracker;
 import dev.doppel.face.StageTimes;
 import dev.doppel.identity.FacePhotos;
+import dev.doppel.identity.IdentityGuard;
 import dev.doppel.identity.LookalikeFilter;
 import dev.doppel.identity.Recognizer;
 import dev.doppel.output.AtomicFile;
@@ -56,8 +57,16 @@ public final class SwapJob {
    * @param times busy time per stage: decode, analyse, swap, write (handing frames to the encoder),
    *     encode (the encoder's own thread)
    */
+  /**
+   * @param notes lines for the user (a face the identity guard left alone)
+   */
   public record Summary(
-      long frames, long facesSwapped, double loopSeconds, StageTimes times, String sizeNote) {}
+      long frames,
+      long facesSwapped,
+      double loopSeconds,
+      StageTimes times,
+      String sizeNote,
+      List<String> notes) {}
 
   public static Summary run(SwapOptions o, Progress progress) {
     return run(o, progress, 0);
@@ -96,6 +105,7 @@ public final class SwapJob {
     ModelInfo info = ModelResolver.resolve(o.model(), o.direction(), o.int8());
     boolean oneShot = info.kind() == ModelKind.ONESHOT;
     checkSources(o, info, oneShot);
+    List<String> notes = java.util.Collections.synchronizedList(new ArrayList<>());
     BlendSettings blend =
         o.blend().colour() != null
             ? o.blend()
@@ -115,14 +125,23 @@ public final class SwapJob {
                     FacePhotos.identity(o.sources(), o.sourceFace(), recognizer, "--source"),
                     o.device())
                 : new PairSwapper(info, o.device());
-        FaceTracker tracker = new FaceTracker(o.tracker())) {
+        FaceTracker tracker = new FaceTracker(o.tracker());
+        IdentityGuard guard =
+            o.guard() && !oneShot
+                ? IdentityGuard.forModel(
+                    info, IdentityGuard.DEFAULT_MARGIN_DB, o.device(), notes::add)
+                : null) {
       FaceRenderer renderer = new FaceRenderer(swapper, blender);
       LookalikeFilter lookalikes =
           o.faces() instanceof FaceSelection.Like like
               ? new LookalikeFilter(like, recognizer)
               : null;
       FaceChooser chooser =
-          lookalikes != null ? lookalikes::pick : (faces, frame) -> o.faces().pick(faces);
+          lookalikes != null
+              ? lookalikes::pick
+              : guard != null
+                  ? (faces, frame) -> guard.pick(o.faces().pick(faces), frame)
+                  : (faces, frame) -> o.faces().pick(faces);
       if (o.previewFrame() != null) {
         return preview(
             o,
@@ -130,7 +149,7 @@ public final class SwapJob {
             tracker,
             chooser,
             renderer,
-            o.label() ? settings(o, info, blend, recognizer, lookalikes, null) : null);
+            o.label() ? settings(o, info, blend, recognizer, lookalikes, guard, null) : null);
       }
       boolean synthetic = !(o.faces() instanceof FaceSelection.None);
       Map<String, String> tags =
@@ -193,7 +212,9 @@ public final class SwapJob {
         // the sidecar is written before the video is renamed into place, so a labelled output
         // never exists without its label (a kill in between leaves only the sidecar)
         Map<String, Object> settings =
-            o.label() ? settings(o, info, blend, recognizer, lookalikes, swappedPerFrame) : null;
+            o.label()
+                ? settings(o, info, blend, recognizer, lookalikes, guard, swappedPerFrame)
+                : null;
         writer.finish(
             complete -> {
               if (settings != null) {
@@ -209,7 +230,8 @@ public final class SwapJob {
         times.add("encode", Math.round(writer.encodeMillis() * 1e6));
       }
       long swapped = swappedPerFrame.stream().mapToLong(ids -> ids.length).sum();
-      return new Summary(swappedPerFrame.size(), swapped, loopSeconds, times, sizeNote);
+      return new Summary(
+          swappedPerFrame.size(), swapped, loopSeconds, times, sizeNote, List.copyOf(notes));
     }
   }
 
@@ -220,6 +242,7 @@ public final class SwapJob {
       BlendSettings blend,
       Recognizer recognizer,
       LookalikeFilter lookalikes,
+      IdentityGuard guard,
       List<int[]> swappedPerFrame) {
     boolean oneShot = info.kind() == ModelKind.ONESHOT;
     Map<String, Object> settings = new LinkedHashMap<>();
@@ -242,6 +265,7 @@ public final class SwapJob {
     if (lookalikes != null) {
       settings.put("like_similarity_per_track", lookalikes.similarities());
     }
+    if (guard != null) settings.put("identity_guard", guard.settings());
     settings.put("blend", blend);
     settings.put("encode", o.encode());
     settings.put("tracker", o.tracker());
@@ -327,7 +351,7 @@ public final class SwapJob {
             writePng(row, o, label);
           }
         }
-        return new Summary(1, faces.size(), 0, new StageTimes(), null);
+        return new Summary(1, faces.size(), 0, new StageTimes(), null, List.of());
       }
     }
     throw DoppelException.usage(

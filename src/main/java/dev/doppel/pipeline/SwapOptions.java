@@ -23,6 +23,8 @@ import java.util.Objects;
  * @param pipelined decode, analysis, swap and encode on their own threads (false: one thread, the
  *     reference the pipelined path must match)
  * @param int8 with a pair prefix, use its INT8 graphs
+ * @param guard swap only faces a trained pair model judges to be its source identity (see
+ *     identity.IdentityGuard); the CLI sets it when --faces is not given
  */
 public record SwapOptions(
     Path input,
@@ -40,7 +42,8 @@ public record SwapOptions(
     Path recognizer,
     boolean pipelined,
     boolean int8,
-    Device device) {
+    Device device,
+    boolean guard) {
 
   public SwapOptions {
     Objects.requireNonNull(input, "input");
@@ -82,6 +85,7 @@ public record SwapOptions(
     private boolean pipelined = true;
     private boolean int8;
     private Device device = Device.CPU;
+    private boolean guard;
 
     private Builder(Path input, Path output, Path model) {
       this.input = input;
@@ -152,6 +156,11 @@ public record SwapOptions(
       return this;
     }
 
+    public Builder guard(boolean g) {
+      guard = g;
+      return this;
+    }
+
     public SwapOptions build() {
       EncodeSettings e =
           encode != null || previewFrame != null
@@ -173,7 +182,8 @@ public record SwapOptions(
           recognizer,
           pipelined,
           int8,
-          device);
+          device,
+          guard);
     }
   }
 }

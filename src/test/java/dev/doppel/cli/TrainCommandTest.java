@@ -127,6 +127,55 @@ class TrainCommandTest {
             "-q");
     assertEquals(0, swap.exitCode(), swap.err());
     assertTrue(swap.out().contains("125 frames, 125 faces swapped"), swap.out());
+
+    // the identity guard: the a2b graph reads the astronaut; through the partner graph (the
+    // astronaut's decoder) her face reconstructs far better than Hopper's
+    Path other = dir.resolve("hopper-as-hopper.mp4");
+    Cli stranger =
+        Cli.run(
+            "swap",
+            TestMedia.sample("hopper.mp4").toString(),
+            "-o",
+            other.toString(),
+            "--model",
+            prefix.toString(),
+            "--direction",
+            "a2b",
+            "-q");
+    assertEquals(0, stranger.exitCode(), stranger.err());
+    double own = guardPsnr(out);
+    double notHer = guardPsnr(other);
+    System.out.printf(
+        "identity guard (tiny model): astronaut %.2f dB, Hopper %.2f dB; %s%n",
+        own, notHer, stranger.err().strip());
+    assertTrue(own > notHer + 2, "astronaut " + own + " dB vs Hopper " + notHer + " dB");
+    assertTrue(stranger.out().contains("120 frames, 0 faces swapped"), stranger.out());
+    assertTrue(
+        stranger.errorLine().contains("track 1 (from frame 0) is not astronaut"), stranger.err());
+    Cli forced =
+        Cli.run(
+            "swap",
+            TestMedia.sample("hopper.mp4").toString(),
+            "-o",
+            dir.resolve("forced.mp4").toString(),
+            "--model",
+            prefix.toString(),
+            "--direction",
+            "a2b",
+            "--faces",
+            "all",
+            "-q");
+    assertEquals(0, forced.exitCode(), forced.err());
+    assertTrue(forced.out().contains("120 frames, 120 faces swapped"), forced.out());
+    assertEquals("", forced.err().strip());
+  }
+
+  /** The reconstruction PSNR the identity guard measured for the output's first track. */
+  private static double guardPsnr(Path output) throws Exception {
+    JsonNode sidecar = Json.MAPPER.readTree(Provenance.sidecarFor(output).toFile());
+    JsonNode guard = sidecar.path("settings").path("identity_guard");
+    assertFalse(guard.isMissingNode(), sidecar.toString());
+    return guard.path("psnr_per_track").path("1").asDouble();
   }
 
   @Test
