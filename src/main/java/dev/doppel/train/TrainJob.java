@@ -9,6 +9,7 @@ import dev.doppel.output.Json;
 import dev.doppel.output.OutputClaim;
 import dev.doppel.output.Progress;
 import dev.doppel.output.Provenance;
+import dev.doppel.output.TempFiles;
 import dev.doppel.pipeline.ExtractJob;
 import dev.doppel.pipeline.ExtractOptions;
 import dev.doppel.swap.ModelInfo;
@@ -75,7 +76,24 @@ public final class TrainJob {
       throw DoppelException.usage(
           "--resume: " + work + " holds no checkpoint of an earlier run of this command");
     }
+    boolean fresh = !Files.exists(work);
     try (OutputClaim claim = OutputClaim.take(o.prefix().toAbsolutePath())) {
+      return trainClaimed(o, python, work, resuming, progress, log);
+    } catch (RuntimeException e) {
+      // a first run that failed before its first checkpoint leaves no work folder behind
+      if (fresh && !Files.exists(work.resolve("run/checkpoint.pt"))) TempFiles.deleteTree(work);
+      throw e;
+    }
+  }
+
+  private static Summary trainClaimed(
+      TrainOptions o,
+      PythonRuntime python,
+      Path work,
+      boolean resuming,
+      Progress progress,
+      PrintWriter log) {
+    try {
       Files.createDirectories(work);
       Path recipe = Recipe.install(work.resolve("recipe"));
       Path spec = Recipe.spec(o.spec(), recipe);
@@ -162,6 +180,24 @@ public final class TrainJob {
       }
     }
     if (o.every() < 1) throw DoppelException.usage("--every " + o.every() + ": must be >= 1");
+    if (!Files.isRegularFile(Path.of(o.spec())) && !Recipe.SPECS.contains(o.spec())) {
+      throw DoppelException.usage(
+          "--spec "
+              + o.spec()
+              + ": no such file, nor a shipped spec ("
+              + String.join(", ", Recipe.SPECS)
+              + ")");
+    }
+    o.identities()
+        .forEach(
+            (name, given) -> {
+              if (Files.isRegularFile(given.resolve("faceset.json"))) return;
+              try {
+                clips(name, given); // fails on a missing file or a folder without clips
+              } catch (IOException e) {
+                throw DoppelException.usage("--identity " + name + "=" + given + ": " + e);
+              }
+            });
     if (o.steps() != null && o.steps() < 1) {
       throw DoppelException.usage("--steps " + o.steps() + ": must be >= 1");
     }

@@ -179,6 +179,53 @@ class TrainCommandTest {
   }
 
   @Test
+  void badInputsAreOneLineAndLeaveNothing() throws Exception {
+    Path prefix = dir.resolve("m");
+    String hopper = "b=" + TestMedia.sample("hopper.mp4");
+    Cli missing =
+        Cli.run(
+            "train",
+            "--identity",
+            "a=" + dir.resolve("none.mp4"),
+            "--identity",
+            hopper,
+            "-o",
+            prefix.toString());
+    assertEquals(2, missing.exitCode());
+    assertEquals(
+        "doppel: --identity a=" + dir.resolve("none.mp4") + ": no such file or folder",
+        missing.errorLine());
+    Files.createDirectories(dir.resolve("empty"));
+    Cli empty =
+        Cli.run(
+            "train",
+            "--identity",
+            "a=" + dir.resolve("empty"),
+            "--identity",
+            hopper,
+            "-o",
+            prefix.toString());
+    assertEquals(2, empty.exitCode());
+    assertTrue(empty.errorLine().contains("no video clips in this folder"), empty.err());
+    Cli spec =
+        Cli.run(
+            "train",
+            "--identity",
+            "a=" + TestMedia.sample("astronaut.mp4"),
+            "--identity",
+            hopper,
+            "-o",
+            prefix.toString(),
+            "--spec",
+            "nope");
+    assertEquals(
+        "doppel: --spec nope: no such file, nor a shipped spec (cpu96, tiny)", spec.errorLine());
+    Cli one = Cli.run("train", "--identity", hopper, "-o", prefix.toString());
+    assertTrue(one.errorLine().contains("give two --identity NAME=CLIPS"), one.err());
+    assertFalse(Files.exists(dir.resolve("m.train")), "no work folder left");
+  }
+
+  @Test
   void aPythonWithoutTorchIsNamedWithWhatToInstall() throws Exception {
     Process p =
         start(
