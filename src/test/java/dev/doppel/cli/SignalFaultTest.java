@@ -7,8 +7,8 @@ import dev.doppel.testing.TestMedia;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -38,21 +38,7 @@ class SignalFaultTest {
 
   /** Starts the CLI in a new JVM, working in {@code folder}. */
   private static Process start(Path folder, String... args) throws Exception {
-    List<String> cmd =
-        new ArrayList<>(
-            List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx1g",
-                "-XX:+UseSerialGC",
-                "-cp",
-                System.getProperty("java.class.path"),
-                "dev.doppel.cli.Main"));
-    cmd.addAll(List.of(args));
-    return new ProcessBuilder(cmd)
-        .directory(folder.toFile())
-        .redirectErrorStream(true)
-        .redirectOutput(folder.resolve("console.log").toFile())
-        .start();
+    return ChildDoppel.start(folder, folder.resolve("console.log"), Map.of(), List.of(args));
   }
 
   /** What a stopped run may leave: its finished outputs, the batch journal, our own log. */

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -250,23 +251,7 @@ class TrainCommandTest {
   }
 
   private Process start(String python, String log, List<String> args) throws Exception {
-    List<String> cmd =
-        new ArrayList<>(
-            List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx1g",
-                "-XX:+UseSerialGC",
-                "-cp",
-                System.getProperty("java.class.path"),
-                "dev.doppel.cli.Main"));
-    cmd.addAll(args);
-    ProcessBuilder pb =
-        new ProcessBuilder(cmd)
-            .directory(dir.toFile())
-            .redirectErrorStream(true)
-            .redirectOutput(dir.resolve(log).toFile());
-    pb.environment().put("DOPPEL_PYTHON", python);
-    return pb.start();
+    return ChildDoppel.start(dir, dir.resolve(log), Map.of("DOPPEL_PYTHON", python), args);
   }
 
   private String log(String name) throws Exception {
