@@ -58,6 +58,7 @@ public record BatchReport(Path manifest, Path root, List<BatchRunner.Outcome> ou
       j.put("faces_swapped", o.facesSwapped());
       j.put("seconds", Math.round(o.seconds() * 100) / 100.0);
       j.put("error", o.error());
+      if (!o.notes().isEmpty()) j.put("notes", o.notes());
       jobs.add(j);
     }
     report.put("jobs", jobs);

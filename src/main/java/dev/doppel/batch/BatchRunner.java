@@ -23,8 +23,17 @@ public final class BatchRunner {
   private BatchRunner() {}
 
   /** What became of one job. */
+  /**
+   * @param notes the task's lines for the user; empty unless it ran
+   */
   public record Outcome(
-      BatchJob job, Status status, long frames, long facesSwapped, double seconds, String error) {}
+      BatchJob job,
+      Status status,
+      long frames,
+      long facesSwapped,
+      double seconds,
+      String error,
+      List<String> notes) {}
 
   public enum Status {
     DONE,
@@ -81,7 +90,7 @@ public final class BatchRunner {
 
   static Outcome runOne(BatchJob job, Journal journal, Function<BatchJob, Progress> progressFor) {
     if (journal.finished(job)) {
-      return new Outcome(job, Status.SKIPPED, 0, 0, 0, null);
+      return new Outcome(job, Status.SKIPPED, 0, 0, 0, null, List.of());
     }
     journal.started(job);
     long t0 = System.nanoTime();
@@ -91,12 +100,13 @@ public final class BatchRunner {
       BatchTask.Result s = job.task().run(progress);
       double seconds = (System.nanoTime() - t0) / 1e9;
       journal.finished(job, s.frames(), s.facesSwapped(), seconds);
-      return new Outcome(job, Status.DONE, s.frames(), s.facesSwapped(), seconds, null);
+      return new Outcome(job, Status.DONE, s.frames(), s.facesSwapped(), seconds, null, s.notes());
     } catch (RuntimeException | IOException | OutOfMemoryError e) {
       // whatever one job throws, it fails alone: the other rows still run and are reported
       String error = e instanceof DoppelException ? e.getMessage() : "internal error: " + e;
       journal.failed(job, error);
-      return new Outcome(job, Status.FAILED, 0, 0, (System.nanoTime() - t0) / 1e9, error);
+      return new Outcome(
+          job, Status.FAILED, 0, 0, (System.nanoTime() - t0) / 1e9, error, List.of());
     }
   }
 }

@@ -72,7 +72,7 @@ final class SwapRowParser implements RowParser {
     }
     return progress -> {
       SwapJob.Summary s = SwapJob.run(options, progress);
-      return new BatchTask.Result(s.frames(), s.facesSwapped());
+      return new BatchTask.Result(s.frames(), s.facesSwapped(), s.notes());
     };
   }
 

@@ -169,6 +169,22 @@ class TrainCommandTest {
     assertEquals(0, forced.exitCode(), forced.err());
     assertTrue(forced.out().contains("120 frames, 120 faces swapped"), forced.out());
     assertEquals("", forced.err().strip());
+
+    // a batch row without a faces column is guarded too, and its report keeps the note
+    Path batchCsv = dir.resolve("rows.csv");
+    Files.writeString(
+        batchCsv,
+        "input,output,model,direction\n"
+            + TestMedia.sample("hopper.mp4")
+            + ",out/h.mp4,"
+            + prefix
+            + ",a2b\n");
+    Cli batch = Cli.run("batch", batchCsv.toString(), "-q");
+    assertEquals(0, batch.exitCode(), batch.err());
+    JsonNode job =
+        Json.MAPPER.readTree(dir.resolve("batch-report.json").toFile()).path("jobs").path(0);
+    assertEquals(0, job.path("faces_swapped").asInt(), job.toString());
+    assertTrue(job.path("notes").path(0).asText().contains("is not astronaut"), job.toString());
   }
 
   /** The reconstruction PSNR the identity guard measured for the output's first track. */
