@@ -21,14 +21,12 @@ import java.util.Objects;
  * and the split lists agree. Returns the problems found (empty: all is well).
  */
 public final class DatasetVerifier {
-  public static final String CHECKSUMS = DatasetLayout.CHECKSUMS;
-
   private DatasetVerifier() {}
 
   public static List<String> verify(Path root) {
     List<String> problems = new ArrayList<>();
     Map<String, DatasetMetadata.Checksum> checksums =
-        read(root.resolve(CHECKSUMS), DatasetMetadata::readChecksums, problems);
+        read(root.resolve(DatasetLayout.CHECKSUMS), DatasetMetadata::readChecksums, problems);
     Map<String, DatasetMetadata.FileLabel> labels =
         read(root.resolve(DatasetLayout.METADATA), DatasetMetadata::readLabels, problems);
     DatasetMetadata.Dataset dataset =

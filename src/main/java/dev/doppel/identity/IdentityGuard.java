@@ -6,9 +6,9 @@ import dev.doppel.face.Alignment;
 import dev.doppel.face.Face;
 import dev.doppel.swap.Device;
 import dev.doppel.swap.ModelInfo;
+import dev.doppel.swap.ModelResolver;
 import dev.doppel.swap.PairSwapper;
 import dev.doppel.swap.SwapOutput;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -74,7 +74,7 @@ public final class IdentityGuard implements AutoCloseable {
   public static IdentityGuard forModel(
       ModelInfo model, double margin, Device device, Consumer<String> notes) {
     String figure = model.metadata().get("doppel.source_heldout_psnr");
-    Path partnerFile = partnerOf(model);
+    Path partnerFile = ModelResolver.partner(model);
     if (figure == null || partnerFile == null) return null;
     ModelInfo partner = ModelInfo.read(partnerFile);
     if (!partner.source().equals(model.target()) || !partner.target().equals(model.source())) {
@@ -86,20 +86,6 @@ public final class IdentityGuard implements AutoCloseable {
         Double.parseDouble(figure),
         margin,
         notes);
-  }
-
-  /** PREFIX-S2T[.int8].onnx's partner PREFIX-T2S[.int8].onnx, if it exists. */
-  static Path partnerOf(ModelInfo model) {
-    String name = model.path().getFileName().toString();
-    String forward = "-" + model.source() + "2" + model.target();
-    String back = "-" + model.target() + "2" + model.source();
-    int at = name.lastIndexOf(forward + ".");
-    if (at < 0) return null;
-    Path p =
-        model
-            .path()
-            .resolveSibling(name.substring(0, at) + back + name.substring(at + forward.length()));
-    return Files.isRegularFile(p) ? p : null;
   }
 
   /** The faces judged to be the model's source identity. */

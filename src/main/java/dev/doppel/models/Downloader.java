@@ -73,15 +73,7 @@ public final class Downloader {
       if (status == 416 || (have > 0 && !resumed && status == HttpURLConnection.HTTP_OK)) {
         have = 0; // the server cannot resume: start over
       } else if (status != HttpURLConnection.HTTP_OK && !resumed) {
-        throw DoppelException.processing(
-            "models pull "
-                + entry.name()
-                + ": "
-                + entry.url()
-                + ": HTTP "
-                + status
-                + " "
-                + http.getResponseMessage());
+        throw httpError(entry, http, status);
       }
       if (status == 416) {
         http.disconnect();
@@ -89,15 +81,7 @@ public final class Downloader {
         watchdog.watch(http);
         status = http.getResponseCode();
         if (status != HttpURLConnection.HTTP_OK) {
-          throw DoppelException.processing(
-              "models pull "
-                  + entry.name()
-                  + ": "
-                  + entry.url()
-                  + ": HTTP "
-                  + status
-                  + " "
-                  + http.getResponseMessage());
+          throw httpError(entry, http, status);
         }
       }
       long total = entry.size() > 0 ? entry.size() : -1;
@@ -332,6 +316,19 @@ public final class Downloader {
     try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
       in.transferTo(OutputStream.nullOutputStream());
     }
+  }
+
+  private static DoppelException httpError(Catalog.Entry entry, HttpURLConnection http, int status)
+      throws IOException {
+    return DoppelException.processing(
+        "models pull "
+            + entry.name()
+            + ": "
+            + entry.url()
+            + ": HTTP "
+            + status
+            + " "
+            + http.getResponseMessage());
   }
 
   private static MessageDigest sha256Digest() {

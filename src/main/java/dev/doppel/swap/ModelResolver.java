@@ -40,6 +40,20 @@ public final class ModelResolver {
     }
   }
 
+  /** PREFIX-S2T[.int8].onnx's partner PREFIX-T2S[.int8].onnx, if it exists. */
+  public static Path partner(ModelInfo model) {
+    String name = model.path().getFileName().toString();
+    String forward = "-" + model.source() + "2" + model.target();
+    String back = "-" + model.target() + "2" + model.source();
+    int at = name.lastIndexOf(forward + ".");
+    if (at < 0) return null;
+    Path p =
+        model
+            .path()
+            .resolveSibling(name.substring(0, at) + back + name.substring(at + forward.length()));
+    return Files.isRegularFile(p) ? p : null;
+  }
+
   public static ModelInfo resolve(Path model, String direction) {
     return resolve(model, direction, false);
   }

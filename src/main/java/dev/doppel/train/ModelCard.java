@@ -61,18 +61,16 @@ final class ModelCard {
         .append("neither. Its outputs are labelled synthetic like every Doppel output.\n\n");
 
     md.append("## Data\n\n| identity | clip | SHA-256 | frames |\n| --- | --- | --- | --- |\n");
-    for (String n : names) {
-      JsonNode index = Json.MAPPER.readTree(facesets.get(n).resolve("faceset.json").toFile());
-      for (JsonNode s : index.path("sources")) {
-        md.append(
-            String.format(
-                Locale.ROOT,
-                "| %s | %s | `%s` | %d |%n",
-                n,
-                Path.of(s.path("path").asText()).getFileName(),
-                s.path("sha256").asText(),
-                s.path("frames").asLong()));
-      }
+    List<Clip> clips = clips(names, facesets);
+    for (Clip c : clips) {
+      md.append(
+          String.format(
+              Locale.ROOT,
+              "| %s | %s | `%s` | %d |%n",
+              c.identity(),
+              c.file(),
+              c.sha256(),
+              c.frames()));
     }
     md.append(
         "\nCrops: "
@@ -147,8 +145,10 @@ final class ModelCard {
         "\nThe probe is a logistic regression on the training crops of both people; it is "
             + "a sanity check, not proof that a swap convinces.\n\n## Files\n\n"
             + "| file | SHA-256 |\n| --- | --- |\n");
+    Map<Path, String> hashes = new java.util.LinkedHashMap<>();
     for (Path g : graphs) {
-      md.append("| ").append(g.getFileName()).append(" | `").append(Provenance.sha256(g));
+      hashes.put(g, Provenance.sha256(g));
+      md.append("| ").append(g.getFileName()).append(" | `").append(hashes.get(g));
       md.append("` |\n");
     }
     Path card = o.prefix().toAbsolutePath().resolveSibling(base + ".md");
@@ -156,7 +156,8 @@ final class ModelCard {
       f.stream().write(md.toString().getBytes(StandardCharsets.UTF_8));
       f.commit();
     }
-    writeManifest(names, facesets, trained, graphs, card);
+    hashes.put(card, Provenance.sha256(card));
+    writeManifest(names, clips, trained, hashes);
     return card;
   }
 
@@ -165,13 +166,14 @@ final class ModelCard {
   }
 
   /** Adds (or replaces) the model's entries in its folder's manifest.json. */
+  /**
+   * @param hashes the model's files (graphs, then the card) and their SHA-256
+   */
   private static void writeManifest(
-      List<String> names,
-      Map<String, Path> facesets,
-      JsonNode trained,
-      List<Path> graphs,
-      Path card)
+      List<String> names, List<Clip> clips, JsonNode trained, Map<Path, String> hashes)
       throws IOException {
+    List<Path> all = new ArrayList<>(hashes.keySet());
+    Path card = all.get(all.size() - 1);
     Path file = card.resolveSibling("manifest.json");
     ObjectNode manifest =
         Files.isRegularFile(file)
@@ -179,18 +181,14 @@ final class ModelCard {
             : Json.MAPPER.createObjectNode().put("about", "Models and where they come from.");
     ArrayNode files =
         manifest.has("files") ? (ArrayNode) manifest.get("files") : manifest.putArray("files");
-    List<String> ours = new ArrayList<>();
-    for (Path g : graphs) ours.add(g.getFileName().toString());
-    ours.add(card.getFileName().toString());
+    List<String> ours = all.stream().map(p -> p.getFileName().toString()).toList();
     for (int i = files.size() - 1; i >= 0; i--) {
       if (ours.contains(files.get(i).path("file").asText())) files.remove(i);
     }
-    List<Path> all = new ArrayList<>(graphs);
-    all.add(card);
     for (Path p : all) {
       ObjectNode e = files.addObject();
       e.put("file", p.getFileName().toString());
-      e.put("sha256", Provenance.sha256(p));
+      e.put("sha256", hashes.get(p));
       e.put("size", Files.size(p));
       e.put(
           "role",
@@ -203,21 +201,38 @@ final class ModelCard {
       origin.put("spec_sha256", trained.path("spec_sha256").asText());
       origin.put("steps", trained.path("steps").asLong());
       ArrayNode sources = origin.putArray("clips");
-      for (String n : names) {
-        JsonNode index = Json.MAPPER.readTree(facesets.get(n).resolve("faceset.json").toFile());
-        for (JsonNode s : index.path("sources")) {
-          sources
-              .addObject()
-              .put("identity", n)
-              .put("file", Path.of(s.path("path").asText()).getFileName().toString())
-              .put("sha256", s.path("sha256").asText());
-        }
+      for (Clip c : clips) {
+        sources
+            .addObject()
+            .put("identity", c.identity())
+            .put("file", c.file())
+            .put("sha256", c.sha256());
       }
     }
     try (AtomicFile f = new AtomicFile(file)) {
       Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(f.stream(), manifest);
       f.commit();
     }
+  }
+
+  /** One training clip as its face set's index records it. */
+  private record Clip(String identity, String file, String sha256, long frames) {}
+
+  private static List<Clip> clips(List<String> names, Map<String, Path> facesets)
+      throws IOException {
+    List<Clip> out = new ArrayList<>();
+    for (String n : names) {
+      JsonNode index = Json.MAPPER.readTree(facesets.get(n).resolve("faceset.json").toFile());
+      for (JsonNode s : index.path("sources")) {
+        out.add(
+            new Clip(
+                n,
+                Path.of(s.path("path").asText()).getFileName().toString(),
+                s.path("sha256").asText(),
+                s.path("frames").asLong()));
+      }
+    }
+    return out;
   }
 
   private static String cpuName() {

@@ -48,18 +48,25 @@ final class Recipe {
     }
   }
 
-  /** A spec file, or the name of one the recipe ships (cpu96, tiny). */
+  /** Fails unless {@code given} is a spec file or the name of a shipped spec. */
+  static void checkSpec(String given) {
+    if (!Files.isRegularFile(Path.of(given)) && !SPECS.contains(given)) {
+      throw DoppelException.usage(
+          "--spec "
+              + given
+              + ": no such file, nor a shipped spec ("
+              + String.join(", ", SPECS)
+              + ")");
+    }
+  }
+
+  /** A spec file, or the name of one the recipe ships (cpu96, tiny), as installed in recipe. */
   static Path spec(String given, Path recipe) {
+    checkSpec(given);
     Path file = Path.of(given);
-    if (Files.isRegularFile(file)) return file.toAbsolutePath();
-    Path shipped = recipe.resolve("specs/" + given + ".json");
-    if (SPECS.contains(given) && Files.isRegularFile(shipped)) return shipped;
-    throw DoppelException.usage(
-        "--spec "
-            + given
-            + ": no such file, nor a shipped spec ("
-            + String.join(", ", SPECS)
-            + ")");
+    return Files.isRegularFile(file)
+        ? file.toAbsolutePath()
+        : recipe.resolve("specs/" + given + ".json");
   }
 
   /** What Doppel needs of a spec before training: its crop size, template and name. */

@@ -180,14 +180,7 @@ public final class TrainJob {
       }
     }
     if (o.every() < 1) throw DoppelException.usage("--every " + o.every() + ": must be >= 1");
-    if (!Files.isRegularFile(Path.of(o.spec())) && !Recipe.SPECS.contains(o.spec())) {
-      throw DoppelException.usage(
-          "--spec "
-              + o.spec()
-              + ": no such file, nor a shipped spec ("
-              + String.join(", ", Recipe.SPECS)
-              + ")");
-    }
+    Recipe.checkSpec(o.spec());
     o.identities()
         .forEach(
             (name, given) -> {
