@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.doppel.blend.BlendSettings;
 import dev.doppel.blend.FaceBlender;
 import dev.doppel.dataset.ClipRenderer;
+import dev.doppel.dataset.ClipRendererTest;
 import dev.doppel.dataset.Perturbation;
 import dev.doppel.face.Face;
 import dev.doppel.face.FaceTracker;
@@ -17,10 +18,8 @@ import dev.doppel.render.FaceRenderer;
 import dev.doppel.swap.ModelResolver;
 import dev.doppel.swap.PairSwapper;
 import dev.doppel.testing.TestMedia;
-import dev.doppel.video.EncodeSettings;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.opencv.opencv_core.Mat;
@@ -114,7 +113,6 @@ class NativeLeakTest {
   void theClipRendererIsFlat() {
     Path in = TestMedia.trim(TestMedia.sample("astronaut.mp4"), dir.resolve("in.mp4"), 60);
     Path real = dir.resolve("real.mkv");
-    EncodeSettings lossless = EncodeSettings.forOutput(real, "ffv1", null, null);
     List<ClipRenderer.Step> steps =
         List.of(
             new ClipRenderer.Step(Perturbation.GAUSSIAN_NOISE, 2),
@@ -125,18 +123,13 @@ class NativeLeakTest {
       Native before = null;
       for (int run = 0; run < 3; run++) {
         if (run == 1) before = Native.now(); // the first run loads the face models once
-        ClipRenderer.render(
+        ClipRendererTest.renderLossless(
             in,
-            TrackerSettings.defaults(),
-            new ClipRenderer.Reals(
-                List.of(new ClipRenderer.Output(real, lossless, Map.of())), null),
-            new ClipRenderer.Fake(
-                swapper,
-                new FaceBlender(BlendSettings.defaults()),
-                faces -> faces,
-                List.of(new ClipRenderer.Output(dir.resolve("fake.mkv"), lossless, Map.of())),
-                new ClipRenderer.Output(dir.resolve("mask.mkv"), lossless, Map.of()),
-                dir.resolve("fake.jsonl")),
+            swapper,
+            real,
+            dir.resolve("fake.mkv"),
+            dir.resolve("mask.mkv"),
+            dir.resolve("fake.jsonl"),
             steps,
             run);
       }

@@ -10,6 +10,7 @@ import dev.doppel.face.TrackerSettings;
 import dev.doppel.output.Json;
 import dev.doppel.swap.ModelResolver;
 import dev.doppel.swap.PairSwapper;
+import dev.doppel.swap.Swapper;
 import dev.doppel.testing.TestMedia;
 import dev.doppel.video.CompressionRoundTrip;
 import dev.doppel.video.EncodeSettings;
@@ -29,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** One real/fake/mask rendering pass on a real clip. */
 @Tag("slow") // whole clips through models or the CLI; the fast set leaves it out
-class ClipRendererTest {
+public class ClipRendererTest {
   @TempDir Path dir;
 
   /**
@@ -44,26 +45,11 @@ class ClipRendererTest {
     Path fake = dir.resolve("fake.mkv");
     Path mask = dir.resolve("mask.mkv");
     Path notes = dir.resolve("fake.jsonl");
-    EncodeSettings lossless = EncodeSettings.forOutput(real, "ffv1", null, null);
     ClipRenderer.Result r;
     try (PairSwapper swapper =
         new PairSwapper(
             ModelResolver.resolve(Path.of("models/pair96"), "a2b"), dev.doppel.swap.Device.CPU)) {
-      r =
-          ClipRenderer.render(
-              in,
-              TrackerSettings.defaults(),
-              new ClipRenderer.Reals(
-                  List.of(new ClipRenderer.Output(real, lossless, Map.of())), null),
-              new ClipRenderer.Fake(
-                  swapper,
-                  new FaceBlender(BlendSettings.defaults()),
-                  faces -> faces,
-                  List.of(new ClipRenderer.Output(fake, lossless, Map.of())),
-                  new ClipRenderer.Output(mask, lossless, Map.of()),
-                  notes),
-              List.of(),
-              1);
+      r = renderLossless(in, swapper, real, fake, mask, notes, List.of(), 1);
     }
     assertEquals(20, r.frames());
     assertEquals(20, r.manipulated());
@@ -166,27 +152,41 @@ class ClipRendererTest {
     Path real = dir.resolve(name + "-real.mkv");
     Path fake = dir.resolve(name + "-fake.mkv");
     Path mask = dir.resolve(name + "-mask.mkv");
-    EncodeSettings lossless = EncodeSettings.forOutput(real, "ffv1", null, null);
     try (PairSwapper swapper =
         new PairSwapper(
             ModelResolver.resolve(Path.of("models/pair96"), "a2b"), dev.doppel.swap.Device.CPU)) {
-      ClipRenderer.Result r =
-          ClipRenderer.render(
-              in,
-              TrackerSettings.defaults(),
-              new ClipRenderer.Reals(
-                  List.of(new ClipRenderer.Output(real, lossless, Map.of())), null),
-              new ClipRenderer.Fake(
-                  swapper,
-                  new FaceBlender(BlendSettings.defaults()),
-                  faces -> faces,
-                  List.of(new ClipRenderer.Output(fake, lossless, Map.of())),
-                  new ClipRenderer.Output(mask, lossless, Map.of()),
-                  null),
-              steps,
-              1);
+      ClipRenderer.Result r = renderLossless(in, swapper, real, fake, mask, null, steps, 1);
       assertEquals(12, r.frames());
     }
     return new Path[] {real, fake, mask};
+  }
+
+  /**
+   * Renders every face of {@code in} with {@code swapper}: the real, the fake and the mask in FFV1
+   * (lossless), annotations to {@code notes} when not null.
+   */
+  public static ClipRenderer.Result renderLossless(
+      Path in,
+      Swapper swapper,
+      Path real,
+      Path fake,
+      Path mask,
+      Path notes,
+      List<ClipRenderer.Step> steps,
+      long seed) {
+    EncodeSettings lossless = EncodeSettings.forOutput(real, "ffv1", null, null);
+    return ClipRenderer.render(
+        in,
+        TrackerSettings.defaults(),
+        new ClipRenderer.Reals(List.of(new ClipRenderer.Output(real, lossless, Map.of())), null),
+        new ClipRenderer.Fake(
+            swapper,
+            new FaceBlender(BlendSettings.defaults()),
+            faces -> faces,
+            List.of(new ClipRenderer.Output(fake, lossless, Map.of())),
+            new ClipRenderer.Output(mask, lossless, Map.of()),
+            notes),
+        steps,
+        seed);
   }
 }
