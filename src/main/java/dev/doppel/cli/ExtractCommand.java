@@ -61,6 +61,8 @@ final class ExtractCommand implements Callable<Integer> {
       description = "Skip faces smaller than this (frame pixels). Default: ${DEFAULT-VALUE}.")
   int minFace;
 
+  @Mixin TrimOptions trim = new TrimOptions();
+
   @Mixin CommonOptions common;
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -71,7 +73,14 @@ final class ExtractCommand implements Callable<Integer> {
     if (every < 1) throw DoppelException.usage("--every must be >= 1");
     ExtractOptions options =
         new ExtractOptions(
-            List.copyOf(inputs), output, size, every, template, minFace, common.tracker());
+            List.copyOf(inputs),
+            output,
+            size,
+            every,
+            template,
+            minFace,
+            common.tracker(),
+            trim.range());
     ExtractJob.Summary s;
     try (Progress progress = ProgressBarReporter.forTerminal(common.quiet)) {
       s = ExtractJob.run(options, progress);

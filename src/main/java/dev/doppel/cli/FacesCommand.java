@@ -38,6 +38,8 @@ final class FacesCommand implements Callable<Integer> {
       description = "Write JSON Lines: one line per frame with every face's data.")
   Path json;
 
+  @Mixin TrimOptions trim = new TrimOptions();
+
   @Mixin CommonOptions common;
 
   @ArgGroup(exclusive = false, heading = "Encoding (with -o):%n")
@@ -51,7 +53,8 @@ final class FacesCommand implements Callable<Integer> {
     EncodeSettings settings = output == null ? null : encode.settingsFor(output);
     PrintWriter stdout = output == null && json == null ? spec.commandLine().getOut() : null;
     FacesOptions options =
-        new FacesOptions(input, output, json, stdout, settings, common.tracker(), !encode.noLabel);
+        new FacesOptions(
+            input, output, json, stdout, settings, common.tracker(), !encode.noLabel, trim.range());
     FacesJob.Summary s;
     try (Progress progress = ProgressBarReporter.forTerminal(common.quiet)) {
       s = FacesJob.run(options, progress);

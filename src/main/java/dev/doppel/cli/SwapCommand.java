@@ -143,6 +143,8 @@ final class SwapCommand implements Callable<Integer> {
       description = "Write only a PNG of this frame: input | swapped | mask.")
   Long preview;
 
+  @Mixin TrimOptions trim = new TrimOptions();
+
   @Mixin ModelRunOptions run = new ModelRunOptions();
 
   @Mixin CommonOptions common;
@@ -204,7 +206,8 @@ final class SwapCommand implements Callable<Integer> {
             .recognizer(recognizer)
             .pipelined(!singleThread)
             .int8(run.int8)
-            .device(run.device());
+            .device(run.device())
+            .range(trim.range());
     if (preview != null) b.preview(preview);
     else b.encode(encode.settingsFor(output));
     return b.build();

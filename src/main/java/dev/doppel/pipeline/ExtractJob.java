@@ -64,7 +64,8 @@ public final class ExtractJob {
 
   private static Summary runClaimed(ExtractOptions o, Path target, Progress progress) {
     for (Path in : o.inputs()) {
-      VideoReader.open(in).close(); // every input must be readable before work starts
+      // every input must be readable (and reach the range) before work starts
+      VideoReader.open(in, o.range()).close();
     }
     Path work = createWorkFolder(target);
     try {
@@ -73,13 +74,14 @@ public final class ExtractJob {
       Set<String> usedStems = new HashSet<>();
       for (Path in : o.inputs()) {
         String stem = uniqueStem(in, usedStems);
-        long frames = extractVideo(in, stem, work, o, perTrack, progress);
-        sources
-            .addObject()
-            .put("path", in.toString())
-            .put("name", stem)
-            .put("sha256", Provenance.sha256(in))
-            .put("frames", frames);
+        ObjectNode source =
+            sources
+                .addObject()
+                .put("path", in.toString())
+                .put("name", stem)
+                .put("sha256", Provenance.sha256(in));
+        long frames = extractVideo(in, stem, work, o, perTrack, progress, source);
+        source.put("frames", frames);
       }
       int total = perTrack.values().stream().mapToInt(Integer::intValue).sum();
       if (total == 0) {
@@ -108,11 +110,15 @@ public final class ExtractJob {
       Path work,
       ExtractOptions o,
       Map<String, Integer> perTrack,
-      Progress progress)
+      Progress progress,
+      ObjectNode source)
       throws IOException {
     long frames = 0;
-    try (VideoReader reader = VideoReader.open(in);
+    try (VideoReader reader = VideoReader.open(in, o.range());
         FaceTracker tracker = new FaceTracker(o.tracker())) {
+      if (reader.info().trimmed()) {
+        source.set("range", Json.MAPPER.valueToTree(reader.info().rangeRecord()));
+      }
       progress.start("extract " + in.getFileName(), reader.info().frameCountEstimate());
       for (VideoFrame frame; (frame = reader.next()) != null; ) {
         try (VideoFrame f = frame) {

@@ -2,6 +2,7 @@ package dev.doppel.pipeline;
 
 import dev.doppel.face.AlignmentTemplate;
 import dev.doppel.face.TrackerSettings;
+import dev.doppel.video.TimeRange;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -11,6 +12,7 @@ import java.util.List;
  * @param size side of the aligned crops in pixels
  * @param every keep every Nth frame (1 = all)
  * @param minFace smallest face (mesh box side, frame pixels) worth a crop
+ * @param range the part of every input to read
  */
 public record ExtractOptions(
     List<Path> inputs,
@@ -19,4 +21,5 @@ public record ExtractOptions(
     int every,
     AlignmentTemplate template,
     int minFace,
-    TrackerSettings tracker) {}
+    TrackerSettings tracker,
+    TimeRange range) {}

@@ -55,8 +55,16 @@ public final class FacesJob {
     }
   }
 
+  private static Map<String, Object> annotationSettings(FacesOptions o, VideoReader reader) {
+    Map<String, Object> settings = new java.util.LinkedHashMap<>();
+    if (reader.info().trimmed()) settings.put("input_range", reader.info().rangeRecord());
+    settings.put("encode", o.encode());
+    settings.put("tracker", o.tracker());
+    return settings;
+  }
+
   private static Summary runClaimed(FacesOptions o, Progress progress) {
-    try (VideoReader reader = VideoReader.open(o.input());
+    try (VideoReader reader = VideoReader.open(o.input(), o.range());
         FaceTracker tracker = new FaceTracker(o.tracker());
         BackgroundEncoder writer =
             o.annotatedVideo() == null
@@ -118,7 +126,7 @@ public final class FacesJob {
                     "annotation",
                     false,
                     o.input(),
-                    Map.of("encode", o.encode(), "tracker", o.tracker()));
+                    annotationSettings(o, reader));
               }
             });
       }

@@ -2,6 +2,7 @@ package dev.doppel.pipeline;
 
 import dev.doppel.face.TrackerSettings;
 import dev.doppel.video.EncodeSettings;
+import dev.doppel.video.TimeRange;
 import java.io.Writer;
 import java.nio.file.Path;
 
@@ -13,6 +14,7 @@ import java.nio.file.Path;
  * @param jsonOut where to write JSON Lines when {@code json} is null (e.g. stdout), or null
  * @param encode how to encode the annotated video (null when there is none)
  * @param label whether outputs carry Doppel's provenance label
+ * @param range the part of the input to analyse; frame numbers and times count from its start
  */
 public record FacesOptions(
     Path input,
@@ -21,4 +23,5 @@ public record FacesOptions(
     Writer jsonOut,
     EncodeSettings encode,
     TrackerSettings tracker,
-    boolean label) {}
+    boolean label,
+    TimeRange range) {}

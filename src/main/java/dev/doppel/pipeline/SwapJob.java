@@ -115,7 +115,7 @@ public final class SwapJob {
     FaceBlender blender = new FaceBlender(blend);
     try (Recognizer recognizer =
             o.recognizer() != null ? new Recognizer(o.recognizer(), o.device()) : null;
-        VideoReader reader = VideoReader.open(o.input());
+        VideoReader reader = VideoReader.open(o.input(), o.range());
         LoopingFrames looping =
             loopToFrames > 0 ? new LoopingFrames(o.input(), loopToFrames) : null;
         Swapper swapper =
@@ -149,7 +149,9 @@ public final class SwapJob {
             tracker,
             chooser,
             renderer,
-            o.label() ? settings(o, info, blend, recognizer, lookalikes, guard, null) : null);
+            o.label()
+                ? settings(o, reader, info, blend, recognizer, lookalikes, guard, null)
+                : null);
       }
       boolean synthetic = !(o.faces() instanceof FaceSelection.None);
       Map<String, String> tags =
@@ -213,7 +215,7 @@ public final class SwapJob {
         // never exists without its label (a kill in between leaves only the sidecar)
         Map<String, Object> settings =
             o.label()
-                ? settings(o, info, blend, recognizer, lookalikes, guard, swappedPerFrame)
+                ? settings(o, reader, info, blend, recognizer, lookalikes, guard, swappedPerFrame)
                 : null;
         writer.finish(
             complete -> {
@@ -238,6 +240,7 @@ public final class SwapJob {
   /** What the sidecar records of how the output was made. */
   private static Map<String, Object> settings(
       SwapOptions o,
+      VideoReader reader,
       ModelInfo info,
       BlendSettings blend,
       Recognizer recognizer,
@@ -246,6 +249,7 @@ public final class SwapJob {
       List<int[]> swappedPerFrame) {
     boolean oneShot = info.kind() == ModelKind.ONESHOT;
     Map<String, Object> settings = new LinkedHashMap<>();
+    if (reader.info().trimmed()) settings.put("input_range", reader.info().rangeRecord());
     settings.put("model", info.path().toString());
     settings.put("model_sha256", Provenance.sha256(info.path()));
     settings.put("model_metadata", info.metadata());

@@ -5,6 +5,7 @@ import dev.doppel.face.TrackerSettings;
 import dev.doppel.swap.Device;
 import dev.doppel.swap.FaceSelection;
 import dev.doppel.video.EncodeSettings;
+import dev.doppel.video.TimeRange;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
@@ -25,6 +26,7 @@ import java.util.Objects;
  * @param int8 with a pair prefix, use its INT8 graphs
  * @param guard swap only faces a trained pair model judges to be its source identity (see
  *     identity.IdentityGuard); the CLI sets it when --faces is not given
+ * @param range the part of the input to swap; the output is that part alone
  */
 public record SwapOptions(
     Path input,
@@ -43,7 +45,8 @@ public record SwapOptions(
     boolean pipelined,
     boolean int8,
     Device device,
-    boolean guard) {
+    boolean guard,
+    TimeRange range) {
 
   public SwapOptions {
     Objects.requireNonNull(input, "input");
@@ -53,6 +56,7 @@ public record SwapOptions(
     Objects.requireNonNull(blend, "blend");
     Objects.requireNonNull(tracker, "tracker");
     Objects.requireNonNull(device, "device");
+    Objects.requireNonNull(range, "range");
     sources = List.copyOf(sources);
     if ((encode == null) == (previewFrame == null)) {
       throw new IllegalArgumentException("a video output needs encode settings, a preview none");
@@ -86,6 +90,7 @@ public record SwapOptions(
     private boolean int8;
     private Device device = Device.CPU;
     private boolean guard;
+    private TimeRange range = TimeRange.ALL;
 
     private Builder(Path input, Path output, Path model) {
       this.input = input;
@@ -161,6 +166,11 @@ public record SwapOptions(
       return this;
     }
 
+    public Builder range(TimeRange r) {
+      range = r;
+      return this;
+    }
+
     public SwapOptions build() {
       EncodeSettings e =
           encode != null || previewFrame != null
@@ -183,7 +193,8 @@ public record SwapOptions(
           pipelined,
           int8,
           device,
-          guard);
+          guard,
+          range);
     }
   }
 }

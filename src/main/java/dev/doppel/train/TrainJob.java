@@ -239,7 +239,8 @@ public final class TrainJob {
             o.every(),
             AlignmentTemplate.valueOf(facts.template()),
             MIN_FACE,
-            TrackerSettings.defaults()),
+            TrackerSettings.defaults(),
+            dev.doppel.video.TimeRange.ALL),
         progress);
     return target;
   }

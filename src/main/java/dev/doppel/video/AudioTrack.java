@@ -24,6 +24,10 @@ import org.bytedeco.javacpp.IntPointer;
  * container accepts the codec, otherwise decoded and re-encoded with the container's default audio
  * codec (AAC for mp4/mov, Opus for webm). Packets are pulled up to a given time so the muxer can
  * interleave them with video.
+ *
+ * <p>A trimmed input's audio is always re-encoded, cut to the sample where the video begins and
+ * where it ends: copied packets could only be cut at packet edges (21 ms for AAC) and would start
+ * before the first frame.
  */
 final class AudioTrack implements AutoCloseable {
   private AVFormatContext input;
@@ -32,10 +36,21 @@ final class AudioTrack implements AutoCloseable {
   private final Muxer muxer;
   private final AVPacket packet = av_packet_alloc();
   private final Transcoder transcoder;
+  private final Trim trim;
   private boolean inputDone;
 
-  /** Returns null when {@code source} has no audio stream. */
-  static AudioTrack open(Path source, Muxer muxer) {
+  /**
+   * Where a trimmed input's audio is cut, in source seconds: from {@code origin} (the output's time
+   * 0) to the end of the video, which {@link #writeRest(double)} gives.
+   */
+  record Trim(double origin) {}
+
+  /**
+   * Returns null when {@code source} has no audio stream.
+   *
+   * @param trim where a trimmed input's output begins, or null to carry all of the audio
+   */
+  static AudioTrack open(Path source, Muxer muxer, Trim trim) {
     AVFormatContext in = new AVFormatContext(null);
     if (avformat_open_input(in, source.toString(), null, null) < 0) {
       throw DoppelException.processing("cannot read audio: " + source + ": not a media file");
@@ -50,28 +65,30 @@ final class AudioTrack implements AutoCloseable {
       return null;
     }
     try {
-      return new AudioTrack(in, index, muxer);
+      return new AudioTrack(in, index, muxer, trim);
     } catch (RuntimeException | Error e) {
       avformat_close_input(in); // the track never took ownership of it
       throw e;
     }
   }
 
-  private AudioTrack(AVFormatContext input, int index, Muxer muxer) {
+  private AudioTrack(AVFormatContext input, int index, Muxer muxer, Trim trim) {
     this.input = input;
     this.inputIndex = index;
     this.muxer = muxer;
+    this.trim = trim;
     AVStream inStream = input.streams(index);
     AVCodecParameters par = inStream.codecpar();
     outStream = muxer.addStream();
-    if (isPlayableIn(muxer.format().name().getString(), par.codec_id())) {
+    if (trim != null) seekBefore(inStream, trim.origin());
+    if (trim == null && isPlayableIn(muxer.format().name().getString(), par.codec_id())) {
       avcodec_parameters_copy(outStream.codecpar(), par);
       outStream.codecpar().codec_tag(0);
       outStream.time_base(inStream.time_base());
       transcoder = null;
     } else {
       try {
-        transcoder = new Transcoder(inStream, muxer);
+        transcoder = new Transcoder(inStream, muxer, trim);
       } catch (RuntimeException | Error e) {
         av_packet_free(packet); // this track is never returned, so never closed
         throw e;
@@ -103,9 +120,27 @@ final class AudioTrack implements AutoCloseable {
     return ok == null || ok.contains(codecId);
   }
 
-  /** Moves packets up to {@code untilSeconds} (inclusive) into the muxer. */
+  /**
+   * Starts reading half a second before the cut, so the decoder has warmed up (AAC's priming
+   * samples) by the first sample kept. A file that cannot seek is read from its start.
+   */
+  private void seekBefore(AVStream stream, double seconds) {
+    double from = Math.max(0, seconds - 0.5);
+    if (from <= 0) return;
+    long ts = Math.round(from / av_q2d(stream.time_base()));
+    if (av_seek_frame(input, inputIndex, ts, AVSEEK_FLAG_BACKWARD) < 0) {
+      av_seek_frame(input, -1, 0, AVSEEK_FLAG_BACKWARD);
+    }
+  }
+
+  /**
+   * Moves packets up to {@code untilSeconds} (inclusive; output time, which is source time unless
+   * the input is trimmed) into the muxer.
+   */
   void writeUntil(double untilSeconds) {
     AVStream inStream = input.streams(inputIndex);
+    double shift = trim != null ? trim.origin() : 0;
+    if (transcoder != null) transcoder.allowUntil(untilSeconds);
     while (!inputDone) {
       int ret = av_read_frame(input, packet);
       if (ret < 0) {
@@ -118,7 +153,7 @@ final class AudioTrack implements AutoCloseable {
         continue;
       }
       long ts = packet.dts() != AV_NOPTS_VALUE ? packet.dts() : packet.pts();
-      double seconds = ts == AV_NOPTS_VALUE ? 0 : ts * av_q2d(inStream.time_base());
+      double seconds = ts == AV_NOPTS_VALUE ? 0 : ts * av_q2d(inStream.time_base()) - shift;
       if (transcoder != null) {
         transcoder.decode(packet, outStream);
       } else {
@@ -132,8 +167,20 @@ final class AudioTrack implements AutoCloseable {
     }
   }
 
-  void writeRest() {
-    writeUntil(Double.POSITIVE_INFINITY);
+  /**
+   * Writes the rest of the audio: all of it, or for a trimmed input up to {@code videoEndSeconds}
+   * (output time), where the output's video ends.
+   */
+  void writeRest(double videoEndSeconds) {
+    if (trim == null) {
+      writeUntil(Double.POSITIVE_INFINITY);
+      return;
+    }
+    writeUntil(videoEndSeconds);
+    if (!inputDone) {
+      inputDone = true;
+      transcoder.finish(outStream);
+    }
   }
 
   @Override
@@ -160,9 +207,14 @@ final class AudioTrack implements AutoCloseable {
     private int frameSize;
     private long samplesOut;
     private boolean started;
+    private final Trim trim;
 
-    Transcoder(AVStream inStream, Muxer muxer) {
+    /** Trimmed: output samples before this one may be encoded (the video has got this far). */
+    private long allowedSamples = Long.MAX_VALUE;
+
+    Transcoder(AVStream inStream, Muxer muxer, Trim trim) {
       this.muxer = muxer;
+      this.trim = trim;
       try {
         AVCodecParameters par = inStream.codecpar();
         AVCodec dec = avcodec_find_decoder(par.codec_id());
@@ -259,7 +311,9 @@ final class AudioTrack implements AutoCloseable {
           started = true;
           long ts = decoded.best_effort_timestamp();
           if (ts != AV_NOPTS_VALUE) {
-            samplesOut = Math.round(ts * av_q2d(decoder.pkt_timebase()) * encoder.sample_rate());
+            double seconds = ts * av_q2d(decoder.pkt_timebase());
+            if (trim != null) seconds -= trim.origin(); // negative: samples before the cut
+            samplesOut = Math.round(seconds * encoder.sample_rate());
           }
         }
         resampleIntoFifo(decoded.extended_data(), decoded.nb_samples());
@@ -281,10 +335,31 @@ final class AudioTrack implements AutoCloseable {
       if (got > 0) check(av_audio_fifo_write(fifo, chunk.extended_data(), got), "audio fifo");
     }
 
-    /** Encodes whole encoder frames from the FIFO; at the end also the short remainder. */
+    /** A trimmed track encodes samples only up to {@code seconds} of output time. */
+    void allowUntil(double seconds) {
+      if (trim != null) allowedSamples = Math.round(seconds * encoder.sample_rate());
+    }
+
+    /**
+     * Encodes whole encoder frames from the FIFO; at the end also the short remainder. A trimmed
+     * track first drops the samples before its cut and never encodes past the allowed end.
+     */
     private void encodeFromFifo(AVStream outStream, boolean last) {
+      if (trim != null && samplesOut < 0 && av_audio_fifo_size(fifo) > 0) {
+        int drop = (int) Math.min(-samplesOut, av_audio_fifo_size(fifo));
+        check(av_audio_fifo_drain(fifo, drop), "audio fifo");
+        samplesOut += drop;
+      }
+      if (trim != null && samplesOut < 0) return;
       while (av_audio_fifo_size(fifo) >= frameSize || (last && av_audio_fifo_size(fifo) > 0)) {
         int n = Math.min(frameSize, av_audio_fifo_size(fifo));
+        long room = allowedSamples - samplesOut;
+        if (room < n && !last) return; // wait until the video has got further
+        if (room <= 0) {
+          av_audio_fifo_reset(fifo);
+          return;
+        }
+        n = (int) Math.min(n, room);
         av_frame_unref(chunk);
         chunk.nb_samples(n).format(encoder.sample_fmt()).sample_rate(encoder.sample_rate());
         av_channel_layout_copy(chunk.ch_layout(), encoder.ch_layout());

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import org.bytedeco.ffmpeg.avcodec.AVCodecParameters;
 import org.bytedeco.ffmpeg.avformat.AVStream;
 import org.bytedeco.ffmpeg.global.avcodec;
+import org.bytedeco.ffmpeg.global.avformat;
 import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
@@ -41,22 +42,53 @@ public final class VideoReader implements AutoCloseable {
 
   public static final long MAX_PIXELS = 7680L * 4320;
 
+  /**
+   * A trimmed read seeks (to the key frame before the start) only when the start is this far in:
+   * below it, decoding and dropping the frames before the start costs little and needs nothing of
+   * the file's index.
+   */
+  static final long SEEK_AFTER_MICROS = 5_000_000;
+
   private final FFmpegFrameGrabber grabber;
-  private final VideoInfo info;
+  private VideoInfo info;
   private final long declaredFrames;
+  private final TimeRange range;
+
+  /** Container start time: {@link TimeRange} times count from it, as players show them. */
+  private final long zeroMicros;
+
+  private long decoded;
   private long nextIndex;
   private boolean ended;
+  private boolean cutByRange;
   private long lastPts;
   private long repairedTimestamps;
 
-  private VideoReader(FFmpegFrameGrabber grabber, VideoInfo info, long declaredFrames) {
+  /** The first frame of a trimmed range, read by {@link #open} to learn where the clip begins. */
+  private VideoFrame pending;
+
+  private VideoReader(
+      FFmpegFrameGrabber grabber, VideoInfo info, long declaredFrames, TimeRange range) {
     this.grabber = grabber;
     this.info = info;
     this.declaredFrames = declaredFrames;
+    this.range = range;
+    long start = grabber.getFormatContext().start_time();
+    this.zeroMicros = start == avutil.AV_NOPTS_VALUE ? 0 : start;
   }
 
   /** Opens a video, failing with a one-line message that names the file and the problem. */
   public static VideoReader open(Path path) {
+    return open(path, TimeRange.ALL);
+  }
+
+  /**
+   * Opens the part {@code range} of a video. Its frames come out with timestamps from 0 (the first
+   * frame at or after the start) and indices from 0; {@link #info()} describes the part.
+   *
+   * @throws DoppelException usage error when the range starts after the last frame
+   */
+  public static VideoReader open(Path path, TimeRange range) {
     checkReadable(path);
     String cut = ContainerLength.shortfall(path);
     if (cut != null) {
@@ -93,7 +125,83 @@ public final class VideoReader implements AutoCloseable {
               + MAX_PIXELS / 1_000_000.0
               + " megapixels, 8K UHD)");
     }
-    return new VideoReader(grabber, describe(path, grabber), declaredFrames(grabber));
+    VideoReader reader =
+        new VideoReader(grabber, describe(path, grabber), declaredFrames(grabber), range);
+    if (!range.isAll()) {
+      try {
+        reader.startRange();
+      } catch (RuntimeException e) {
+        reader.close();
+        throw e;
+      }
+    }
+    return reader;
+  }
+
+  /**
+   * Seeks near the range's start where that pays, reads its first frame and describes the part:
+   * time 0 is that frame; it ends at the range's end or the stream's, whichever is first.
+   */
+  private void startRange() {
+    boolean timestamped =
+        (grabber.getFormatContext().iformat().flags() & avformat.AVFMT_NOTIMESTAMPS) == 0;
+    if (range.startMicros() >= SEEK_AFTER_MICROS && timestamped) {
+      try {
+        // JavaCV counts this from the container's start, as the range does
+        grabber.setVideoTimestamp(range.startMicros());
+      } catch (FrameGrabber.Exception e) {
+        throw DoppelException.processing(
+            "cannot read video: "
+                + info.path()
+                + ": cannot seek to "
+                + TimeRange.seconds(range.startMicros())
+                + " s ("
+                + ffmpegReason(e)
+                + ")");
+      }
+    }
+    VideoFrame first = nextInRange();
+    if (first == null) {
+      throw DoppelException.usage(
+          "cannot read video: "
+              + info.path()
+              + ": no frame "
+              + range
+              + " (the video is "
+              + TimeRange.seconds(info.durationMicros())
+              + " s long)");
+    }
+    pending = first;
+    long origin = first.pts();
+    Rational tb = info.timeBase();
+    long endPts = -1;
+    if (range.maxFrames() == Long.MAX_VALUE) {
+      long endTicks = range.hasEnd() ? tb.microsToTicks(zeroMicros + range.endMicros()) : -1;
+      if (info.endPts() > 0 && endTicks > 0) endPts = Math.min(info.endPts(), endTicks);
+      else endPts = Math.max(info.endPts(), endTicks);
+      if (endPts > 0) endPts -= origin;
+    }
+    long durationMicros =
+        endPts > 0
+            ? tb.ticksToMicros(endPts)
+            : Math.max(0, info.durationMicros() - (first.micros() - zeroMicros));
+    long frames = Math.min(range.maxFrames(), Math.round(durationMicros / 1e6 * info.frameRate()));
+    info =
+        new VideoInfo(
+            info.path(),
+            info.width(),
+            info.height(),
+            info.rotation(),
+            tb,
+            info.frameRate(),
+            frames,
+            durationMicros,
+            endPts,
+            info.videoCodec(),
+            info.audioCodec(),
+            range,
+            origin);
+    pending = new VideoFrame(first.image(), 0, 0, 0);
   }
 
   /**
@@ -126,13 +234,13 @@ public final class VideoReader implements AutoCloseable {
   private void checkComplete() {
     if (declaredFrames <= 0) return;
     long tolerance = Math.max(2, declaredFrames / 50);
-    if (nextIndex < declaredFrames - tolerance) {
+    if (decoded < declaredFrames - tolerance) {
       throw DoppelException.processing(
           "cannot decode video: "
               + info.path()
               + ": truncated "
               + "or corrupt: decoded "
-              + nextIndex
+              + decoded
               + " of the "
               + declaredFrames
               + " frames it "
@@ -216,19 +324,56 @@ public final class VideoReader implements AutoCloseable {
 
   /** Returns the next frame, or null at the end of the stream. The caller closes the frame. */
   public VideoFrame next() {
+    if (pending != null) {
+      VideoFrame first = pending;
+      pending = null;
+      nextIndex = 1;
+      return first;
+    }
+    if (info.trimmed()) {
+      VideoFrame f = nextInRange();
+      if (f == null) return null;
+      long pts = f.pts() - info.originPts();
+      return new VideoFrame(f.image(), nextIndex++, pts, info.timeBase().ticksToMicros(pts));
+    }
+    VideoFrame f = decode();
+    if (f != null) nextIndex++;
+    return f;
+  }
+
+  /** The next decoded frame inside the range, with its source timestamp, or null past it. */
+  private VideoFrame nextInRange() {
+    while (!cutByRange) {
+      VideoFrame f = decode();
+      if (f == null) return null;
+      long t = f.micros() - zeroMicros;
+      if (range.before(t)) {
+        f.close();
+        continue;
+      }
+      if (range.past(t, nextIndex)) {
+        f.close();
+        cutByRange = true;
+        return null;
+      }
+      return f;
+    }
+    return null;
+  }
+
+  /** The next frame of the stream with its source timestamp (index: decode order), or null. */
+  private VideoFrame decode() {
+    if (ended) return null;
     Frame frame;
     try {
       frame = grabber.grabImage();
     } catch (FrameGrabber.Exception e) {
       throw DoppelException.processing(
-          "cannot decode video: " + info.path() + ": frame " + nextIndex + ": " + ffmpegReason(e),
-          e);
+          "cannot decode video: " + info.path() + ": frame " + decoded + ": " + ffmpegReason(e), e);
     }
     if (frame == null || frame.image == null) {
-      if (!ended) {
-        ended = true;
-        checkComplete();
-      }
+      ended = true;
+      if (range.isAll()) checkComplete();
       return null;
     }
     Mat upright = new Mat();
@@ -236,18 +381,18 @@ public final class VideoReader implements AutoCloseable {
     // takes the row stride over the width for the channel count: 4 channels for a 16 px wide
     // frame whose 48-byte rows are padded to 64.
     try (BytePointer data = new BytePointer((ByteBuffer) frame.image[0]);
-        Mat decoded =
+        Mat decodedImage =
             new Mat(frame.imageHeight, frame.imageWidth, CV_8UC3, data, frame.imageStride)) {
       switch (info.rotation()) {
-        case 90 -> rotate(decoded, upright, ROTATE_90_CLOCKWISE);
-        case 180 -> rotate(decoded, upright, ROTATE_180);
-        case 270 -> rotate(decoded, upright, ROTATE_90_COUNTERCLOCKWISE);
-        default -> decoded.copyTo(upright);
+        case 90 -> rotate(decodedImage, upright, ROTATE_90_CLOCKWISE);
+        case 180 -> rotate(decodedImage, upright, ROTATE_180);
+        case 270 -> rotate(decodedImage, upright, ROTATE_90_COUNTERCLOCKWISE);
+        default -> decodedImage.copyTo(upright);
       }
     }
     long micros = frame.timestamp;
     long pts = info.timeBase().microsToTicks(micros);
-    if (nextIndex > 0 && pts <= lastPts) {
+    if (decoded > 0 && pts <= lastPts) {
       // No timestamp (the decoder's flushed last frame of B-frames in AVI, every frame of a raw
       // elementary stream: JavaCV reports 0), or one out of order: like the ffmpeg CLI, which
       // predicts a missing timestamp from the previous one, the frame comes one frame later
@@ -256,7 +401,7 @@ public final class VideoReader implements AutoCloseable {
       repairedTimestamps++;
     }
     lastPts = pts;
-    return new VideoFrame(upright, nextIndex++, pts, micros);
+    return new VideoFrame(upright, decoded++, pts, micros);
   }
 
   /** Frames so far whose timestamp was missing or out of order (see {@link #next()}). */
@@ -281,6 +426,10 @@ public final class VideoReader implements AutoCloseable {
 
   @Override
   public void close() {
+    if (pending != null) {
+      pending.close();
+      pending = null;
+    }
     closeQuietly(grabber);
   }
 

@@ -34,6 +34,9 @@ public final class VideoWriter implements AutoCloseable {
   private final ArrayDeque<AVPacket> waitingForDuration = new ArrayDeque<>();
   private boolean closed;
 
+  /** Where the video written so far ends, in seconds: the last packet's pts plus duration. */
+  private double videoEndSeconds;
+
   private VideoWriter(
       Muxer muxer, VideoEncoder encoder, AVStream stream, AudioTrack audio, VideoInfo source) {
     this.muxer = muxer;
@@ -87,7 +90,8 @@ public final class VideoWriter implements AutoCloseable {
               muxer.needsGlobalHeader());
       AVStream stream = muxer.addStream();
       encoder.copyParametersTo(stream);
-      audio = audioFrom != null ? AudioTrack.open(audioFrom, muxer) : null;
+      AudioTrack.Trim trim = source.trimmed() ? new AudioTrack.Trim(source.originSeconds()) : null;
+      audio = audioFrom != null ? AudioTrack.open(audioFrom, muxer, trim) : null;
       muxer.start(metadata);
       return new VideoWriter(muxer, encoder, stream, audio, source);
     } catch (RuntimeException e) {
@@ -136,7 +140,7 @@ public final class VideoWriter implements AutoCloseable {
   public void finish(java.util.function.Consumer<Path> beforeMove) {
     encoder.flush(this::accept);
     writeReadyPackets(true);
-    if (audio != null) audio.writeRest();
+    if (audio != null) audio.writeRest(videoEndSeconds);
     muxer.commit(beforeMove);
   }
 
@@ -154,6 +158,8 @@ public final class VideoWriter implements AutoCloseable {
       p.duration(next != null ? next - p.pts() : lastFrameDuration(p.pts()));
       p.stream_index(stream.index());
       double seconds = p.dts() * av_q2d(encoder.timeBase());
+      videoEndSeconds =
+          Math.max(videoEndSeconds, (p.pts() + p.duration()) * av_q2d(encoder.timeBase()));
       av_packet_rescale_ts(p, encoder.timeBase(), stream.time_base());
       if (audio != null) audio.writeUntil(seconds);
       muxer.write(p);

@@ -72,11 +72,19 @@ class TrainingRecipeTest {
             2,
             AlignmentTemplate.FACE,
             48,
-            tracker),
+            tracker,
+            dev.doppel.video.TimeRange.ALL),
         Progress.NONE);
     ExtractJob.run(
         new ExtractOptions(
-            List.of(TestMedia.sample("hopper.mp4")), b, 64, 2, AlignmentTemplate.FACE, 48, tracker),
+            List.of(TestMedia.sample("hopper.mp4")),
+            b,
+            64,
+            2,
+            AlignmentTemplate.FACE,
+            48,
+            tracker,
+            dev.doppel.video.TimeRange.ALL),
         Progress.NONE);
     Path out = train(python, a, b, dir.resolve("run"));
 
@@ -161,7 +169,8 @@ class TrainingRecipeTest {
             10,
             AlignmentTemplate.ARCFACE,
             48,
-            TrackerSettings.defaults()),
+            TrackerSettings.defaults(),
+            dev.doppel.video.TimeRange.ALL),
         Progress.NONE);
     TestMedia.Result r = trainRun(python, a, a, dir.resolve("arcface"));
     assertEquals(1, r.exitCode(), r.out());
