@@ -45,34 +45,60 @@ public final class BatchPlanner {
             k, values.get(k).stream().map(p -> base.resolve(p).normalize().toString()).toList());
       }
       values = parser.resolvePaths(values, base);
-      Path input = Path.of(values.get("input").get(0));
-      Path output = Path.of(values.get("output").get(0)).normalize();
-      if (!Files.isRegularFile(input)) problems.add(where + "input " + input + ": no such file");
-      // by real path: a symbolic link inside the root may point anywhere
-      if (!output.startsWith(root)
-          || !OutputPaths.realish(output).startsWith(OutputPaths.realish(root))) {
-        problems.add(where + "output " + output + " is outside the output root " + root);
-      }
-      Integer other = outputs.putIfAbsent(output, row.line());
-      if (other != null) {
-        problems.add(where + "output " + output + " is also written by line " + other);
-      }
-      List<String> rowProblems = new ArrayList<>();
-      BatchTask task;
+      List<RowParser.Io> ios;
       try {
-        task = parser.parse(values, rowProblems);
+        ios =
+            parser.expand(
+                Path.of(values.get("input").get(0)),
+                Path.of(values.get("output").get(0)).normalize());
       } catch (DoppelException e) {
-        rowProblems.add(e.getMessage());
-        task = null;
+        problems.add(where + e.getMessage());
+        continue;
       }
-      rowProblems.forEach(p -> problems.add(where + p));
-      if (task != null && rowProblems.isEmpty()) {
-        jobs.add(
-            new BatchJob(
-                id(values), row.line(), input, output, Collections.unmodifiableMap(values), task));
+      for (RowParser.Io io : ios) {
+        Map<String, List<String>> one = new LinkedHashMap<>(values);
+        one.put("input", List.of(io.input().toString()));
+        one.put("output", List.of(io.output().toString()));
+        BatchJob job = planJob(where, row.line(), one, io, root, parser, outputs, problems);
+        if (job != null) jobs.add(job);
       }
     }
     return jobs;
+  }
+
+  /** The job of one input of a row, or null with its problems added. */
+  private static BatchJob planJob(
+      String where,
+      int line,
+      Map<String, List<String>> values,
+      RowParser.Io io,
+      Path root,
+      RowParser parser,
+      Map<Path, Integer> outputs,
+      List<String> problems) {
+    Path input = io.input();
+    Path output = io.output().normalize();
+    if (!Files.isRegularFile(input)) problems.add(where + "input " + input + ": no such file");
+    // by real path: a symbolic link inside the root may point anywhere
+    if (!output.startsWith(root)
+        || !OutputPaths.realish(output).startsWith(OutputPaths.realish(root))) {
+      problems.add(where + "output " + output + " is outside the output root " + root);
+    }
+    Integer other = outputs.putIfAbsent(output, line);
+    if (other != null) {
+      problems.add(where + "output " + output + " is also written by line " + other);
+    }
+    List<String> rowProblems = new ArrayList<>();
+    BatchTask task;
+    try {
+      task = parser.parse(values, rowProblems);
+    } catch (DoppelException e) {
+      rowProblems.add(e.getMessage());
+      task = null;
+    }
+    rowProblems.forEach(p -> problems.add(where + p));
+    if (task == null || !rowProblems.isEmpty()) return null;
+    return new BatchJob(id(values), line, input, output, Collections.unmodifiableMap(values), task);
   }
 
   /** A stable id of a row's content: sorted keys and values, hashed. */

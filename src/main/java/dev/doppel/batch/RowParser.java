@@ -10,6 +10,19 @@ import java.util.Map;
  * parser checks the rest: its own required columns, the files its options name, the options.
  */
 public interface RowParser {
+  /** One input of a row and where its result goes. */
+  record Io(Path input, Path output) {}
+
+  /**
+   * The inputs a row's {@code input} names, each with its output: by default the row's own pair; a
+   * parser may read a folder or a pattern as many inputs whose results go into the output folder.
+   *
+   * @throws dev.doppel.DoppelException when the input names nothing (a problem of the row)
+   */
+  default List<Io> expand(Path input, Path output) {
+    return List.of(new Io(input, output));
+  }
+
   /** Columns every row must have besides {@code input} and {@code output}. */
   List<String> requiredColumns();
 

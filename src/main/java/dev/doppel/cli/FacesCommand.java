@@ -1,9 +1,11 @@
 package dev.doppel.cli;
 
+import dev.doppel.DoppelException;
 import dev.doppel.output.Progress;
 import dev.doppel.pipeline.FacesJob;
 import dev.doppel.pipeline.FacesOptions;
 import dev.doppel.video.EncodeSettings;
+import dev.doppel.video.Stills;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -23,13 +25,17 @@ import picocli.CommandLine.Spec;
           + "error: its frames have empty face lists."
     })
 final class FacesCommand implements Callable<Integer> {
-  @Parameters(paramLabel = "IN", description = "Input video (anything FFmpeg reads).")
+  @Parameters(
+      paramLabel = "IN",
+      description = "Input video (anything FFmpeg reads) or image (jpg, png, webp, bmp, tif).")
   Path input;
 
   @Option(
       names = {"-o", "--output"},
       paramLabel = "VIDEO",
-      description = "Write a video with boxes, mesh and track ids drawn.")
+      description =
+          "Write a video (or, for a still input or --frames 1, an image) with boxes, mesh and "
+              + "track ids drawn.")
   Path output;
 
   @Option(
@@ -50,7 +56,19 @@ final class FacesCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     common.applyLogging();
-    EncodeSettings settings = output == null ? null : encode.settingsFor(output);
+    EncodeSettings settings =
+        output == null || Stills.isStill(output) ? null : encode.settingsFor(output);
+    if (output != null
+        && Stills.isStill(output)
+        && !Stills.isStill(input)
+        && trim.range().maxFrames() != 1) {
+      throw DoppelException.usage(
+          "cannot write image: "
+              + output
+              + ": "
+              + input
+              + " is a video; give a video output, or --frames 1 (and --start TIME)");
+    }
     PrintWriter stdout = output == null && json == null ? spec.commandLine().getOut() : null;
     FacesOptions options =
         new FacesOptions(

@@ -6,8 +6,11 @@ import dev.doppel.output.Progress;
 import dev.doppel.pipeline.SwapJob;
 import dev.doppel.pipeline.SwapOptions;
 import dev.doppel.swap.FaceSelection;
+import dev.doppel.video.MediaFiles;
+import dev.doppel.video.Stills;
+import dev.doppel.video.TimeRange;
 import java.nio.file.Path;
-import java.util.Locale;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -25,14 +28,20 @@ import picocli.CommandLine.Spec;
       "The output keeps the input's frames, timestamps and audio, and is labelled synthetic."
     })
 final class SwapCommand implements Callable<Integer> {
-  @Parameters(paramLabel = "IN", description = "Input video.")
+  @Parameters(
+      paramLabel = "IN",
+      description =
+          "Input video or image; or a folder or a quoted pattern ('photos/*.jpg') of them, "
+              + "whose results go into the folder -o under their own names.")
   Path input;
 
   @Option(
       names = {"-o", "--output"},
       required = true,
       paramLabel = "OUT",
-      description = "Output video (or PNG with --preview).")
+      description =
+          "Output video, or image (jpg, png, webp, bmp, tif) for a still input, --frames 1 or "
+              + "--preview.")
   Path output;
 
   @Option(
@@ -157,6 +166,7 @@ final class SwapCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     common.applyLogging();
+    if (MediaFiles.isMany(input)) return swapEach();
     SwapOptions options = options();
     SwapJob.Summary s;
     try (Progress progress = ProgressBarReporter.forTerminal(common.quiet)) {
@@ -173,8 +183,67 @@ final class SwapCommand implements Callable<Integer> {
     return 0;
   }
 
+  /**
+   * IN is a folder or a pattern: each image and video is swapped into the output folder under its
+   * own name, one after another. A file that fails is reported and the rest go on; the exit code is
+   * then 1.
+   */
+  private int swapEach() {
+    if (preview != null) {
+      throw DoppelException.usage("--preview takes one input, not a folder or a pattern");
+    }
+    checkOutputFolder(input, output);
+    List<Path> inputs = MediaFiles.expand(input);
+    options(inputs.get(0), MediaFiles.outputFor(input, inputs.get(0), output)); // options' errors
+    var out = spec.commandLine().getOut();
+    var err = spec.commandLine().getErr();
+    int failed = 0;
+    for (Path in : inputs) {
+      Path result = MediaFiles.outputFor(input, in, output);
+      try {
+        java.nio.file.Files.createDirectories(result.toAbsolutePath().getParent());
+        SwapJob.Summary s;
+        try (Progress progress = ProgressBarReporter.forTerminal(common.quiet)) {
+          s = SwapJob.run(options(in, result), progress);
+        }
+        out.printf("%s: %d frames, %d faces swapped%n", result, s.frames(), s.facesSwapped());
+        s.notes().forEach(n -> err.println("doppel: note: " + in + ": " + n));
+      } catch (DoppelException e) {
+        err.println("doppel: " + e.getMessage());
+        failed++;
+      } catch (java.io.IOException e) {
+        err.println("doppel: cannot write: " + result.getParent() + ": " + e.getMessage());
+        failed++;
+      }
+    }
+    out.printf(
+        "%s: %d of %d files swapped into %s%s%n",
+        input,
+        inputs.size() - failed,
+        inputs.size(),
+        output,
+        failed > 0 ? ", " + failed + " failed" : "");
+    return failed > 0 ? DoppelException.PROCESSING : 0;
+  }
+
+  /** With many inputs, -o names a folder (made if missing), never a file. */
+  static void checkOutputFolder(Path input, Path output) {
+    if (java.nio.file.Files.isRegularFile(output) || MediaFiles.isMedia(output)) {
+      throw DoppelException.usage(
+          "-o "
+              + output
+              + ": "
+              + input
+              + " names many files; -o must be a folder for their results");
+    }
+  }
+
   /** The parsed command line as a job, checked; {@code doppel batch} builds its rows so too. */
   SwapOptions options() {
+    return options(input, output);
+  }
+
+  private SwapOptions options(Path input, Path output) {
     BlendSettings blendSettings = new BlendSettings(erode, feather, colour, blend, keepMouth);
     // written so that NaN fails too
     if (!(erode >= 0 && erode <= 0.3) || !(feather >= 0 && feather <= 0.3)) {
@@ -187,12 +256,19 @@ final class SwapCommand implements Callable<Integer> {
     if (preview != null && preview < 0) {
       throw DoppelException.usage("--preview " + preview + ": frames count from 0");
     }
-    boolean png = output.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".png");
-    if ((preview != null) != png) {
+    boolean image = Stills.isStill(output);
+    if (preview != null && !image) {
+      throw DoppelException.usage("--preview writes an image: give -o something.png");
+    }
+    TimeRange range = trim.range();
+    if (image && preview == null && !Stills.isStill(input) && range.maxFrames() != 1) {
       throw DoppelException.usage(
-          preview != null
-              ? "--preview writes a PNG: give -o something.png"
-              : "cannot write video: " + output + ": a .png output needs --preview FRAME");
+          "cannot write image: "
+              + output
+              + ": "
+              + input
+              + " is a video; give a video output, --frames 1 (and --start TIME) for one of its"
+              + " frames, or --preview FRAME for a side-by-side look");
     }
     SwapOptions.Builder b =
         SwapOptions.builder(input, output, model)
@@ -207,9 +283,9 @@ final class SwapCommand implements Callable<Integer> {
             .pipelined(!singleThread)
             .int8(run.int8)
             .device(run.device())
-            .range(trim.range());
+            .range(range);
     if (preview != null) b.preview(preview);
-    else b.encode(encode.settingsFor(output));
+    else if (!image) b.encode(encode.settingsFor(output));
     return b.build();
   }
 }

@@ -6,6 +6,7 @@ import dev.doppel.batch.RowParser;
 import dev.doppel.pipeline.SwapJob;
 import dev.doppel.pipeline.SwapOptions;
 import dev.doppel.swap.ModelResolver;
+import dev.doppel.video.MediaFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,6 +30,16 @@ final class SwapRowParser implements RowParser {
   @Override
   public List<String> requiredColumns() {
     return List.of("model");
+  }
+
+  /** A folder or a pattern as input: one job per image or video, results in the output folder. */
+  @Override
+  public List<Io> expand(Path input, Path output) {
+    if (!MediaFiles.isMany(input)) return List.of(new Io(input, output));
+    SwapCommand.checkOutputFolder(input, output);
+    return MediaFiles.expand(input).stream()
+        .map(in -> new Io(in, MediaFiles.outputFor(input, in, output)))
+        .toList();
   }
 
   @Override

@@ -24,13 +24,22 @@ public final class Provenance {
 
   /** Container tags for an output of {@code kind} ("annotation", "face-swap", ...). */
   public static Map<String, String> containerTags(String kind, boolean synthetic) {
+    return tags(kind, synthetic, "video");
+  }
+
+  /** The same label for a still image (written into it by {@link ImageLabel}). */
+  public static Map<String, String> imageTags(String kind, boolean synthetic) {
+    return tags(kind, synthetic, "image");
+  }
+
+  private static Map<String, String> tags(String kind, boolean synthetic, String medium) {
     Map<String, String> tags = new LinkedHashMap<>();
     tags.put("encoder_tool", "Doppel " + Version.get());
     tags.put("doppel_kind", kind);
     tags.put("doppel_synthetic", String.valueOf(synthetic));
     String words =
         synthetic
-            ? "SYNTHETIC: faces in this video were altered by Doppel " + Version.get()
+            ? "SYNTHETIC: faces in this " + medium + " were altered by Doppel " + Version.get()
             : "Doppel " + Version.get() + " " + kind + " (faces not altered)";
     // plain MP4 players keep comment and description; the custom keys need use_metadata_tags
     tags.put("comment", words);

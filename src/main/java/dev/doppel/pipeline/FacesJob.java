@@ -11,6 +11,7 @@ import dev.doppel.output.OutputPaths;
 import dev.doppel.output.Progress;
 import dev.doppel.output.Provenance;
 import dev.doppel.video.BackgroundEncoder;
+import dev.doppel.video.Stills;
 import dev.doppel.video.VideoFrame;
 import dev.doppel.video.VideoReader;
 import dev.doppel.video.VideoWriter;
@@ -55,6 +56,25 @@ public final class FacesJob {
     }
   }
 
+  /** The annotated still, labelled inside and by its sidecar (written first). */
+  private static void writeImage(FacesOptions o, VideoReader reader, VideoFrame f) {
+    Stills.write(
+        o.annotatedVideo(),
+        f.image(),
+        o.label() ? Provenance.imageTags("annotation", false) : null,
+        complete -> {
+          if (o.label()) {
+            Provenance.writeSidecar(
+                o.annotatedVideo(),
+                complete,
+                "annotation",
+                false,
+                o.input(),
+                annotationSettings(o, reader));
+          }
+        });
+  }
+
   private static Map<String, Object> annotationSettings(FacesOptions o, VideoReader reader) {
     Map<String, Object> settings = new java.util.LinkedHashMap<>();
     if (reader.info().trimmed()) settings.put("input_range", reader.info().rangeRecord());
@@ -67,7 +87,7 @@ public final class FacesJob {
     try (VideoReader reader = VideoReader.open(o.input(), o.range());
         FaceTracker tracker = new FaceTracker(o.tracker());
         BackgroundEncoder writer =
-            o.annotatedVideo() == null
+            o.annotatedVideo() == null || Stills.isStill(o.annotatedVideo())
                 ? null
                 : new BackgroundEncoder(
                     VideoWriter.create(
@@ -105,6 +125,17 @@ public final class FacesJob {
             if (writer != null) {
               FaceAnnotator.draw(f.image(), faces);
               writer.write(f.image(), f.pts());
+            } else if (o.annotatedVideo() != null) {
+              if (f.index() > 0) {
+                throw DoppelException.usage(
+                    "cannot write image: "
+                        + o.annotatedVideo()
+                        + ": "
+                        + o.input()
+                        + " has more than one frame; give a video output, or --frames 1");
+              }
+              FaceAnnotator.draw(f.image(), faces);
+              writeImage(o, reader, f);
             }
           }
           progress.step();

@@ -2,7 +2,6 @@ package dev.doppel.pipeline;
 
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC1;
 import static org.bytedeco.opencv.global.opencv_core.hconcat;
-import static org.bytedeco.opencv.global.opencv_imgcodecs.imencode;
 import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_GRAY2BGR;
 import static org.bytedeco.opencv.global.opencv_imgproc.cvtColor;
 
@@ -16,10 +15,8 @@ import dev.doppel.identity.FacePhotos;
 import dev.doppel.identity.IdentityGuard;
 import dev.doppel.identity.LookalikeFilter;
 import dev.doppel.identity.Recognizer;
-import dev.doppel.output.AtomicFile;
 import dev.doppel.output.OutputClaim;
 import dev.doppel.output.OutputPaths;
-import dev.doppel.output.PngText;
 import dev.doppel.output.Progress;
 import dev.doppel.output.Provenance;
 import dev.doppel.render.FaceRenderer;
@@ -31,15 +28,14 @@ import dev.doppel.swap.OneShotSwapper;
 import dev.doppel.swap.PairSwapper;
 import dev.doppel.swap.Swapper;
 import dev.doppel.video.BackgroundEncoder;
+import dev.doppel.video.Stills;
 import dev.doppel.video.VideoFrame;
 import dev.doppel.video.VideoReader;
 import dev.doppel.video.VideoWriter;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.MatVector;
 import org.bytedeco.opencv.opencv_core.Scalar;
@@ -154,6 +150,19 @@ public final class SwapJob {
                 : null);
       }
       boolean synthetic = !(o.faces() instanceof FaceSelection.None);
+      if (Stills.isStill(o.output())) {
+        return still(
+            o,
+            reader,
+            tracker,
+            chooser,
+            renderer,
+            swapped ->
+                o.label()
+                    ? settings(o, reader, info, blend, recognizer, lookalikes, guard, swapped)
+                    : null,
+            notes);
+      }
       Map<String, String> tags =
           o.label()
               ? Provenance.containerTags(synthetic ? "face-swap" : "pass-through", synthetic)
@@ -352,7 +361,7 @@ public final class SwapJob {
           try (MatVector parts = new MatVector(original, f.image(), maskBgr);
               Mat row = new Mat()) {
             hconcat(parts, row);
-            writePng(row, o, label);
+            writeImage(row, o, "preview", true, label);
           }
         }
         return new Summary(1, faces.size(), 0, new StageTimes(), null, List.of());
@@ -368,25 +377,41 @@ public final class SwapJob {
             + " frames");
   }
 
-  /** The preview PNG, labelled like a video: PNG text chunks, and the sidecar written first. */
-  private static void writePng(Mat image, SwapOptions o, Map<String, Object> label) {
-    java.nio.file.Path path = o.output();
-    try (BytePointer png = new BytePointer();
-        AtomicFile file = new AtomicFile(path)) {
-      if (!imencode(".png", image, png)) {
-        throw DoppelException.processing("cannot encode PNG: " + path);
+  /** A still output: the one frame of a still (or of a --frames 1 range), swapped. */
+  private static Summary still(
+      SwapOptions o,
+      VideoReader reader,
+      FaceTracker tracker,
+      FaceChooser chooser,
+      FaceRenderer renderer,
+      java.util.function.Function<List<int[]>, Map<String, Object>> settings,
+      List<String> notes) {
+    try (VideoFrame f = reader.next()) {
+      if (f == null) {
+        throw DoppelException.processing("cannot read video: " + o.input() + ": no frames");
       }
-      byte[] bytes = new byte[(int) png.limit()];
-      png.get(bytes);
-      if (label != null) bytes = PngText.withText(bytes, Provenance.containerTags("preview", true));
-      file.stream().write(bytes);
-      file.stream().flush();
-      if (label != null) {
-        Provenance.writeSidecar(path, file.temp(), "preview", true, o.input(), label);
-      }
-      file.commit();
-    } catch (IOException e) {
-      throw DoppelException.processing("cannot write: " + path + ": " + e.getMessage());
+      List<Face> faces = chooser.choose(tracker.next(f.image(), f.micros() / 1e6), f.image());
+      for (Face face : faces) renderer.render(f.image(), face, null);
+      boolean synthetic = !(o.faces() instanceof FaceSelection.None);
+      String kind = synthetic ? "face-swap" : "pass-through";
+      Map<String, Object> label =
+          settings.apply(List.of(faces.stream().mapToInt(Face::trackId).toArray()));
+      writeImage(f.image(), o, kind, synthetic, label);
+      return new Summary(1, faces.size(), 0, new StageTimes(), null, List.copyOf(notes));
     }
+  }
+
+  /** An image output, labelled inside and by its sidecar, which is written first. */
+  private static void writeImage(
+      Mat image, SwapOptions o, String kind, boolean synthetic, Map<String, Object> label) {
+    Stills.write(
+        o.output(),
+        image,
+        label != null ? Provenance.imageTags(kind, synthetic) : null,
+        complete -> {
+          if (label != null) {
+            Provenance.writeSidecar(o.output(), complete, kind, synthetic, o.input(), label);
+          }
+        });
   }
 }

@@ -5,6 +5,7 @@ import dev.doppel.face.TrackerSettings;
 import dev.doppel.swap.Device;
 import dev.doppel.swap.FaceSelection;
 import dev.doppel.video.EncodeSettings;
+import dev.doppel.video.Stills;
 import dev.doppel.video.TimeRange;
 import java.nio.file.Path;
 import java.util.List;
@@ -16,7 +17,7 @@ import java.util.Objects;
  *
  * @param model a graph file, or a pair prefix resolved with {@code direction}
  * @param direction a2b, b2a, or null for the file's own (a2b for a prefix)
- * @param encode null when writing a preview
+ * @param encode null when writing a preview or a still image
  * @param previewFrame when not null, write only a side-by-side PNG of this frame to output
  * @param sources photos of the new face, for a one-shot model (averaged when several)
  * @param sourceFace which face of each source photo (1 = leftmost), null when each shows one
@@ -58,8 +59,8 @@ public record SwapOptions(
     Objects.requireNonNull(device, "device");
     Objects.requireNonNull(range, "range");
     sources = List.copyOf(sources);
-    if ((encode == null) == (previewFrame == null)) {
-      throw new IllegalArgumentException("a video output needs encode settings, a preview none");
+    if ((encode == null) != (previewFrame != null || Stills.isStill(output))) {
+      throw new IllegalArgumentException("a video output needs encode settings, an image none");
     }
   }
 
@@ -173,7 +174,7 @@ public record SwapOptions(
 
     public SwapOptions build() {
       EncodeSettings e =
-          encode != null || previewFrame != null
+          encode != null || previewFrame != null || Stills.isStill(output)
               ? encode
               : EncodeSettings.forOutput(output, null, null, null);
       return new SwapOptions(

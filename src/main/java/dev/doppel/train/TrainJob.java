@@ -28,7 +28,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -42,11 +41,6 @@ import java.util.stream.Stream;
  * checkpoint interval). A killed Doppel's Python child notices and exits.
  */
 public final class TrainJob {
-  private static final Set<String> CLIP_EXTENSIONS =
-      Set.of(
-          "mp4", "mov", "m4v", "mkv", "webm", "avi", "mpg", "mpeg", "ts", "mts", "m2ts", "flv",
-          "wmv", "3gp", "ogv", "gif");
-
   /** Smallest face worth a crop (mesh box side in frame pixels), as extract's default. */
   private static final int MIN_FACE = 48;
 
@@ -262,7 +256,8 @@ public final class TrainJob {
                     int dot = n.lastIndexOf('.');
                     return !n.startsWith(".")
                         && dot > 0
-                        && CLIP_EXTENSIONS.contains(n.substring(dot + 1));
+                        && dev.doppel.video.MediaFiles.VIDEO_EXTENSIONS.contains(
+                            n.substring(dot + 1));
                   })
               .sorted()
               .toList();

@@ -73,7 +73,7 @@ public final class VideoReader implements AutoCloseable {
     this.info = info;
     this.declaredFrames = declaredFrames;
     this.range = range;
-    long start = grabber.getFormatContext().start_time();
+    long start = grabber == null ? 0 : grabber.getFormatContext().start_time();
     this.zeroMicros = start == avutil.AV_NOPTS_VALUE ? 0 : start;
   }
 
@@ -90,6 +90,7 @@ public final class VideoReader implements AutoCloseable {
    */
   public static VideoReader open(Path path, TimeRange range) {
     checkReadable(path);
+    if (Stills.isStill(path)) return still(path, range);
     String cut = ContainerLength.shortfall(path);
     if (cut != null) {
       throw DoppelException.processing("cannot read video: " + path + ": truncated: " + cut);
@@ -110,20 +111,10 @@ public final class VideoReader implements AutoCloseable {
     }
     int w = grabber.getImageWidth();
     int h = grabber.getImageHeight();
-    if (w > MAX_SIDE || h > MAX_SIDE || (long) w * h > MAX_PIXELS) {
+    String tooLarge = tooLarge(w, h);
+    if (tooLarge != null) {
       closeQuietly(grabber);
-      throw DoppelException.processing(
-          "cannot read video: "
-              + path
-              + ": frames of "
-              + w
-              + "x"
-              + h
-              + " are larger than Doppel handles (at most "
-              + MAX_SIDE
-              + " px a side and "
-              + MAX_PIXELS / 1_000_000.0
-              + " megapixels, 8K UHD)");
+      throw DoppelException.processing("cannot read video: " + path + ": " + tooLarge);
     }
     VideoReader reader =
         new VideoReader(grabber, describe(path, grabber), declaredFrames(grabber), range);
@@ -135,6 +126,55 @@ public final class VideoReader implements AutoCloseable {
         throw e;
       }
     }
+    return reader;
+  }
+
+  /** Why frames of this size are refused, or null when Doppel handles them. */
+  private static String tooLarge(int w, int h) {
+    if (w <= MAX_SIDE && h <= MAX_SIDE && (long) w * h <= MAX_PIXELS) return null;
+    return "frames of "
+        + w
+        + "x"
+        + h
+        + " are larger than Doppel handles (at most "
+        + MAX_SIDE
+        + " px a side and "
+        + MAX_PIXELS / 1_000_000.0
+        + " megapixels, 8K UHD)";
+  }
+
+  /**
+   * A still as a one-frame clip at 25 fps (so it lasts one frame); read with OpenCV rather than
+   * FFmpeg, which would leave an EXIF-rotated photo on its side.
+   */
+  private static VideoReader still(Path path, TimeRange range) {
+    if (range.startMicros() > 0) {
+      throw DoppelException.usage(
+          "cannot read image: " + path + ": a still has no time to start from; drop --start");
+    }
+    Mat image = Stills.read(path);
+    String tooLarge = tooLarge(image.cols(), image.rows());
+    if (tooLarge != null) {
+      image.close();
+      throw DoppelException.processing("cannot read image: " + path + ": " + tooLarge);
+    }
+    Rational tb = new Rational(1, 25);
+    VideoInfo info =
+        new VideoInfo(
+            path,
+            image.cols(),
+            image.rows(),
+            0,
+            tb,
+            25,
+            1,
+            40_000,
+            1,
+            Stills.extension(path),
+            null);
+    VideoReader reader = new VideoReader(null, info, 1, TimeRange.ALL);
+    reader.pending = new VideoFrame(image, 0, 0, 0);
+    reader.ended = true;
     return reader;
   }
 
@@ -430,7 +470,7 @@ public final class VideoReader implements AutoCloseable {
       pending.close();
       pending = null;
     }
-    closeQuietly(grabber);
+    if (grabber != null) closeQuietly(grabber);
   }
 
   private static void closeQuietly(FFmpegFrameGrabber g) {
