@@ -5,9 +5,11 @@ import dev.doppel.face.AlignmentTemplate;
 import dev.doppel.output.Progress;
 import dev.doppel.pipeline.ExtractJob;
 import dev.doppel.pipeline.ExtractOptions;
+import dev.doppel.video.MediaFiles;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -23,7 +25,10 @@ import picocli.CommandLine.Spec;
       "Fails (exit 1) when no input has a face."
     })
 final class ExtractCommand implements Callable<Integer> {
-  @Parameters(paramLabel = "IN", arity = "1..*", description = "Input videos.")
+  @Parameters(
+      paramLabel = "IN",
+      arity = "1..*",
+      description = "Input videos or photos; a folder or quoted pattern stands for its files.")
   List<Path> inputs;
 
   @Option(
@@ -73,7 +78,10 @@ final class ExtractCommand implements Callable<Integer> {
     if (every < 1) throw DoppelException.usage("--every must be >= 1");
     ExtractOptions options =
         new ExtractOptions(
-            List.copyOf(inputs),
+            inputs.stream()
+                .flatMap(
+                    in -> MediaFiles.isMany(in) ? MediaFiles.expand(in).stream() : Stream.of(in))
+                .toList(),
             output,
             size,
             every,
