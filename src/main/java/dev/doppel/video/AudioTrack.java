@@ -193,27 +193,16 @@ final class AudioTrack implements AutoCloseable {
     }
   }
 
-  /** Decode, resample to the encoder's format, encode in the encoder's frame size. */
+  /** Decodes the source's packets and hands the samples to an {@link AudioEncoder}. */
   private static final class Transcoder implements AutoCloseable {
-    private final Muxer muxer;
     // not final: a constructor that fails half-way frees what it had allocated (see close)
     private AVCodecContext decoder;
-    private AVCodecContext encoder;
-    private SwrContext resampler;
     private AVFrame decoded = av_frame_alloc();
-    private AVFrame chunk = av_frame_alloc();
-    private AVPacket out = av_packet_alloc();
-    private AVAudioFifo fifo;
-    private int frameSize;
-    private long samplesOut;
+    private AudioEncoder encoder;
     private boolean started;
     private final Trim trim;
 
-    /** Trimmed: output samples before this one may be encoded (the video has got this far). */
-    private long allowedSamples = Long.MAX_VALUE;
-
     Transcoder(AVStream inStream, Muxer muxer, Trim trim) {
-      this.muxer = muxer;
       this.trim = trim;
       try {
         AVCodecParameters par = inStream.codecpar();
@@ -221,89 +210,37 @@ final class AudioTrack implements AutoCloseable {
         decoder = avcodec_alloc_context3(dec);
         avcodec_parameters_to_context(decoder, par);
         decoder.pkt_timebase(inStream.time_base());
-        check(
+        AudioEncoder.check(
             avcodec_open2(decoder, dec, (org.bytedeco.ffmpeg.avutil.AVDictionary) null), "decoder");
-
-        int codecId = muxer.format().audio_codec();
-        AVCodec enc = codecId == AV_CODEC_ID_OPUS ? avcodec_find_encoder_by_name("libopus") : null;
-        if (enc == null) enc = avcodec_find_encoder(codecId);
-        if (enc == null) throw DoppelException.processing("no audio encoder for this container");
-        encoder = avcodec_alloc_context3(enc);
-        int rate = pickSampleRate(enc, par.sample_rate());
-        int channels = Math.min(2, Math.max(1, par.ch_layout().nb_channels()));
-        av_channel_layout_default(encoder.ch_layout(), channels);
-        encoder.sample_rate(rate);
-        int[] formats = supported(enc, AV_CODEC_CONFIG_SAMPLE_FORMAT);
-        encoder.sample_fmt(formats.length > 0 ? formats[0] : AV_SAMPLE_FMT_FLTP);
-        encoder.bit_rate(channels * 64_000L);
-        encoder.time_base(new AVRational().num(1).den(rate));
-        if (muxer.needsGlobalHeader()) encoder.flags(encoder.flags() | AV_CODEC_FLAG_GLOBAL_HEADER);
-        check(
-            avcodec_open2(encoder, enc, (org.bytedeco.ffmpeg.avutil.AVDictionary) null), "encoder");
-        frameSize = encoder.frame_size() > 0 ? encoder.frame_size() : 1024;
-
-        SwrContext swr = new SwrContext(null);
-        resampler = swr;
-        check(
-            swr_alloc_set_opts2(
-                swr,
-                encoder.ch_layout(),
-                encoder.sample_fmt(),
-                rate,
+        encoder =
+            new AudioEncoder(
+                muxer,
                 decoder.ch_layout(),
                 decoder.sample_fmt(),
                 decoder.sample_rate(),
-                0,
-                null),
-            "resampler");
-        check(swr_init(swr), "resampler");
-        fifo = av_audio_fifo_alloc(encoder.sample_fmt(), channels, frameSize * 4);
+                par.sample_rate(),
+                par.ch_layout().nb_channels(),
+                trim);
       } catch (RuntimeException | Error e) {
         close();
         throw e;
       }
     }
 
-    /**
-     * What the encoder supports of one kind (sample formats, sample rates), empty when it takes
-     * anything: FFmpeg 8's avcodec_get_supported_config, which replaces AVCodec's lists.
-     */
-    private static int[] supported(AVCodec enc, int config) {
-      try (org.bytedeco.javacpp.PointerPointer<?> out =
-              new org.bytedeco.javacpp.PointerPointer<>(1);
-          IntPointer count = new IntPointer(1)) {
-        count.put(0);
-        if (avcodec_get_supported_config(null, enc, config, 0, out, count) < 0) return new int[0];
-        org.bytedeco.javacpp.Pointer list = out.get(0);
-        if (list == null || list.isNull() || count.get() <= 0) return new int[0];
-        int[] values = new int[count.get()];
-        new IntPointer(list).capacity(values.length).get(values);
-        return values;
-      }
-    }
-
-    private static int pickSampleRate(AVCodec enc, int wanted) {
-      int[] rates = supported(enc, AV_CODEC_CONFIG_SAMPLE_RATE);
-      if (rates.length == 0) return wanted;
-      int best = rates[0];
-      for (int rate : rates) {
-        if (rate == wanted) return wanted;
-        if (rate == 48000) best = 48000;
-      }
-      return best;
-    }
-
     void describe(AVStream stream) {
-      avcodec_parameters_from_context(stream.codecpar(), encoder);
-      stream.time_base(encoder.time_base());
+      encoder.describe(stream);
+    }
+
+    void allowUntil(double seconds) {
+      encoder.allowUntil(seconds);
     }
 
     void decode(AVPacket packet, AVStream outStream) {
       if (avcodec_send_packet(decoder, packet) < 0) return; // skip a damaged packet
-      drainDecoder(outStream);
+      drainDecoder();
     }
 
-    private void drainDecoder(AVStream outStream) {
+    private void drainDecoder() {
       while (avcodec_receive_frame(decoder, decoded) >= 0) {
         if (!started) {
           // the audio keeps its place against the video: an MPEG-PS/TS stream starts late
@@ -313,106 +250,29 @@ final class AudioTrack implements AutoCloseable {
           if (ts != AV_NOPTS_VALUE) {
             double seconds = ts * av_q2d(decoder.pkt_timebase());
             if (trim != null) seconds -= trim.origin(); // negative: samples before the cut
-            samplesOut = Math.round(seconds * encoder.sample_rate());
+            encoder.startAt(seconds);
           }
         }
-        resampleIntoFifo(decoded.extended_data(), decoded.nb_samples());
+        encoder.add(decoded.extended_data(), decoded.nb_samples());
         av_frame_unref(decoded);
-        encodeFromFifo(outStream, false);
-      }
-    }
-
-    /** Resamples {@code count} input samples (null input flushes the resampler). */
-    private void resampleIntoFifo(org.bytedeco.javacpp.PointerPointer<?> in, int count) {
-      int capacity = swr_get_out_samples(resampler, count);
-      if (capacity <= 0) return;
-      av_frame_unref(chunk);
-      chunk.nb_samples(capacity).format(encoder.sample_fmt()).sample_rate(encoder.sample_rate());
-      av_channel_layout_copy(chunk.ch_layout(), encoder.ch_layout());
-      check(av_frame_get_buffer(chunk, 0), "audio buffer");
-      int got = swr_convert(resampler, chunk.extended_data(), capacity, in, count);
-      check(got, "resample");
-      if (got > 0) check(av_audio_fifo_write(fifo, chunk.extended_data(), got), "audio fifo");
-    }
-
-    /** A trimmed track encodes samples only up to {@code seconds} of output time. */
-    void allowUntil(double seconds) {
-      if (trim != null) allowedSamples = Math.round(seconds * encoder.sample_rate());
-    }
-
-    /**
-     * Encodes whole encoder frames from the FIFO; at the end also the short remainder. A trimmed
-     * track first drops the samples before its cut and never encodes past the allowed end.
-     */
-    private void encodeFromFifo(AVStream outStream, boolean last) {
-      if (trim != null && samplesOut < 0 && av_audio_fifo_size(fifo) > 0) {
-        int drop = (int) Math.min(-samplesOut, av_audio_fifo_size(fifo));
-        check(av_audio_fifo_drain(fifo, drop), "audio fifo");
-        samplesOut += drop;
-      }
-      if (trim != null && samplesOut < 0) return;
-      while (av_audio_fifo_size(fifo) >= frameSize || (last && av_audio_fifo_size(fifo) > 0)) {
-        int n = Math.min(frameSize, av_audio_fifo_size(fifo));
-        long room = allowedSamples - samplesOut;
-        if (room < n && !last) return; // wait until the video has got further
-        if (room <= 0) {
-          av_audio_fifo_reset(fifo);
-          return;
-        }
-        n = (int) Math.min(n, room);
-        av_frame_unref(chunk);
-        chunk.nb_samples(n).format(encoder.sample_fmt()).sample_rate(encoder.sample_rate());
-        av_channel_layout_copy(chunk.ch_layout(), encoder.ch_layout());
-        check(av_frame_get_buffer(chunk, 0), "audio buffer");
-        check(av_audio_fifo_read(fifo, chunk.extended_data(), n), "audio fifo");
-        chunk.pts(samplesOut);
-        samplesOut += n;
-        encode(chunk, outStream);
-      }
-    }
-
-    private void encode(AVFrame frame, AVStream outStream) {
-      check(avcodec_send_frame(encoder, frame), "audio encode");
-      while (avcodec_receive_packet(encoder, out) >= 0) {
-        out.stream_index(outStream.index());
-        av_packet_rescale_ts(out, encoder.time_base(), outStream.time_base());
-        muxer.write(out);
-        av_packet_unref(out);
       }
     }
 
     void finish(AVStream outStream) {
       avcodec_send_packet(decoder, null);
-      drainDecoder(outStream);
-      resampleIntoFifo(null, 0);
-      encodeFromFifo(outStream, true);
-      encode(null, outStream);
-    }
-
-    private void check(int ret, String what) {
-      if (ret < 0) {
-        throw DoppelException.processing(
-            "cannot convert audio (" + what + "): " + VideoReader.describeAvError(ret));
-      }
+      drainDecoder();
+      encoder.finish();
     }
 
     @Override
     public void close() {
       // each freed once, and only if allocated (FFmpeg's free functions take a pointer to it)
       if (decoder != null) avcodec_free_context(decoder);
-      if (encoder != null) avcodec_free_context(encoder);
-      if (resampler != null) swr_free(resampler);
-      if (fifo != null) av_audio_fifo_free(fifo);
       if (decoded != null) av_frame_free(decoded);
-      if (chunk != null) av_frame_free(chunk);
-      if (out != null) av_packet_free(out);
+      if (encoder != null) encoder.close();
       decoder = null;
-      encoder = null;
-      resampler = null;
-      fifo = null;
       decoded = null;
-      chunk = null;
-      out = null;
+      encoder = null;
     }
   }
 }
