@@ -1,6 +1,8 @@
 package dev.doppel.cli;
 
+import dev.doppel.DoppelException;
 import dev.doppel.video.EncodeSettings;
+import dev.doppel.video.VideoWriter;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -25,7 +27,31 @@ final class EncodeOptions {
       description = "Do not tag the output as made by Doppel, and write no sidecar.")
   boolean noLabel;
 
+  @Option(
+      names = "--format",
+      paramLabel = "mkv|webm|mp4|mov",
+      description =
+          "Container of a video written to standard output (-o -): mkv, webm, mp4 or mov "
+              + "(fragmented, as a pipe cannot seek back).")
+  String format;
+
   EncodeSettings settingsFor(Path output) {
+    if (VideoWriter.isStdout(output)) {
+      if (format == null) {
+        throw DoppelException.usage(
+            "-o - writes to standard output: say which container with"
+                + " --format mkv, webm, mp4 or mov");
+      }
+      String f = format.toLowerCase(java.util.Locale.ROOT);
+      if (!java.util.Set.of("mkv", "webm", "mp4", "mov").contains(f)) {
+        throw DoppelException.usage("--format " + format + ": use mkv, webm, mp4 or mov");
+      }
+      return EncodeSettings.forOutput(Path.of("stdout." + f), codec, crf, parseBitrate(bitrate));
+    }
+    if (format != null) {
+      throw DoppelException.usage(
+          "--format is for -o - (standard output); a file's container follows its extension");
+    }
     return EncodeSettings.forOutput(output, codec, crf, parseBitrate(bitrate));
   }
 

@@ -5,7 +5,9 @@ import dev.doppel.output.Progress;
 import dev.doppel.pipeline.FacesJob;
 import dev.doppel.pipeline.FacesOptions;
 import dev.doppel.video.EncodeSettings;
+import dev.doppel.video.MediaSource;
 import dev.doppel.video.Stills;
+import dev.doppel.video.VideoWriter;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -27,8 +29,10 @@ import picocli.CommandLine.Spec;
 final class FacesCommand implements Callable<Integer> {
   @Parameters(
       paramLabel = "IN",
-      description = "Input video (anything FFmpeg reads) or image (jpg, png, webp, bmp, tif).")
-  Path input;
+      description =
+          "Input video (anything FFmpeg reads), image (jpg, png, webp, bmp, tif), URL, - for "
+              + "standard input, or a device (/dev/video0).")
+  String in;
 
   @Option(
       names = {"-o", "--output"},
@@ -56,23 +60,38 @@ final class FacesCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     common.applyLogging();
+    MediaSource source = MediaSource.parse(in);
+    Path input = source.isFile() ? source.file() : null;
     EncodeSettings settings =
         output == null || Stills.isStill(output) ? null : encode.settingsFor(output);
     if (output != null
         && Stills.isStill(output)
-        && !Stills.isStill(input)
+        && (input == null || !Stills.isStill(input))
         && trim.range().maxFrames() != 1) {
       throw DoppelException.usage(
           "cannot write image: "
               + output
               + ": "
-              + input
+              + source
               + " is a video; give a video output, or --frames 1 (and --start TIME)");
     }
-    PrintWriter stdout = output == null && json == null ? spec.commandLine().getOut() : null;
+    boolean jsonToStdout =
+        (output == null && json == null) || (json != null && json.toString().equals("-"));
+    PrintWriter stdout = jsonToStdout ? spec.commandLine().getOut() : null;
+    if (jsonToStdout && output != null && VideoWriter.isStdout(output)) {
+      throw DoppelException.usage("-o - and --json - cannot both use the standard output");
+    }
     FacesOptions options =
         new FacesOptions(
-            input, output, json, stdout, settings, common.tracker(), !encode.noLabel, trim.range());
+            input,
+            output,
+            jsonToStdout ? null : json,
+            stdout,
+            settings,
+            common.tracker(),
+            !encode.noLabel,
+            trim.range(),
+            source);
     FacesJob.Summary s;
     try (Progress progress = ProgressBarReporter.forTerminal(common.quiet)) {
       s = FacesJob.run(options, progress);
@@ -81,11 +100,12 @@ final class FacesCommand implements Callable<Integer> {
       spec.commandLine().getErr().println("doppel: note: " + output + ": " + s.sizeNote());
     }
     if (stdout == null) {
-      spec.commandLine()
-          .getOut()
+      (output != null && VideoWriter.isStdout(output)
+              ? spec.commandLine().getErr()
+              : spec.commandLine().getOut())
           .printf(
               "%s: %d frames, %d with faces, %d tracks%n",
-              input, s.frames(), s.framesWithFaces(), s.trackIds().size());
+              source, s.frames(), s.framesWithFaces(), s.trackIds().size());
     }
     return 0;
   }

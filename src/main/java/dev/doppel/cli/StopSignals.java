@@ -1,5 +1,6 @@
 package dev.doppel.cli;
 
+import dev.doppel.GracefulStop;
 import dev.doppel.NativeGate;
 import dev.doppel.output.TempFiles;
 import java.lang.reflect.Proxy;
@@ -48,6 +49,12 @@ final class StopSignals {
   }
 
   private static void stop(int signal) {
+    if (GracefulStop.takeSignal()) {
+      System.err.println(
+          "doppel: stopping at the next frame of the live input; the output is being finished"
+              + " (Ctrl-C again to abandon it)");
+      return;
+    }
     NativeGate.closeForExit(10);
     NativeGate.closeLiveModels();
     TempFiles.deleteAllNow();

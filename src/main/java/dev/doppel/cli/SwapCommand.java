@@ -7,8 +7,10 @@ import dev.doppel.pipeline.SwapJob;
 import dev.doppel.pipeline.SwapOptions;
 import dev.doppel.swap.FaceSelection;
 import dev.doppel.video.MediaFiles;
+import dev.doppel.video.MediaSource;
 import dev.doppel.video.Stills;
 import dev.doppel.video.TimeRange;
+import dev.doppel.video.VideoWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -31,9 +33,10 @@ final class SwapCommand implements Callable<Integer> {
   @Parameters(
       paramLabel = "IN",
       description =
-          "Input video or image; or a folder or a quoted pattern ('photos/*.jpg') of them, "
-              + "whose results go into the folder -o under their own names.")
-  Path input;
+          "Input video or image; a URL FFmpeg opens (https://, rtsp://), - for standard input, "
+              + "a device (/dev/video0); or a folder or a quoted pattern ('photos/*.jpg') of "
+              + "files, whose results go into the folder -o under their own names.")
+  String in;
 
   @Option(
       names = {"-o", "--output"},
@@ -41,7 +44,7 @@ final class SwapCommand implements Callable<Integer> {
       paramLabel = "OUT",
       description =
           "Output video, or image (jpg, png, webp, bmp, tif) for a still input, --frames 1 or "
-              + "--preview.")
+              + "--preview; - for standard output (with --format).")
   Path output;
 
   @Option(
@@ -166,17 +169,18 @@ final class SwapCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     common.applyLogging();
-    if (MediaFiles.isMany(input)) return swapEach();
+    MediaSource source = MediaSource.parse(in);
+    if (source.isFile() && MediaFiles.isMany(source.file())) return swapEach(source.file());
     SwapOptions options = options();
     SwapJob.Summary s;
     try (Progress progress = ProgressBarReporter.forTerminal(common.quiet)) {
       s = SwapJob.run(options, progress);
     }
-    spec.commandLine()
-        .getOut()
+    // with -o -, the standard output carries the video: words go to the error stream
+    (VideoWriter.isStdout(output) ? spec.commandLine().getErr() : spec.commandLine().getOut())
         .printf("%s: %d frames, %d faces swapped%n", output, s.frames(), s.facesSwapped());
     s.notes()
-        .forEach(n -> spec.commandLine().getErr().println("doppel: note: " + input + ": " + n));
+        .forEach(n -> spec.commandLine().getErr().println("doppel: note: " + source + ": " + n));
     if (s.sizeNote() != null) {
       spec.commandLine().getErr().println("doppel: note: " + output + ": " + s.sizeNote());
     }
@@ -188,7 +192,7 @@ final class SwapCommand implements Callable<Integer> {
    * own name, one after another. A file that fails is reported and the rest go on; the exit code is
    * then 1.
    */
-  private int swapEach() {
+  private int swapEach(Path input) {
     if (preview != null) {
       throw DoppelException.usage("--preview takes one input, not a folder or a pattern");
     }
@@ -198,16 +202,16 @@ final class SwapCommand implements Callable<Integer> {
     var out = spec.commandLine().getOut();
     var err = spec.commandLine().getErr();
     int failed = 0;
-    for (Path in : inputs) {
-      Path result = MediaFiles.outputFor(input, in, output);
+    for (Path file : inputs) {
+      Path result = MediaFiles.outputFor(input, file, output);
       try {
         java.nio.file.Files.createDirectories(result.toAbsolutePath().getParent());
         SwapJob.Summary s;
         try (Progress progress = ProgressBarReporter.forTerminal(common.quiet)) {
-          s = SwapJob.run(options(in, result), progress);
+          s = SwapJob.run(options(file, result), progress);
         }
         out.printf("%s: %d frames, %d faces swapped%n", result, s.frames(), s.facesSwapped());
-        s.notes().forEach(n -> err.println("doppel: note: " + in + ": " + n));
+        s.notes().forEach(n -> err.println("doppel: note: " + file + ": " + n));
       } catch (DoppelException e) {
         err.println("doppel: " + e.getMessage());
         failed++;
@@ -240,10 +244,17 @@ final class SwapCommand implements Callable<Integer> {
 
   /** The parsed command line as a job, checked; {@code doppel batch} builds its rows so too. */
   SwapOptions options() {
-    return options(input, output);
+    MediaSource source = MediaSource.parse(in);
+    return options(source, output);
   }
 
   private SwapOptions options(Path input, Path output) {
+    return options(MediaSource.file(input), output);
+  }
+
+  private SwapOptions options(MediaSource source, Path output) {
+    // a stream has no file: its name stands in for messages, and the builder ignores it
+    Path input = source.isFile() ? source.file() : Path.of("-");
     BlendSettings blendSettings = new BlendSettings(erode, feather, colour, blend, keepMouth);
     // written so that NaN fails too
     if (!(erode >= 0 && erode <= 0.3) || !(feather >= 0 && feather <= 0.3)) {
@@ -266,7 +277,7 @@ final class SwapCommand implements Callable<Integer> {
           "cannot write image: "
               + output
               + ": "
-              + input
+              + source
               + " is a video; give a video output, --frames 1 (and --start TIME) for one of its"
               + " frames, or --preview FRAME for a side-by-side look");
     }
@@ -283,7 +294,8 @@ final class SwapCommand implements Callable<Integer> {
             .pipelined(!singleThread)
             .int8(run.int8)
             .device(run.device())
-            .range(range);
+            .range(range)
+            .source(source);
     if (preview != null) b.preview(preview);
     else if (!image) b.encode(encode.settingsFor(output));
     return b.build();

@@ -75,13 +75,34 @@ public final class Provenance {
       boolean synthetic,
       Path input,
       Map<String, Object> settings) {
+    writeSidecar(output, complete, kind, synthetic, input.toString(), input, settings);
+  }
+
+  /**
+   * As {@link #writeSidecar(Path, Path, String, boolean, Path, Map)} for an input that may be a
+   * stream (a URL, standard input, a device): {@code inputFile} null, no SHA-256 to record.
+   */
+  public static void writeSidecar(
+      Path output,
+      Path complete,
+      String kind,
+      boolean synthetic,
+      String inputName,
+      Path inputFile,
+      Map<String, Object> settings) {
     ObjectNode root = Json.MAPPER.createObjectNode();
     root.put("tool", "Doppel");
     root.put("version", Version.get());
     root.put("kind", kind);
     root.put("synthetic", synthetic);
     root.put("created", Instant.now().toString());
-    root.putObject("input").put("path", input.toString()).put("sha256", sha256(input));
+    ObjectNode in = root.putObject("input").put("path", inputName);
+    if (inputFile != null) {
+      in.put("sha256", sha256(inputFile));
+    } else {
+      in.putNull("sha256");
+      in.put("stream", true); // read as it came: no file to hash
+    }
     root.putObject("output")
         .put("path", output.getFileName().toString())
         .put("sha256", sha256(complete));

@@ -1,6 +1,7 @@
 package dev.doppel.pipeline;
 
 import dev.doppel.DoppelException;
+import dev.doppel.GracefulStop;
 import dev.doppel.face.Face;
 import dev.doppel.face.FaceJson;
 import dev.doppel.face.FaceTracker;
@@ -48,9 +49,12 @@ public final class FacesJob {
       }
     }
     if (o.json() != null) outputs.add(new OutputPaths.Named("--json", o.json()));
-    OutputPaths.check(List.of(new OutputPaths.Named("IN", o.input())), outputs);
+    boolean toStdout = o.annotatedVideo() != null && VideoWriter.isStdout(o.annotatedVideo());
+    if (toStdout) outputs.clear(); // the standard output is no file
+    OutputPaths.check(
+        o.source().isFile() ? List.of(new OutputPaths.Named("IN", o.input())) : List.of(), outputs);
     try (OutputClaim video =
-            o.annotatedVideo() == null ? null : OutputClaim.take(o.annotatedVideo());
+            o.annotatedVideo() == null || toStdout ? null : OutputClaim.take(o.annotatedVideo());
         OutputClaim json = o.json() == null ? null : OutputClaim.take(o.json())) {
       return runClaimed(o, progress);
     }
@@ -69,6 +73,7 @@ public final class FacesJob {
                 complete,
                 "annotation",
                 false,
+                o.source().toString(),
                 o.input(),
                 annotationSettings(o, reader));
           }
@@ -84,7 +89,7 @@ public final class FacesJob {
   }
 
   private static Summary runClaimed(FacesOptions o, Progress progress) {
-    try (VideoReader reader = VideoReader.open(o.input(), o.range());
+    try (VideoReader reader = VideoReader.open(o.source(), o.range());
         FaceTracker tracker = new FaceTracker(o.tracker());
         BackgroundEncoder writer =
             o.annotatedVideo() == null || Stills.isStill(o.annotatedVideo())
@@ -94,7 +99,8 @@ public final class FacesJob {
                         o.annotatedVideo(),
                         reader.info(),
                         o.encode(),
-                        o.input(),
+                        o.source().isFile() ? o.input() : null,
+                        reader.streamAudio(),
                         o.label() ? Provenance.containerTags("annotation", false) : Map.of()),
                     4);
         AtomicFile jsonFile = o.json() == null ? null : new AtomicFile(o.json())) {
@@ -108,6 +114,7 @@ public final class FacesJob {
       Set<Integer> ids = new HashSet<>();
       progress.start("faces", reader.info().frameCountEstimate());
       BufferedWriter lines = jsonOut == null ? null : new BufferedWriter(jsonOut);
+      if (reader.live()) GracefulStop.arm();
       try {
         for (VideoFrame frame; (frame = reader.next()) != null; ) {
           try (VideoFrame f = frame) {
@@ -124,14 +131,14 @@ public final class FacesJob {
             }
             if (writer != null) {
               FaceAnnotator.draw(f.image(), faces);
-              writer.write(f.image(), f.pts());
+              writer.write(f.image(), f.pts(), f.audio());
             } else if (o.annotatedVideo() != null) {
               if (f.index() > 0) {
                 throw DoppelException.usage(
                     "cannot write image: "
                         + o.annotatedVideo()
                         + ": "
-                        + o.input()
+                        + o.source()
                         + " has more than one frame; give a video output, or --frames 1");
               }
               FaceAnnotator.draw(f.image(), faces);
@@ -143,9 +150,12 @@ public final class FacesJob {
         if (lines != null) lines.flush();
       } catch (IOException e) {
         throw DoppelException.processing("cannot write face data: " + e.getMessage());
+      } finally {
+        GracefulStop.disarm();
       }
+      if (writer != null) writer.writeAudio(reader.remainingAudio());
       if (frames == 0) {
-        throw DoppelException.processing("cannot read video: " + o.input() + ": it has no frames");
+        throw DoppelException.processing("cannot read video: " + o.source() + ": it has no frames");
       }
       if (writer != null) {
         writer.finish(
@@ -156,6 +166,7 @@ public final class FacesJob {
                     complete,
                     "annotation",
                     false,
+                    o.source().toString(),
                     o.input(),
                     annotationSettings(o, reader));
               }

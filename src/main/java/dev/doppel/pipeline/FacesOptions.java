@@ -2,6 +2,7 @@ package dev.doppel.pipeline;
 
 import dev.doppel.face.TrackerSettings;
 import dev.doppel.video.EncodeSettings;
+import dev.doppel.video.MediaSource;
 import dev.doppel.video.TimeRange;
 import java.io.Writer;
 import java.nio.file.Path;
@@ -15,6 +16,7 @@ import java.nio.file.Path;
  * @param encode how to encode the annotated video (null when there is none)
  * @param label whether outputs carry Doppel's provenance label
  * @param range the part of the input to analyse; frame numbers and times count from its start
+ * @param source where the input comes from (see {@link SwapOptions#source()})
  */
 public record FacesOptions(
     Path input,
@@ -24,4 +26,11 @@ public record FacesOptions(
     EncodeSettings encode,
     TrackerSettings tracker,
     boolean label,
-    TimeRange range) {}
+    TimeRange range,
+    MediaSource source) {
+
+  public FacesOptions {
+    if (source == null) source = MediaSource.file(java.util.Objects.requireNonNull(input, "input"));
+    input = source.isFile() ? source.file() : null;
+  }
+}

@@ -6,6 +6,7 @@ import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_GRAY2BGR;
 import static org.bytedeco.opencv.global.opencv_imgproc.cvtColor;
 
 import dev.doppel.DoppelException;
+import dev.doppel.GracefulStop;
 import dev.doppel.blend.BlendSettings;
 import dev.doppel.blend.FaceBlender;
 import dev.doppel.face.Face;
@@ -74,7 +75,8 @@ public final class SwapJob {
   @SuppressWarnings("try") // an OutputClaim is held for the block, never called
   static Summary run(SwapOptions o, Progress progress, long loopToFrames) {
     checkPaths(o);
-    try (OutputClaim claim = OutputClaim.take(o.output())) {
+    try (OutputClaim claim =
+        VideoWriter.isStdout(o.output()) ? null : OutputClaim.take(o.output())) {
       return runClaimed(o, progress, loopToFrames);
     }
   }
@@ -82,7 +84,7 @@ public final class SwapJob {
   /** The output must not overwrite an input, a model or its own sidecar. */
   private static void checkPaths(SwapOptions o) {
     List<OutputPaths.Named> inputs = new ArrayList<>();
-    inputs.add(new OutputPaths.Named("IN", o.input()));
+    if (o.source().isFile()) inputs.add(new OutputPaths.Named("IN", o.input()));
     inputs.add(new OutputPaths.Named("--model", o.model()));
     o.sources().forEach(p -> inputs.add(new OutputPaths.Named("--source", p)));
     if (o.recognizer() != null) inputs.add(new OutputPaths.Named("--recognizer", o.recognizer()));
@@ -91,7 +93,9 @@ public final class SwapJob {
     }
     List<OutputPaths.Named> outputs = new ArrayList<>();
     outputs.add(new OutputPaths.Named("-o", o.output()));
-    if (o.label()) {
+    if (VideoWriter.isStdout(o.output())) {
+      outputs.clear(); // the standard output is no file
+    } else if (o.label()) {
       outputs.add(new OutputPaths.Named("the sidecar", Provenance.sidecarFor(o.output())));
     }
     OutputPaths.check(inputs, outputs);
@@ -111,7 +115,7 @@ public final class SwapJob {
     FaceBlender blender = new FaceBlender(blend);
     try (Recognizer recognizer =
             o.recognizer() != null ? new Recognizer(o.recognizer(), o.device()) : null;
-        VideoReader reader = VideoReader.open(o.input(), o.range());
+        VideoReader reader = VideoReader.open(o.source(), o.range());
         LoopingFrames looping =
             loopToFrames > 0 ? new LoopingFrames(o.input(), loopToFrames) : null;
         Swapper swapper =
@@ -173,7 +177,14 @@ public final class SwapJob {
       String sizeNote;
       try (BackgroundEncoder writer =
           new BackgroundEncoder(
-              VideoWriter.create(o.output(), reader.info(), o.encode(), o.input(), tags), 4)) {
+              VideoWriter.create(
+                  o.output(),
+                  reader.info(),
+                  o.encode(),
+                  o.source().isFile() ? o.input() : null,
+                  reader.streamAudio(),
+                  tags),
+              4)) {
         sizeNote = writer.sizeNote();
         progress.start("swap", reader.info().frameCountEstimate());
         FramePipeline<SwapWork> pipeline =
@@ -204,21 +215,31 @@ public final class SwapJob {
                   times.time(
                       "write",
                       () -> {
-                        writer.write(w.frame.image(), w.frame.pts());
+                        writer.write(w.frame.image(), w.frame.pts(), w.frame.audio());
                         return null;
                       });
                   progress.step();
                 },
                 4);
         long loopStart = System.nanoTime();
-        if (o.pipelined()) {
-          pipeline.run();
-        } else {
-          pipeline.runInline();
+        if (reader.live()) GracefulStop.arm();
+        try {
+          if (o.pipelined()) {
+            pipeline.run();
+          } else {
+            pipeline.runInline();
+          }
+        } finally {
+          GracefulStop.disarm();
+        }
+        writer.writeAudio(reader.remainingAudio());
+        if (GracefulStop.requested()) {
+          notes.add(
+              "stopped by Ctrl-C after " + swappedPerFrame.size() + " frames of a live input");
         }
         loopSeconds = (System.nanoTime() - loopStart) / 1e9;
         if (swappedPerFrame.isEmpty()) {
-          throw DoppelException.processing("cannot read video: " + o.input() + ": no frames");
+          throw DoppelException.processing("cannot read video: " + o.source() + ": no frames");
         }
         // the sidecar is written before the video is renamed into place, so a labelled output
         // never exists without its label (a kill in between leaves only the sidecar)
@@ -229,13 +250,8 @@ public final class SwapJob {
         writer.finish(
             complete -> {
               if (settings != null) {
-                Provenance.writeSidecar(
-                    o.output(),
-                    complete,
-                    synthetic ? "face-swap" : "pass-through",
-                    synthetic,
-                    o.input(),
-                    settings);
+                writeSidecar(
+                    o, complete, synthetic ? "face-swap" : "pass-through", synthetic, settings);
               }
             });
         times.add("encode", Math.round(writer.encodeMillis() * 1e6));
@@ -377,6 +393,16 @@ public final class SwapJob {
             + " frames");
   }
 
+  private static void writeSidecar(
+      SwapOptions o,
+      java.nio.file.Path complete,
+      String kind,
+      boolean synthetic,
+      Map<String, Object> settings) {
+    Provenance.writeSidecar(
+        o.output(), complete, kind, synthetic, o.source().toString(), o.input(), settings);
+  }
+
   /** A still output: the one frame of a still (or of a --frames 1 range), swapped. */
   private static Summary still(
       SwapOptions o,
@@ -388,7 +414,7 @@ public final class SwapJob {
       List<String> notes) {
     try (VideoFrame f = reader.next()) {
       if (f == null) {
-        throw DoppelException.processing("cannot read video: " + o.input() + ": no frames");
+        throw DoppelException.processing("cannot read video: " + o.source() + ": no frames");
       }
       List<Face> faces = chooser.choose(tracker.next(f.image(), f.micros() / 1e6), f.image());
       for (Face face : faces) renderer.render(f.image(), face, null);
@@ -410,7 +436,7 @@ public final class SwapJob {
         label != null ? Provenance.imageTags(kind, synthetic) : null,
         complete -> {
           if (label != null) {
-            Provenance.writeSidecar(o.output(), complete, kind, synthetic, o.input(), label);
+            writeSidecar(o, complete, kind, synthetic, label);
           }
         });
   }

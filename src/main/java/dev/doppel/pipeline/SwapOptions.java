@@ -5,6 +5,7 @@ import dev.doppel.face.TrackerSettings;
 import dev.doppel.swap.Device;
 import dev.doppel.swap.FaceSelection;
 import dev.doppel.video.EncodeSettings;
+import dev.doppel.video.MediaSource;
 import dev.doppel.video.Stills;
 import dev.doppel.video.TimeRange;
 import java.nio.file.Path;
@@ -28,6 +29,8 @@ import java.util.Objects;
  * @param guard swap only faces a trained pair model judges to be its source identity (see
  *     identity.IdentityGuard); the CLI sets it when --faces is not given
  * @param range the part of the input to swap; the output is that part alone
+ * @param source where the input comes from: the file {@code input}, or a URL, standard input or a
+ *     device (then {@code input} is null)
  */
 public record SwapOptions(
     Path input,
@@ -47,10 +50,12 @@ public record SwapOptions(
     boolean int8,
     Device device,
     boolean guard,
-    TimeRange range) {
+    TimeRange range,
+    MediaSource source) {
 
   public SwapOptions {
-    Objects.requireNonNull(input, "input");
+    if (source == null) source = MediaSource.file(Objects.requireNonNull(input, "input"));
+    input = source.isFile() ? source.file() : null;
     Objects.requireNonNull(output, "output");
     Objects.requireNonNull(model, "model");
     Objects.requireNonNull(faces, "faces");
@@ -92,6 +97,7 @@ public record SwapOptions(
     private Device device = Device.CPU;
     private boolean guard;
     private TimeRange range = TimeRange.ALL;
+    private MediaSource source;
 
     private Builder(Path input, Path output, Path model) {
       this.input = input;
@@ -167,6 +173,12 @@ public record SwapOptions(
       return this;
     }
 
+    /** Reads a URL, standard input or a device instead of the input file. */
+    public Builder source(MediaSource s) {
+      source = s;
+      return this;
+    }
+
     public Builder range(TimeRange r) {
       range = r;
       return this;
@@ -195,7 +207,8 @@ public record SwapOptions(
           int8,
           device,
           guard,
-          range);
+          range,
+          source);
     }
   }
 }

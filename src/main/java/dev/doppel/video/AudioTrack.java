@@ -13,11 +13,7 @@ import org.bytedeco.ffmpeg.avcodec.AVCodecParameters;
 import org.bytedeco.ffmpeg.avcodec.AVPacket;
 import org.bytedeco.ffmpeg.avformat.AVFormatContext;
 import org.bytedeco.ffmpeg.avformat.AVStream;
-import org.bytedeco.ffmpeg.avutil.AVAudioFifo;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
-import org.bytedeco.ffmpeg.avutil.AVRational;
-import org.bytedeco.ffmpeg.swresample.SwrContext;
-import org.bytedeco.javacpp.IntPointer;
 
 /**
  * The audio of a source file carried into the output: packets are copied untouched when the output
@@ -81,7 +77,11 @@ final class AudioTrack implements AutoCloseable {
     AVCodecParameters par = inStream.codecpar();
     outStream = muxer.addStream();
     if (trim != null) seekBefore(inStream, trim.origin());
-    if (trim == null && isPlayableIn(muxer.format().name().getString(), par.codec_id())) {
+    // a pipe gets re-encoded audio: a copied stream may lack the header a container needs up
+    // front (ADTS AAC from MPEG-TS has none), which a file gets when its trailer is written
+    if (trim == null
+        && !muxer.streamed()
+        && isPlayableIn(muxer.format().name().getString(), par.codec_id())) {
       avcodec_parameters_copy(outStream.codecpar(), par);
       outStream.codecpar().codec_tag(0);
       outStream.time_base(inStream.time_base());

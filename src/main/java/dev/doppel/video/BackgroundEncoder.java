@@ -1,6 +1,7 @@
 package dev.doppel.video;
 
 import dev.doppel.DoppelException;
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import org.bytedeco.opencv.opencv_core.Mat;
@@ -11,9 +12,9 @@ import org.bytedeco.opencv.opencv_core.Mat;
  * kept (one consumer). An encoding failure surfaces on the next call from the caller.
  */
 public final class BackgroundEncoder implements AutoCloseable {
-  private record Item(Mat image, long pts) {}
+  private record Item(Mat image, long pts, List<AudioChunk> audio) {}
 
-  private static final Item END = new Item(null, 0);
+  private static final Item END = new Item(null, 0, List.of());
 
   private final VideoWriter writer;
   private final BlockingQueue<Item> queue;
@@ -41,8 +42,19 @@ public final class BackgroundEncoder implements AutoCloseable {
 
   /** Queues a copy of {@code bgr}; blocks while the queue is full. */
   public void write(Mat bgr, long pts) {
+    write(bgr, pts, List.of());
+  }
+
+  /** As {@link #write(Mat, long)}, with a stream input's audio that came before the frame. */
+  public void write(Mat bgr, long pts, List<AudioChunk> audio) {
     checkFailure();
-    put(new Item(bgr.clone(), pts));
+    put(new Item(bgr.clone(), pts, audio));
+  }
+
+  /** Queues a stream input's audio (its tail after the last frame). */
+  public void writeAudio(List<AudioChunk> audio) {
+    checkFailure();
+    if (!audio.isEmpty()) put(new Item(null, 0, audio));
   }
 
   /** Waits for every queued frame, then finishes the writer (moves the file into place). */
@@ -65,7 +77,10 @@ public final class BackgroundEncoder implements AutoCloseable {
       for (Item item = queue.take(); item != END; item = queue.take()) {
         try (Mat image = item.image()) {
           long start = System.nanoTime();
-          if (failure == null) writer.write(image, item.pts());
+          if (failure == null) {
+            writer.writeAudio(item.audio());
+            if (image != null) writer.write(image, item.pts());
+          }
           encodeNanos += System.nanoTime() - start;
         } catch (RuntimeException e) {
           failure = e;

@@ -30,14 +30,19 @@ final class Muxer implements AutoCloseable {
   private static final int AVFMT_FLAG_BITEXACT = 0x0400;
 
   private final Path temp;
+
+  /** Written straight to the standard output: no temporary file, nothing to rename. */
+  private final boolean stdout;
+
   private AVFormatContext context;
   private boolean committed;
 
   Muxer(Path destination, String formatName) {
-    this.destination = destination.toAbsolutePath();
-    this.temp = reserveTempFile(this.destination);
+    this.stdout = VideoWriter.isStdout(destination);
+    this.destination = stdout ? destination : destination.toAbsolutePath();
+    this.temp = stdout ? null : reserveTempFile(this.destination);
     context = new AVFormatContext(null);
-    int ret = avformat_alloc_output_context2(context, null, formatName, temp.toString());
+    int ret = avformat_alloc_output_context2(context, null, formatName, target());
     if (ret < 0) {
       deleteTemp();
       throw DoppelException.processing(
@@ -67,6 +72,11 @@ final class Muxer implements AutoCloseable {
     }
   }
 
+  /** Whether the output is the standard output, which cannot seek back. */
+  boolean streamed() {
+    return stdout;
+  }
+
   boolean needsGlobalHeader() {
     return (context.oformat().flags() & AVFMT_GLOBALHEADER) != 0;
   }
@@ -88,12 +98,17 @@ final class Muxer implements AutoCloseable {
     context.metadata(tags);
     AVIOContext io = new AVIOContext(null);
     // avio_open recreates the file if the exit hook has just deleted it: not after that
-    TempFiles.whileRunning(() -> check(avio_open(io, temp.toString(), AVIO_FLAG_WRITE)));
+    TempFiles.whileRunning(() -> check(avio_open(io, target(), AVIO_FLAG_WRITE)));
     context.pb(io);
     AVDictionary options = new AVDictionary(null);
     String name = context.oformat().name().getString();
     if (name.contains("mp4") || name.contains("mov")) {
-      av_dict_set(options, "movflags", "+use_metadata_tags", 0);
+      // a pipe cannot seek back to write the index: fragments, each with its own
+      String flags =
+          stdout
+              ? "+use_metadata_tags+frag_keyframe+delay_moov+default_base_moof"
+              : "+use_metadata_tags";
+      av_dict_set(options, "movflags", flags, 0);
     }
     try {
       check(avformat_write_header(context, options));
@@ -114,6 +129,10 @@ final class Muxer implements AutoCloseable {
   void commit(Consumer<Path> beforeMove) {
     check(av_write_trailer(context));
     closeIo();
+    if (stdout) {
+      committed = true;
+      return;
+    }
     beforeMove.accept(temp);
     try {
       dev.doppel.FilePermissions.makeReadable(temp);
@@ -147,7 +166,12 @@ final class Muxer implements AutoCloseable {
     }
   }
 
+  private String target() {
+    return stdout ? "pipe:1" : temp.toString();
+  }
+
   private void deleteTemp() {
+    if (temp == null) return;
     try {
       Files.deleteIfExists(temp);
       TempFiles.forget(temp);

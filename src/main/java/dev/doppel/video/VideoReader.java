@@ -7,9 +7,12 @@ import static org.bytedeco.opencv.global.opencv_core.ROTATE_90_COUNTERCLOCKWISE;
 import static org.bytedeco.opencv.global.opencv_core.rotate;
 
 import dev.doppel.DoppelException;
+import dev.doppel.GracefulStop;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.bytedeco.ffmpeg.avcodec.AVCodecParameters;
 import org.bytedeco.ffmpeg.avformat.AVStream;
 import org.bytedeco.ffmpeg.global.avcodec;
@@ -67,8 +70,32 @@ public final class VideoReader implements AutoCloseable {
   /** The first frame of a trimmed range, read by {@link #open} to learn where the clip begins. */
   private VideoFrame pending;
 
+  /** What messages call the input: its path, URL, device or "-". */
+  private final String name;
+
+  /** A stream's audio, decoded here (it cannot be read twice) and handed out with the frames. */
+  private final AudioChunk.Format streamAudio;
+
+  private final boolean live;
+  private final List<AudioChunk> audioSinceFrame = new ArrayList<>();
+  private final List<AudioChunk> heldAudio = new ArrayList<>();
+
   private VideoReader(
       FFmpegFrameGrabber grabber, VideoInfo info, long declaredFrames, TimeRange range) {
+    this(grabber, info, declaredFrames, range, String.valueOf(info.path()), null, false);
+  }
+
+  private VideoReader(
+      FFmpegFrameGrabber grabber,
+      VideoInfo info,
+      long declaredFrames,
+      TimeRange range,
+      String name,
+      AudioChunk.Format streamAudio,
+      boolean live) {
+    this.name = name;
+    this.streamAudio = streamAudio;
+    this.live = live;
     this.grabber = grabber;
     this.info = info;
     this.declaredFrames = declaredFrames;
@@ -80,6 +107,54 @@ public final class VideoReader implements AutoCloseable {
   /** Opens a video, failing with a one-line message that names the file and the problem. */
   public static VideoReader open(Path path) {
     return open(path, TimeRange.ALL);
+  }
+
+  /**
+   * Opens a file, URL, standard input or device (see {@link MediaSource}); a stream's audio comes
+   * with its frames ({@link VideoFrame#audio()}, {@link #streamAudio()}).
+   */
+  public static VideoReader open(MediaSource source, TimeRange range) {
+    if (source.isFile()) return open(source.file(), range);
+    FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(source.location());
+    if (source.format() != null) grabber.setFormat(source.format());
+    grabber.setImageMode(FrameGrabber.ImageMode.COLOR);
+    grabber.setPixelFormat(avutil.AV_PIX_FMT_BGR24);
+    grabber.setSampleMode(FrameGrabber.SampleMode.FLOAT);
+    // a server that stops answering fails the read after 30 s instead of hanging (microseconds)
+    if (source.kind() == MediaSource.Kind.URL) grabber.setOption("rw_timeout", "30000000");
+    try {
+      grabber.start();
+    } catch (FrameGrabber.Exception | RuntimeException e) {
+      closeQuietly(grabber);
+      throw DoppelException.processing(
+          "cannot read video: " + source + ": cannot open it (" + ffmpegReason(e) + ")");
+    }
+    if (grabber.getVideoStream() < 0 || grabber.getImageWidth() <= 0) {
+      closeQuietly(grabber);
+      throw DoppelException.processing("cannot read video: " + source + ": it has no video stream");
+    }
+    String tooLarge = tooLarge(grabber.getImageWidth(), grabber.getImageHeight());
+    if (tooLarge != null) {
+      closeQuietly(grabber);
+      throw DoppelException.processing("cannot read video: " + source + ": " + tooLarge);
+    }
+    AudioChunk.Format audio =
+        grabber.getAudioStream() >= 0 && grabber.getSampleRate() > 0
+            ? new AudioChunk.Format(grabber.getSampleRate(), grabber.getAudioChannels())
+            : null;
+    boolean live = source.live() || grabber.getLengthInTime() <= 0;
+    VideoReader reader =
+        new VideoReader(
+            grabber, describe(null, grabber), -1, range, source.toString(), audio, live);
+    if (!range.isAll()) {
+      try {
+        reader.startRange();
+      } catch (RuntimeException e) {
+        reader.close();
+        throw e;
+      }
+    }
+    return reader;
   }
 
   /**
@@ -185,14 +260,14 @@ public final class VideoReader implements AutoCloseable {
   private void startRange() {
     boolean timestamped =
         (grabber.getFormatContext().iformat().flags() & avformat.AVFMT_NOTIMESTAMPS) == 0;
-    if (range.startMicros() >= SEEK_AFTER_MICROS && timestamped) {
+    if (range.startMicros() >= SEEK_AFTER_MICROS && timestamped && streamAudio == null && !live) {
       try {
         // JavaCV counts this from the container's start, as the range does
         grabber.setVideoTimestamp(range.startMicros());
       } catch (FrameGrabber.Exception e) {
         throw DoppelException.processing(
             "cannot read video: "
-                + info.path()
+                + name
                 + ": cannot seek to "
                 + TimeRange.seconds(range.startMicros())
                 + " s ("
@@ -204,7 +279,7 @@ public final class VideoReader implements AutoCloseable {
     if (first == null) {
       throw DoppelException.usage(
           "cannot read video: "
-              + info.path()
+              + name
               + ": no frame "
               + range
               + " (the video is "
@@ -277,7 +352,7 @@ public final class VideoReader implements AutoCloseable {
     if (decoded < declaredFrames - tolerance) {
       throw DoppelException.processing(
           "cannot decode video: "
-              + info.path()
+              + name
               + ": truncated "
               + "or corrupt: decoded "
               + decoded
@@ -374,7 +449,8 @@ public final class VideoReader implements AutoCloseable {
       VideoFrame f = nextInRange();
       if (f == null) return null;
       long pts = f.pts() - info.originPts();
-      return new VideoFrame(f.image(), nextIndex++, pts, info.timeBase().ticksToMicros(pts));
+      return new VideoFrame(
+          f.image(), nextIndex++, pts, info.timeBase().ticksToMicros(pts), f.audio());
     }
     VideoFrame f = decode();
     if (f != null) nextIndex++;
@@ -389,7 +465,17 @@ public final class VideoReader implements AutoCloseable {
       long t = f.micros() - zeroMicros;
       if (range.before(t)) {
         f.close();
+        // its audio may reach past the start: the writer cuts it there
+        heldAudio.addAll(f.audio());
+        long keepFrom = f.micros() - 2_000_000;
+        heldAudio.removeIf(a -> a.micros() < keepFrom);
         continue;
+      }
+      if (!heldAudio.isEmpty()) {
+        List<AudioChunk> audio = new ArrayList<>(heldAudio);
+        audio.addAll(f.audio());
+        heldAudio.clear();
+        f = new VideoFrame(f.image(), f.index(), f.pts(), f.micros(), List.copyOf(audio));
       }
       if (range.past(t, nextIndex)) {
         f.close();
@@ -404,12 +490,24 @@ public final class VideoReader implements AutoCloseable {
   /** The next frame of the stream with its source timestamp (index: decode order), or null. */
   private VideoFrame decode() {
     if (ended) return null;
+    if (live && GracefulStop.requested()) {
+      ended = true;
+      return null;
+    }
     Frame frame;
     try {
-      frame = grabber.grabImage();
+      if (streamAudio != null) {
+        frame = grabber.grabFrame(true, true, true, false, false);
+        while (frame != null && frame.image == null) {
+          if (frame.samples != null) audioSinceFrame.add(AudioChunk.copyOf(frame));
+          frame = grabber.grabFrame(true, true, true, false, false);
+        }
+      } else {
+        frame = grabber.grabImage();
+      }
     } catch (FrameGrabber.Exception e) {
       throw DoppelException.processing(
-          "cannot decode video: " + info.path() + ": frame " + decoded + ": " + ffmpegReason(e), e);
+          "cannot decode video: " + name + ": frame " + decoded + ": " + ffmpegReason(e), e);
     }
     if (frame == null || frame.image == null) {
       ended = true;
@@ -441,7 +539,32 @@ public final class VideoReader implements AutoCloseable {
       repairedTimestamps++;
     }
     lastPts = pts;
-    return new VideoFrame(upright, decoded++, pts, micros);
+    return new VideoFrame(upright, decoded++, pts, micros, takeAudio());
+  }
+
+  private List<AudioChunk> takeAudio() {
+    if (audioSinceFrame.isEmpty()) return List.of();
+    List<AudioChunk> audio = List.copyOf(audioSinceFrame);
+    audioSinceFrame.clear();
+    return audio;
+  }
+
+  /** A stream's audio decoded after the last frame handed out (its tail, at the end), or empty. */
+  public List<AudioChunk> remainingAudio() {
+    return takeAudio();
+  }
+
+  /** The format of a stream input's audio (see {@link VideoFrame#audio()}), or null. */
+  public AudioChunk.Format streamAudio() {
+    return streamAudio;
+  }
+
+  /**
+   * Whether the input is live (see {@link MediaSource#live()}, or a URL with no duration): Ctrl-C
+   * ends its reading ({@link GracefulStop}) instead of the job.
+   */
+  public boolean live() {
+    return live;
   }
 
   /** Frames so far whose timestamp was missing or out of order (see {@link #next()}). */

@@ -6,6 +6,7 @@ import static org.bytedeco.ffmpeg.global.avutil.*;
 import dev.doppel.DoppelException;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import org.bytedeco.ffmpeg.avcodec.AVPacket;
@@ -29,6 +30,7 @@ public final class VideoWriter implements AutoCloseable {
   private final VideoEncoder encoder;
   private final AVStream stream;
   private final AudioTrack audio;
+  private final StreamAudio streamAudio;
   private final VideoInfo source;
   private final TreeSet<Long> submittedPts = new TreeSet<>();
   private final ArrayDeque<AVPacket> waitingForDuration = new ArrayDeque<>();
@@ -38,12 +40,23 @@ public final class VideoWriter implements AutoCloseable {
   private double videoEndSeconds;
 
   private VideoWriter(
-      Muxer muxer, VideoEncoder encoder, AVStream stream, AudioTrack audio, VideoInfo source) {
+      Muxer muxer,
+      VideoEncoder encoder,
+      AVStream stream,
+      AudioTrack audio,
+      StreamAudio streamAudio,
+      VideoInfo source) {
     this.muxer = muxer;
     this.encoder = encoder;
     this.stream = stream;
     this.audio = audio;
+    this.streamAudio = streamAudio;
     this.source = source;
+  }
+
+  /** The standard output as a destination ({@code -o -}). */
+  public static boolean isStdout(Path destination) {
+    return destination.toString().equals("-");
   }
 
   /**
@@ -57,6 +70,22 @@ public final class VideoWriter implements AutoCloseable {
       VideoInfo source,
       EncodeSettings settings,
       Path audioFrom,
+      Map<String, String> metadata) {
+    return create(destination, source, settings, audioFrom, null, metadata);
+  }
+
+  /**
+   * As {@link #create(Path, VideoInfo, EncodeSettings, Path, Map)}, for a stream input whose audio
+   * comes with its frames ({@link #writeAudio}).
+   *
+   * @param streamAudio the format of that audio, or null
+   */
+  public static VideoWriter create(
+      Path destination,
+      VideoInfo source,
+      EncodeSettings settings,
+      Path audioFrom,
+      AudioChunk.Format streamAudio,
       Map<String, String> metadata) {
     String encoderName = Codecs.encoderName(settings.codec());
     int min = Codecs.minimumSide(encoderName);
@@ -79,6 +108,7 @@ public final class VideoWriter implements AutoCloseable {
     Muxer muxer = new Muxer(destination, settings.container());
     VideoEncoder encoder = null;
     AudioTrack audio = null;
+    StreamAudio pushed = null;
     try {
       encoder =
           new VideoEncoder(
@@ -92,9 +122,11 @@ public final class VideoWriter implements AutoCloseable {
       encoder.copyParametersTo(stream);
       AudioTrack.Trim trim = source.trimmed() ? new AudioTrack.Trim(source.originSeconds()) : null;
       audio = audioFrom != null ? AudioTrack.open(audioFrom, muxer, trim) : null;
+      pushed = streamAudio != null ? new StreamAudio(muxer, streamAudio, source) : null;
       muxer.start(metadata);
-      return new VideoWriter(muxer, encoder, stream, audio, source);
+      return new VideoWriter(muxer, encoder, stream, audio, pushed, source);
     } catch (RuntimeException e) {
+      if (pushed != null) pushed.close();
       if (audio != null) audio.close();
       if (encoder != null) encoder.close();
       muxer.close();
@@ -128,6 +160,11 @@ public final class VideoWriter implements AutoCloseable {
     writeReadyPackets(false);
   }
 
+  /** Encodes a stream input's audio (chunks in order, as the reader handed them out). */
+  public void writeAudio(List<AudioChunk> chunks) {
+    if (streamAudio != null) streamAudio.write(chunks);
+  }
+
   /** Flushes the encoder and the audio, writes the trailer and moves the file into place. */
   public void finish() {
     finish(complete -> {});
@@ -141,6 +178,7 @@ public final class VideoWriter implements AutoCloseable {
     encoder.flush(this::accept);
     writeReadyPackets(true);
     if (audio != null) audio.writeRest(videoEndSeconds);
+    if (streamAudio != null) streamAudio.finish(videoEndSeconds);
     muxer.commit(beforeMove);
   }
 
@@ -162,6 +200,7 @@ public final class VideoWriter implements AutoCloseable {
           Math.max(videoEndSeconds, (p.pts() + p.duration()) * av_q2d(encoder.timeBase()));
       av_packet_rescale_ts(p, encoder.timeBase(), stream.time_base());
       if (audio != null) audio.writeUntil(seconds);
+      if (streamAudio != null) streamAudio.allowUntil(videoEndSeconds);
       muxer.write(p);
       av_packet_free(p);
     }
@@ -184,6 +223,7 @@ public final class VideoWriter implements AutoCloseable {
     waitingForDuration.forEach(p -> av_packet_free(p));
     waitingForDuration.clear();
     if (audio != null) audio.close();
+    if (streamAudio != null) streamAudio.close();
     encoder.close();
     muxer.close();
   }
