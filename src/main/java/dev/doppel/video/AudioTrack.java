@@ -7,12 +7,16 @@ import static org.bytedeco.ffmpeg.global.swresample.*;
 
 import dev.doppel.DoppelException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.bytedeco.ffmpeg.avcodec.AVCodec;
 import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
 import org.bytedeco.ffmpeg.avcodec.AVCodecParameters;
 import org.bytedeco.ffmpeg.avcodec.AVPacket;
 import org.bytedeco.ffmpeg.avformat.AVFormatContext;
 import org.bytedeco.ffmpeg.avformat.AVStream;
+import org.bytedeco.ffmpeg.avutil.AVDictionary;
+import org.bytedeco.ffmpeg.avutil.AVDictionaryEntry;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
 
 /**
@@ -42,11 +46,52 @@ final class AudioTrack implements AutoCloseable {
   record Trim(double origin) {}
 
   /**
-   * Returns null when {@code source} has no audio stream.
+   * Every track of {@code source} the output carries: its audio streams (the one FFmpeg ranks best
+   * first, so it stays the default track; the others in file order) and, when the input is not
+   * trimmed, the subtitle streams the output container accepts, copied. Each track reads the file
+   * through its own demuxer.
    *
    * @param trim where a trimmed input's output begins, or null to carry all of the audio
    */
-  static AudioTrack open(Path source, Muxer muxer, Trim trim) {
+  static List<AudioTrack> openAll(Path source, Muxer muxer, Trim trim) {
+    List<Integer> indices = new ArrayList<>();
+    AVFormatContext probe = openInput(source);
+    try {
+      int best = av_find_best_stream(probe, AVMEDIA_TYPE_AUDIO, -1, -1, (AVCodec) null, 0);
+      if (best >= 0) indices.add(best);
+      for (int i = 0; i < probe.nb_streams(); i++) {
+        AVCodecParameters par = probe.streams(i).codecpar();
+        if (i == best) continue;
+        if (par.codec_type() == AVMEDIA_TYPE_AUDIO
+            || (par.codec_type() == AVMEDIA_TYPE_SUBTITLE
+                && trim == null
+                && avformat_query_codec(muxer.format(), par.codec_id(), FF_COMPLIANCE_NORMAL)
+                    == 1)) {
+          indices.add(i);
+        }
+      }
+    } finally {
+      avformat_close_input(probe);
+    }
+    List<AudioTrack> tracks = new ArrayList<>();
+    try {
+      for (int index : indices) {
+        AVFormatContext in = openInput(source);
+        try {
+          tracks.add(new AudioTrack(in, index, muxer, trim));
+        } catch (RuntimeException | Error e) {
+          avformat_close_input(in); // the track never took ownership of it
+          throw e;
+        }
+      }
+      return tracks;
+    } catch (RuntimeException | Error e) {
+      tracks.forEach(AudioTrack::close);
+      throw e;
+    }
+  }
+
+  private static AVFormatContext openInput(Path source) {
     AVFormatContext in = new AVFormatContext(null);
     if (avformat_open_input(in, source.toString(), null, null) < 0) {
       throw DoppelException.processing("cannot read audio: " + source + ": not a media file");
@@ -55,17 +100,7 @@ final class AudioTrack implements AutoCloseable {
       avformat_close_input(in);
       throw DoppelException.processing("cannot read audio: " + source + ": no stream info");
     }
-    int index = av_find_best_stream(in, AVMEDIA_TYPE_AUDIO, -1, -1, (AVCodec) null, 0);
-    if (index < 0) {
-      avformat_close_input(in);
-      return null;
-    }
-    try {
-      return new AudioTrack(in, index, muxer, trim);
-    } catch (RuntimeException | Error e) {
-      avformat_close_input(in); // the track never took ownership of it
-      throw e;
-    }
+    return in;
   }
 
   private AudioTrack(AVFormatContext input, int index, Muxer muxer, Trim trim) {
@@ -76,12 +111,15 @@ final class AudioTrack implements AutoCloseable {
     AVStream inStream = input.streams(index);
     AVCodecParameters par = inStream.codecpar();
     outStream = muxer.addStream();
+    copyLanguageAndTitle(inStream, outStream);
     if (trim != null) seekBefore(inStream, trim.origin());
     // a pipe gets re-encoded audio: a copied stream may lack the header a container needs up
     // front (ADTS AAC from MPEG-TS has none), which a file gets when its trailer is written
-    if (trim == null
-        && !muxer.streamed()
-        && isPlayableIn(muxer.format().name().getString(), par.codec_id())) {
+    boolean subtitle = par.codec_type() == AVMEDIA_TYPE_SUBTITLE;
+    if (subtitle
+        || (trim == null
+            && !muxer.streamed()
+            && isPlayableIn(muxer.format().name().getString(), par.codec_id()))) {
       avcodec_parameters_copy(outStream.codecpar(), par);
       outStream.codecpar().codec_tag(0);
       outStream.time_base(inStream.time_base());
@@ -95,6 +133,19 @@ final class AudioTrack implements AutoCloseable {
       }
       transcoder.describe(outStream);
     }
+  }
+
+  /** A track's language and title (which tell several audio tracks apart), where it has them. */
+  private static void copyLanguageAndTitle(AVStream from, AVStream to) {
+    AVDictionary tags = new AVDictionary(null);
+    for (String key : new String[] {"language", "title"}) {
+      AVDictionaryEntry e = av_dict_get(from.metadata(), key, null, 0);
+      if (e == null) continue;
+      String value = e.value().getString();
+      if (!value.isEmpty() && !value.equals("und")) av_dict_set(tags, key, value, 0);
+    }
+    if (av_dict_count(tags) > 0) to.metadata(tags);
+    else av_dict_free(tags);
   }
 
   /**

@@ -29,7 +29,7 @@ public final class VideoWriter implements AutoCloseable {
   private final Muxer muxer;
   private final VideoEncoder encoder;
   private final AVStream stream;
-  private final AudioTrack audio;
+  private final List<AudioTrack> audio;
   private final StreamAudio streamAudio;
   private final VideoInfo source;
   private final TreeSet<Long> submittedPts = new TreeSet<>();
@@ -43,7 +43,7 @@ public final class VideoWriter implements AutoCloseable {
       Muxer muxer,
       VideoEncoder encoder,
       AVStream stream,
-      AudioTrack audio,
+      List<AudioTrack> audio,
       StreamAudio streamAudio,
       VideoInfo source) {
     this.muxer = muxer;
@@ -107,7 +107,7 @@ public final class VideoWriter implements AutoCloseable {
     }
     Muxer muxer = new Muxer(destination, settings.container());
     VideoEncoder encoder = null;
-    AudioTrack audio = null;
+    List<AudioTrack> audio = List.of();
     StreamAudio pushed = null;
     try {
       encoder =
@@ -121,13 +121,13 @@ public final class VideoWriter implements AutoCloseable {
       AVStream stream = muxer.addStream();
       encoder.copyParametersTo(stream);
       AudioTrack.Trim trim = source.trimmed() ? new AudioTrack.Trim(source.originSeconds()) : null;
-      audio = audioFrom != null ? AudioTrack.open(audioFrom, muxer, trim) : null;
+      audio = audioFrom != null ? AudioTrack.openAll(audioFrom, muxer, trim) : List.of();
       pushed = streamAudio != null ? new StreamAudio(muxer, streamAudio, source) : null;
       muxer.start(metadata);
       return new VideoWriter(muxer, encoder, stream, audio, pushed, source);
     } catch (RuntimeException e) {
       if (pushed != null) pushed.close();
-      if (audio != null) audio.close();
+      audio.forEach(AudioTrack::close);
       if (encoder != null) encoder.close();
       muxer.close();
       throw e;
@@ -177,7 +177,7 @@ public final class VideoWriter implements AutoCloseable {
   public void finish(java.util.function.Consumer<Path> beforeMove) {
     encoder.flush(this::accept);
     writeReadyPackets(true);
-    if (audio != null) audio.writeRest(videoEndSeconds);
+    for (AudioTrack track : audio) track.writeRest(videoEndSeconds);
     if (streamAudio != null) streamAudio.finish(videoEndSeconds);
     muxer.commit(beforeMove);
   }
@@ -199,7 +199,7 @@ public final class VideoWriter implements AutoCloseable {
       videoEndSeconds =
           Math.max(videoEndSeconds, (p.pts() + p.duration()) * av_q2d(encoder.timeBase()));
       av_packet_rescale_ts(p, encoder.timeBase(), stream.time_base());
-      if (audio != null) audio.writeUntil(seconds);
+      for (AudioTrack track : audio) track.writeUntil(seconds);
       if (streamAudio != null) streamAudio.allowUntil(videoEndSeconds);
       muxer.write(p);
       av_packet_free(p);
@@ -222,7 +222,7 @@ public final class VideoWriter implements AutoCloseable {
     closed = true;
     waitingForDuration.forEach(p -> av_packet_free(p));
     waitingForDuration.clear();
-    if (audio != null) audio.close();
+    audio.forEach(AudioTrack::close);
     if (streamAudio != null) streamAudio.close();
     encoder.close();
     muxer.close();

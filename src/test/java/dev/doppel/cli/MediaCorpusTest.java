@@ -75,7 +75,11 @@ class MediaCorpusTest {
             "-c:a:0",
             "aac",
             "-c:a:1",
-            "libopus"),
+            "libopus",
+            "-metadata:s:a:0",
+            "language=eng",
+            "-metadata:s:a:1",
+            "language=fra"),
         media("subtitles.mkv", "SUBTITLES", "-c:v", "libx264", "-c:s", "srt"),
         media("animation.gif", "-c:v", "gif"),
         media("mjpeg.avi", "-i", TONE, "-c:v", "mjpeg", "-q:v", "3", "-c:a", "pcm_s16le"),
@@ -133,6 +137,8 @@ class MediaCorpusTest {
             "-q");
     assertEquals(0, swap.exitCode(), name + ": " + swap.err());
     assertTimes(probed, frameTimes(out), name + ": swap's output");
+    assertEquals(
+        streamTypes(in), streamTypes(out), name + ": every audio and subtitle stream kept");
 
     Path json = dir.resolve(name + ".jsonl");
     Cli faces = Cli.run("faces", in.toString(), "--json", json.toString(), "-q");
@@ -200,6 +206,18 @@ class MediaCorpusTest {
       assertEquals(0, r.exitCode(), name + ": " + r.out());
     }
     return out;
+  }
+
+  /** The file's streams in order, as ffprobe lists them: type and language (video, audio:eng). */
+  private static List<String> streamTypes(Path file) throws Exception {
+    List<String> types = new ArrayList<>();
+    for (JsonNode s :
+        Json.MAPPER
+            .readTree(TestMedia.ffprobe(file, "-show_entries", "stream=codec_type", "-of", "json"))
+            .path("streams")) {
+      types.add(s.path("codec_type").asText());
+    }
+    return types;
   }
 
   /** ffprobe's best-effort timestamp of each frame of the first video stream, in seconds. */
