@@ -196,7 +196,7 @@ final class AudioTrack implements AutoCloseable {
       int ret = av_read_frame(input, packet);
       if (ret < 0) {
         inputDone = true;
-        if (transcoder != null) transcoder.finish(outStream);
+        if (transcoder != null) transcoder.finish();
         return;
       }
       if (packet.stream_index() != inputIndex) {
@@ -206,7 +206,7 @@ final class AudioTrack implements AutoCloseable {
       long ts = packet.dts() != AV_NOPTS_VALUE ? packet.dts() : packet.pts();
       double seconds = ts == AV_NOPTS_VALUE ? 0 : ts * av_q2d(inStream.time_base()) - shift;
       if (transcoder != null) {
-        transcoder.decode(packet, outStream);
+        transcoder.decode(packet);
       } else {
         packet.stream_index(outStream.index());
         av_packet_rescale_ts(packet, inStream.time_base(), outStream.time_base());
@@ -230,7 +230,7 @@ final class AudioTrack implements AutoCloseable {
     writeUntil(videoEndSeconds);
     if (!inputDone) {
       inputDone = true;
-      transcoder.finish(outStream);
+      transcoder.finish();
     }
   }
 
@@ -286,7 +286,7 @@ final class AudioTrack implements AutoCloseable {
       encoder.allowUntil(seconds);
     }
 
-    void decode(AVPacket packet, AVStream outStream) {
+    void decode(AVPacket packet) {
       if (avcodec_send_packet(decoder, packet) < 0) return; // skip a damaged packet
       drainDecoder();
     }
@@ -309,7 +309,7 @@ final class AudioTrack implements AutoCloseable {
       }
     }
 
-    void finish(AVStream outStream) {
+    void finish() {
       avcodec_send_packet(decoder, null);
       drainDecoder();
       encoder.finish();
