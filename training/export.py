@@ -1,6 +1,8 @@
-"""ONNX export: one graph per direction (a2b, b2a). Input `face` 1x3xSxS RGB in [0,1];
-outputs `rgb` 1x3xSxS in [0,1] and `mask` 1x1xSxS in [0,1]. metadata_props tell Doppel's Java
-side how to use the graph."""
+"""ONNX export: one graph per target identity, the shared encoder and that identity's decoder.
+A pair's two graphs are named by direction (SPEC-alice2bob.onnx, SPEC-bob2alice.onnx); a model of
+three or more identities has SPEC-to-NAME.onnx, which swaps any of the others into NAME. Input
+`face` 1x3xSxS RGB in [0,1]; outputs `rgb` 1x3xSxS in [0,1] and `mask` 1x1xSxS in [0,1].
+metadata_props tell Doppel's Java side how to use the graph."""
 import inspect
 import os
 
@@ -13,7 +15,7 @@ OPSET = 17
 
 
 def export_direction(encoder, decoder, spec, path, source, target, steps, direction,
-                     source_quality=None):
+                     source_quality=None, identities=None, target_quality=None):
     graph = SwapGraph(encoder, decoder).eval()
     size = spec["size"]
     example = torch.rand(1, 3, size, size, generator=torch.Generator().manual_seed(0))
@@ -40,6 +42,13 @@ def export_direction(encoder, decoder, spec, path, source, target, steps, direct
         "doppel.steps": str(steps),
         "doppel.macs": str(count_macs(graph, size)),
     }
+    if identities:
+        meta["doppel.identities"] = ",".join(identities)
+    if target_quality:
+        # this graph reconstructs its target from the target's own faces this well: the
+        # yardstick the identity guard of a multi-identity model uses for that person
+        meta["doppel.target_heldout_psnr"] = f"{target_quality['psnr']:.2f}"
+        meta["doppel.target_heldout_ssim"] = f"{target_quality['ssim']:.4f}"
     if source_quality:
         # how well the model reconstructs its source identity on held-out crops: the yardstick
         # for judging whether a face in a clip is that person (the partner graph's decoder)
@@ -57,32 +66,42 @@ def export_direction(encoder, decoder, spec, path, source, target, steps, direct
     return path
 
 
-def export_pair(model, spec, out_dir, name_a, name_b, steps, quality=None):
-    """quality: held-out reconstruction figures per identity ("a", "b"), written into the
-    metadata of the graph that reads that identity."""
+def export_model(model, spec, out_dir, steps, quality=None):
+    """quality: held-out reconstruction figures per identity name. A pair's graph also carries
+    its source's figure (for the guard, which reconstructs through the partner graph)."""
     os.makedirs(out_dir, exist_ok=True)
     base = os.path.join(out_dir, spec["name"])
     quality = quality or {}
-    return [
-        export_direction(model.encoder, model.decoder_b, spec, f"{base}-{name_a}2{name_b}.onnx",
-                         name_a, name_b, steps, "a2b", quality.get("a")),
-        export_direction(model.encoder, model.decoder_a, spec, f"{base}-{name_b}2{name_a}.onnx",
-                         name_b, name_a, steps, "b2a", quality.get("b")),
-    ]
+    ids = model.identities
+    if len(ids) == 2:
+        a, b = ids
+        return [
+            export_direction(model.encoder, model.decoder(b), spec, f"{base}-{a}2{b}.onnx",
+                             a, b, steps, "a2b", quality.get(a), ids, quality.get(b)),
+            export_direction(model.encoder, model.decoder(a), spec, f"{base}-{b}2{a}.onnx",
+                             b, a, steps, "b2a", quality.get(b), ids, quality.get(a)),
+        ]
+    paths = []
+    for target in ids:
+        others = "+".join(n for n in ids if n != target)
+        paths.append(export_direction(model.encoder, model.decoder(target), spec,
+                                      f"{base}-to-{target}.onnx", others, target, steps,
+                                      "to-" + target, None, ids, quality.get(target)))
+    return paths
 
 
 def main():
-    """Exports both directions from a training checkpoint."""
+    """Exports a training checkpoint's graphs (see export_model)."""
     import argparse
     import sys
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     import spec as specs
     from model import inference_model
-    p = argparse.ArgumentParser(description="Export a checkpoint to ONNX (both directions).")
+    p = argparse.ArgumentParser(description="Export a checkpoint to ONNX graphs.")
     p.add_argument("--spec", required=True)
     p.add_argument("--checkpoint", required=True)
-    p.add_argument("--name-a", default="a")
-    p.add_argument("--name-b", default="b")
+    p.add_argument("--name-a", help="names for a pair checkpoint that has none (older runs)")
+    p.add_argument("--name-b")
     p.add_argument("--out", required=True)
     args = p.parse_args()
     spec = specs.load(args.spec)
@@ -90,7 +109,9 @@ def main():
     if ckpt["spec_sha256"] != spec["sha256"]:
         raise SystemExit(f"{args.checkpoint} was trained with another spec")
     model = inference_model(spec, ckpt)
-    for path in export_pair(model.eval(), spec, args.out, args.name_a, args.name_b, ckpt["step"]):
+    if args.name_a and args.name_b and len(model.identities) == 2:
+        model.identities = [args.name_a, args.name_b]
+    for path in export_model(model.eval(), spec, args.out, ckpt["step"]):
         print("exported", path)
 
 

@@ -1,5 +1,5 @@
-"""The pair GAN: one shared encoder, one decoder (RGB + alpha mask) and one PatchGAN
-discriminator per identity, in the deepfakes/faceswap-GAN design. 3x3 convolutions and
+"""The multi-identity GAN (a pair is two identities): one shared encoder, and one decoder (RGB +
+alpha mask) and one PatchGAN discriminator per identity, in the deepfakes/faceswap-GAN design. 3x3 convolutions and
 pixel-shuffle upsampling keep it cheap enough to run on a CPU. No normalisation layers in the
 decoder (they shift skin colour)."""
 import torch
@@ -91,27 +91,42 @@ class Discriminator(nn.Module):
         return self.net(torch.cat([image, warped], dim=1))
 
 
-class PairModel(nn.Module):
-    def __init__(self, spec):
+class MultiModel(nn.Module):
+    """One shared encoder; one decoder and one discriminator per identity. A pair is the case of
+    two identities. Swapping X into Y is Y's decoder on the encoding of X's face."""
+
+    def __init__(self, spec, identities=("a", "b")):
         super().__init__()
+        self.identities = list(identities)
         self.encoder = Encoder(spec)
-        self.decoder_a = Decoder(spec)
-        self.decoder_b = Decoder(spec)
-        self.disc_a = Discriminator(spec)
-        self.disc_b = Discriminator(spec)
+        self.decoders = nn.ModuleList([Decoder(spec) for _ in self.identities])
+        self.discs = nn.ModuleList([Discriminator(spec) for _ in self.identities])
 
     def decoder(self, identity):
-        return self.decoder_a if identity == "a" else self.decoder_b
+        return self.decoders[self.identities.index(identity)]
 
     def disc(self, identity):
-        return self.disc_a if identity == "a" else self.disc_b
+        return self.discs[self.identities.index(identity)]
 
     def generator_parameters(self):
-        return (list(self.encoder.parameters()) + list(self.decoder_a.parameters())
-                + list(self.decoder_b.parameters()))
+        return list(self.encoder.parameters()) + list(self.decoders.parameters())
 
     def discriminator_parameters(self):
-        return list(self.disc_a.parameters()) + list(self.disc_b.parameters())
+        return list(self.discs.parameters())
+
+
+def upgrade_state(state):
+    """A checkpoint of the two-decoder PairModel (decoder_a/decoder_b/disc_a/disc_b) as the
+    MultiModel of identities 0 and 1."""
+    renames = {"decoder_a.": "decoders.0.", "decoder_b.": "decoders.1.",
+               "disc_a.": "discs.0.", "disc_b.": "discs.1."}
+    out = {}
+    for key, value in state.items():
+        for old, new in renames.items():
+            if key.startswith(old):
+                key = new + key[len(old):]
+        out[key] = value
+    return out
 
 
 class WeightAverage:
@@ -136,8 +151,8 @@ class WeightAverage:
 def inference_model(spec, checkpoint):
     """The generator to evaluate or export from a checkpoint: its weight average when the run
     kept one, else the live weights."""
-    model = PairModel(spec)
-    model.load_state_dict(checkpoint.get("ema") or checkpoint["model"])
+    model = MultiModel(spec, checkpoint.get("identities", ["a", "b"]))
+    model.load_state_dict(upgrade_state(checkpoint.get("ema") or checkpoint["model"]))
     return model.eval()
 
 

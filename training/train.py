@@ -1,11 +1,14 @@
 #!/usr/bin/env python3
-"""Trains Doppel's pair GAN on two face sets written by `doppel extract`.
+"""Trains Doppel's GAN on the face sets of two or more identities written by `doppel extract`.
 
     training/train.py --spec training/specs/cpu96.json \
-        --faceset-a work/faces-a --faceset-b work/faces-b --out work/run1
+        --identity alice work/faces-alice --identity bob work/faces-bob --out work/run1
 
-Resumes from OUT/checkpoint.pt when present. Writes OUT/loss.csv, OUT/preview-NNNNNN.png,
-OUT/eval.json (held-out PSNR/SSIM) and, at the end, ONNX graphs for both directions.
+(--faceset-a/--faceset-b with --name-a/--name-b name a pair the older way.) Resumes from
+OUT/checkpoint.pt when present. Writes OUT/loss.csv, OUT/preview-NNNNNN.png, OUT/eval.json
+(held-out PSNR/SSIM per identity) and, at the end, ONNX graphs: a pair's two directions
+(SPEC-alice2bob.onnx, SPEC-bob2alice.onnx), or for three or more identities one graph per
+identity that swaps any other into it (SPEC-to-alice.onnx, ...).
 Runs on CUDA when available, else CPU (also Debian's python3-torch 1.13)."""
 import argparse
 import csv
@@ -20,19 +23,21 @@ import torch
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import spec as specs  # noqa: E402
 from augment import augment  # noqa: E402
-from export import export_pair  # noqa: E402
+from export import export_model  # noqa: E402
 from faceset import load_faceset  # noqa: E402
 from losses import (lsgan_discriminator, lsgan_generator, mask_losses,  # noqa: E402
                     reconstruction)
 from metrics import masked_psnr_ssim  # noqa: E402
-from model import PairModel, SwapGraph, WeightAverage, count_macs  # noqa: E402
+from model import MultiModel, SwapGraph, WeightAverage, count_macs, upgrade_state  # noqa: E402
 
 
 def parse_args():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--spec", required=True)
-    p.add_argument("--faceset-a", required=True, nargs="+")
-    p.add_argument("--faceset-b", required=True, nargs="+")
+    p.add_argument("--identity", action="append", nargs="+", metavar=("NAME", "FACESET"),
+                   help="an identity's name and its face set folder(s); two or more")
+    p.add_argument("--faceset-a", nargs="+")
+    p.add_argument("--faceset-b", nargs="+")
     p.add_argument("--name-a", default="a")
     p.add_argument("--name-b", default="b")
     p.add_argument("--out", required=True)
@@ -44,7 +49,19 @@ def parse_args():
                    help="one '@progress {json}' line per step on stdout (for doppel train)")
     p.add_argument("--parent-pid", type=int,
                    help="exit when this process is gone (doppel train killed with -9)")
-    return p.parse_args()
+    args = p.parse_args()
+    if args.identity:
+        args.identities = [(i[0], i[1:]) for i in args.identity]
+    elif args.faceset_a and args.faceset_b:
+        args.identities = [(args.name_a, args.faceset_a), (args.name_b, args.faceset_b)]
+    else:
+        p.error("give --identity NAME FACESET for each identity (two or more)")
+    names = [n for n, _ in args.identities]
+    if len(names) < 2 or len(set(names)) != len(names):
+        p.error("two or more identities with different names are needed")
+    if any(len(roots) == 0 for _, roots in args.identities):
+        p.error("each --identity needs a face set folder after its name")
+    return args
 
 
 def exit_with_parent(pid):
@@ -88,10 +105,13 @@ def psnr_ssim(model, identity, data):
 
 
 def preview(model, data, path):
+    """Per identity: its faces, their reconstruction, their swap into the next identity, the mask."""
     from PIL import Image
     rows = []
+    ids = model.identities
     with torch.no_grad():
-        for ident, other in (("a", "b"), ("b", "a")):
+        for k, ident in enumerate(ids):
+            other = ids[(k + 1) % len(ids)]
             x = data[ident]["preview"]
             z = model.encoder(x)
             same, _ = model.decoder(ident)(z)
@@ -133,7 +153,8 @@ def main():
         torch.use_deterministic_algorithms(True, warn_only=True)
 
     data = {}
-    for ident, roots in (("a", args.faceset_a), ("b", args.faceset_b)):
+    names = [n for n, _ in args.identities]
+    for ident, roots in args.identities:
         sets = load_faceset(roots, spec["size"], spec["template"], spec["holdout_every"])
         train, test = to_tensor(sets["train"], device), to_tensor(sets["test"], device)
         data[ident] = {"train": train, "test": test,
@@ -142,7 +163,7 @@ def main():
               flush=True)
 
     # channels_last lets oneDNN (CPU) and cuDNN pick their fastest convolution kernels
-    model = PairModel(spec).to(device, memory_format=torch.channels_last)
+    model = MultiModel(spec, names).to(device, memory_format=torch.channels_last)
     autocast = lambda: torch.autocast(device.type, dtype=torch.bfloat16,  # noqa: E731
                                       enabled=spec["precision"] == "bf16")
     opt = spec["optim"]
@@ -158,11 +179,13 @@ def main():
         ckpt = torch.load(ckpt_path, map_location=device)
         if ckpt["spec_sha256"] != spec["sha256"]:
             raise SystemExit(f"{ckpt_path} was trained with another spec; use a new --out")
-        model.load_state_dict(ckpt["model"])
+        if len(ckpt.get("identities", ["a", "b"])) != len(names):
+            raise SystemExit(f"{ckpt_path} was trained on other identities; use a new --out")
+        model.load_state_dict(upgrade_state(ckpt["model"]))
         opt_g.load_state_dict(ckpt["opt_g"])
         opt_d.load_state_dict(ckpt["opt_d"])
         if average is not None:
-            average.model.load_state_dict(ckpt["ema"])
+            average.model.load_state_dict(upgrade_state(ckpt["ema"]))
         gen.set_state(ckpt["rng"].to("cpu") if device.type == "cpu" else ckpt["rng"])
         step, elapsed = ckpt["step"], ckpt["elapsed"]
         print(f"resumed at step {step}", flush=True)
@@ -171,7 +194,8 @@ def main():
         torch.save({"model": model.state_dict(), "opt_g": opt_g.state_dict(),
                     "opt_d": opt_d.state_dict(), "rng": gen.get_state(), "step": step,
                     "ema": average.model.state_dict() if average is not None else None,
-                    "elapsed": elapsed, "spec_sha256": spec["sha256"]}, ckpt_path + ".tmp")
+                    "elapsed": elapsed, "spec_sha256": spec["sha256"], "identities": names},
+                   ckpt_path + ".tmp")
         os.replace(ckpt_path + ".tmp", ckpt_path)
 
     log_path = os.path.join(args.out, "loss.csv")
@@ -179,9 +203,11 @@ def main():
     new_log = not os.path.exists(log_path)
     log = open(log_path, "a", newline="")
     writer = csv.writer(log)
+    # columns per identity, by position (rec_0 is the first identity's), then the shared ones
+    columns = ([f"{k}_{i}" for k in ("rec", "l1", "mask") for i in range(len(names))]
+               + ["adv_g"] + [f"d_{i}" for i in range(len(names))])
     if new_log:
-        writer.writerow(["step", "seconds", "rec_a", "rec_b", "l1_a", "l1_b", "mask_a",
-                         "mask_b", "adv_g", "d_a", "d_b"])
+        writer.writerow(["step", "seconds"] + columns)
     w = spec["loss"]
     started = time.time() - elapsed
     deadline = time.time() + args.minutes * 60 if args.minutes else None
@@ -194,7 +220,7 @@ def main():
         for group in opt_d.param_groups:
             group["lr"] = opt["lr_d"] * scale
         g_total, stats, fakes = 0, {}, {}
-        for ident in ("a", "b"):
+        for pos, ident in enumerate(names):
             images, masks, regions = data[ident]["train"]
             idx = torch.randint(len(images), (spec["batch"],), generator=gen, device=device)
             warped, target, tmask, tregions = augment(images[idx], masks[idx], regions[idx],
@@ -213,7 +239,7 @@ def main():
                 g = g + w["adversarial"] * adv
                 stats["adv_g"] = stats.get("adv_g", 0) + float(adv)
             g_total = g_total + g
-            stats[f"rec_{ident}"], stats[f"l1_{ident}"], stats[f"mask_{ident}"] = \
+            stats[f"rec_{pos}"], stats[f"l1_{pos}"], stats[f"mask_{pos}"] = \
                 float(rec), float(l1), float(ml1)
             fakes[ident] = (target, rgb.detach(), warped)
         opt_g.zero_grad(set_to_none=True)
@@ -226,7 +252,7 @@ def main():
                     real_score = model.disc(ident)(real, warped)
                     fake_score = model.disc(ident)(fake, warped)
                 d = lsgan_discriminator(real_score.float(), fake_score.float())
-                stats[f"d_{ident}"] = float(d)
+                stats[f"d_{names.index(ident)}"] = float(d)
                 d_total = d_total + d
             opt_d.zero_grad(set_to_none=True)
             d_total.backward()
@@ -242,11 +268,10 @@ def main():
                  "losses": {k: round(v, 5) for k, v in stats.items()}}), flush=True)
         if step % spec["log_every"] == 0 or step == spec["steps"]:
             writer.writerow([step, round(elapsed, 1)] + [
-                round(stats.get(k, float("nan")), 5) for k in
-                ("rec_a", "rec_b", "l1_a", "l1_b", "mask_a", "mask_b", "adv_g", "d_a", "d_b")])
+                round(stats.get(k, float("nan")), 5) for k in columns])
             log.flush()
-            print(f"step {step} {elapsed:.0f}s rec_a {stats['rec_a']:.4f} "
-                  f"rec_b {stats['rec_b']:.4f}", flush=True)
+            recs = " ".join(f"rec_{n} {stats[f'rec_{i}']:.4f}" for i, n in enumerate(names))
+            print(f"step {step} {elapsed:.0f}s {recs}", flush=True)
         if step % spec["preview_every"] == 0 or step == spec["steps"]:
             shown = average.model if average is not None else model.eval()
             preview(shown, data, os.path.join(args.out, f"preview-{step:06d}.png"))
@@ -260,8 +285,8 @@ def main():
     log.close()
 
     model = average.model if average is not None else model.eval()
-    quality = {ident: psnr_ssim(model, ident, data[ident]["test"]) for ident in ("a", "b")}
-    graph = SwapGraph(model.encoder, model.decoder_b).eval().cpu()
+    quality = {ident: psnr_ssim(model, ident, data[ident]["test"]) for ident in names}
+    graph = SwapGraph(model.encoder, model.decoder(names[-1])).eval().cpu()
     report = {"spec": spec["name"], "spec_sha256": spec["sha256"], "steps": step,
               "seconds": round(elapsed, 1), "device": str(device),
               "torch": torch.__version__, "threads": torch.get_num_threads(),
@@ -271,7 +296,7 @@ def main():
     with open(os.path.join(args.out, "eval.json"), "w") as f:
         json.dump(report, f, indent=2)
     print(json.dumps(report), flush=True)
-    paths = export_pair(model.cpu(), spec, args.out, args.name_a, args.name_b, step, quality)
+    paths = export_model(model.cpu(), spec, args.out, step, quality)
     for p in paths:
         print("exported", p, flush=True)
 

@@ -97,6 +97,14 @@ final class SwapCommand implements Callable<Integer> {
   String direction;
 
   @Option(
+      names = "--to",
+      paramLabel = "NAME",
+      description =
+          "With a model from doppel train, the identity to swap faces into (a model of three or "
+              + "more identities needs it; for a pair it replaces --direction).")
+  String to;
+
+  @Option(
       names = "--faces",
       paramLabel = "WHICH",
       description =
@@ -284,6 +292,7 @@ final class SwapCommand implements Callable<Integer> {
     SwapOptions.Builder b =
         SwapOptions.builder(input, output, model)
             .direction(direction)
+            .to(to)
             .faces(FaceSelection.parse(faces != null ? faces : "all", likeThreshold))
             .guard(faces == null)
             .blend(blendSettings)

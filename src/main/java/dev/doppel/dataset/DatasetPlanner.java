@@ -72,15 +72,19 @@ final class DatasetPlanner {
     return plan;
   }
 
-  /** Both directions of a pair model, on every clip of the identity each direction reads. */
+  /**
+   * Every graph of a trained model (a pair's two directions, or one into each identity of a larger
+   * model), on every clip of an identity the graph reads: one training gives every (target, source)
+   * pair of its identities.
+   */
   private static void planPair(DatasetSpec.Method method, Plan plan, Set<String> realsPlanned) {
     FaceSelection selection = FaceSelection.parse(method.faces());
-    for (String direction : List.of("a2b", "b2a")) {
-      ModelInfo info = ModelResolver.resolve(method.model(), direction);
+    for (ModelInfo info : ModelResolver.graphsOf(method.model())) {
+      String direction = info.metadata().getOrDefault("doppel.direction", "to-" + info.target());
       String sourceIdentity = info.target(); // the identity the model renders
       DatasetMetadata.Method record = methodRecord(method, info).withDirection(direction);
       for (Map.Entry<String, String> clip : plan.identityOfClip().entrySet()) {
-        if (!clip.getValue().equals(info.source())) continue; // the face the model reads
+        if (!info.reads().contains(clip.getValue())) continue; // the faces the model reads
         String target = clip.getKey();
         String pairSplit = Splits.ofPair(plan.split(), clip.getValue(), sourceIdentity);
         if (pairSplit == null) {

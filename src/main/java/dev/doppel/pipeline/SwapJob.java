@@ -102,7 +102,7 @@ public final class SwapJob {
   }
 
   private static Summary runClaimed(SwapOptions o, Progress progress, long loopToFrames) {
-    ModelInfo info = ModelResolver.resolve(o.model(), o.direction(), o.int8());
+    ModelInfo info = ModelResolver.resolve(o.model(), o.direction(), o.int8(), o.to());
     boolean oneShot = info.kind() == ModelKind.ONESHOT;
     checkSources(o, info, oneShot);
     List<String> notes = java.util.Collections.synchronizedList(new ArrayList<>());

@@ -29,6 +29,7 @@ import java.util.Objects;
  * @param guard swap only faces a trained pair model judges to be its source identity (see
  *     identity.IdentityGuard); the CLI sets it when --faces is not given
  * @param range the part of the input to swap; the output is that part alone
+ * @param to the model identity to swap faces into ({@code --to}), or null for {@code direction}
  * @param source where the input comes from: the file {@code input}, or a URL, standard input or a
  *     device (then {@code input} is null)
  */
@@ -51,6 +52,7 @@ public record SwapOptions(
     Device device,
     boolean guard,
     TimeRange range,
+    String to,
     MediaSource source) {
 
   public SwapOptions {
@@ -98,6 +100,7 @@ public record SwapOptions(
     private boolean guard;
     private TimeRange range = TimeRange.ALL;
     private MediaSource source;
+    private String to;
 
     private Builder(Path input, Path output, Path model) {
       this.input = input;
@@ -179,6 +182,12 @@ public record SwapOptions(
       return this;
     }
 
+    /** The identity of a trained model to swap faces into (picks its graph). */
+    public Builder to(String identity) {
+      to = identity;
+      return this;
+    }
+
     public Builder range(TimeRange r) {
       range = r;
       return this;
@@ -208,6 +217,7 @@ public record SwapOptions(
           device,
           guard,
           range,
+          to,
           source);
     }
   }

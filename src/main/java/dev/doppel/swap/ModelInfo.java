@@ -38,6 +38,22 @@ public record ModelInfo(
     List<Port> inputs,
     List<Port> outputs) {
 
+  /**
+   * The identities of the trained model this graph belongs to, in training order: its {@code
+   * doppel.identities} (written since models of more than two identities), else the pair's source
+   * and target.
+   */
+  public List<String> identities() {
+    String listed = metadata.get("doppel.identities");
+    if (listed != null && !listed.isBlank()) return List.of(listed.split(",", -1));
+    return List.of(source, target);
+  }
+
+  /** The identities whose faces this graph reads: every identity of its model but its target. */
+  public List<String> reads() {
+    return identities().stream().filter(id -> !id.equals(target)).toList();
+  }
+
   /** One graph input or output: name, element type and shape (-1 for a free dimension). */
   public record Port(String name, String type, long[] shape) {
     @Override

@@ -37,10 +37,14 @@ final class ModelCard {
       boolean resumed)
       throws IOException {
     String base = o.prefix().getFileName().toString();
+    boolean pair = names.size() == 2;
     String a = names.get(0);
     String b = names.get(1);
     StringBuilder md = new StringBuilder();
-    md.append("# ").append(base).append(": pair model ").append(a).append(" <-> ").append(b);
+    md.append("# ").append(base);
+    if (pair) md.append(": pair model ").append(a).append(" <-> ").append(b);
+    else md.append(": model of ").append(names.size()).append(" identities, ");
+    if (!pair) md.append(String.join(", ", names));
     md.append("\n\nTrained with `doppel train` (Doppel ").append(Version.get()).append(").\n\n");
     md.append("```\ndoppel train");
     o.identities().forEach((n, p) -> md.append(" --identity ").append(n).append('=').append(p));
@@ -52,13 +56,21 @@ final class ModelCard {
         .append(a.toUpperCase(Locale.ROOT))
         .append(" -o out.mp4 --model ")
         .append(o.prefix())
-        .append(" --direction a2b   # ")
+        .append(" --to ")
+        .append(b)
+        .append("   # ")
         .append(a)
         .append("'s face becomes ")
         .append(b)
         .append("'s\n```\n\n");
-    md.append("A pair model knows these two people only: on anyone else it renders a face of ")
-        .append("neither. Its outputs are labelled synthetic like every Doppel output.\n\n");
+    md.append(
+            pair
+                ? "A pair model knows these two people only: on anyone else it renders a face of "
+                    + "neither."
+                : "Any of these people can be swapped into any other (--to NAME); on anyone else "
+                    + "the model renders a face of none of them.")
+        .append(" By default `swap` leaves faces the model does not recognise as one of its ")
+        .append("people alone. Its outputs are labelled synthetic like every Doppel output.\n\n");
 
     md.append("## Data\n\n| identity | clip | SHA-256 | frames |\n| --- | --- | --- | --- |\n");
     List<Clip> clips = clips(names, facesets);
@@ -119,30 +131,32 @@ final class ModelCard {
 
     md.append("\n## Quality (held-out crops, inside the face mask)\n\n");
     md.append("| | PSNR | SSIM | crops | identity probe |\n| --- | --- | --- | --- | --- |\n");
-    String[][] dirs = {{"a", a, b}, {"b", b, a}};
-    for (String[] d : dirs) {
-      JsonNode rec = q.path(d[0]);
-      JsonNode swap = evaluated.path(d[0] + "2" + ("a".equals(d[0]) ? "b" : "a"));
+    for (String source : names) {
+      JsonNode rec = q.path(source);
       md.append(
           String.format(
               Locale.ROOT,
               "| %s -> %s (reconstruction) | %.2f dB | %.4f | %d | |%n",
-              d[1],
-              d[1],
+              source,
+              source,
               rec.path("psnr").asDouble(),
               rec.path("ssim").asDouble(),
               rec.path("n").asInt()));
-      md.append(
-          String.format(
-              Locale.ROOT,
-              "| %s -> %s (swap) | | | | %.0f%% judged %s |%n",
-              d[1],
-              d[2],
-              100 * swap.path("probe_says_target").asDouble(),
-              d[2]));
+      for (String target : names) {
+        if (target.equals(source)) continue;
+        JsonNode swap = evaluated.path(source + "2" + target);
+        md.append(
+            String.format(
+                Locale.ROOT,
+                "| %s -> %s (swap) | | | | %.0f%% judged %s |%n",
+                source,
+                target,
+                100 * swap.path("probe_says_target").asDouble(),
+                target));
+      }
     }
     md.append(
-        "\nThe probe is a logistic regression on the training crops of both people; it is "
+        "\nThe probe is a softmax regression on the training crops of these people; it is "
             + "a sanity check, not proof that a swap convinces.\n\n## Files\n\n"
             + "| file | SHA-256 |\n| --- | --- |\n");
     Map<Path, String> hashes = new java.util.LinkedHashMap<>();

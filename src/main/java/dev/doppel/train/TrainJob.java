@@ -106,14 +106,6 @@ public final class TrainJob {
                   recipe.resolve("train.py").toString(),
                   "--spec",
                   spec.toString(),
-                  "--faceset-a",
-                  facesets.get(names.get(0)).toString(),
-                  "--faceset-b",
-                  facesets.get(names.get(1)).toString(),
-                  "--name-a",
-                  names.get(0),
-                  "--name-b",
-                  names.get(1),
                   "--out",
                   run.toString(),
                   "--device",
@@ -121,6 +113,7 @@ public final class TrainJob {
                   "--progress-json",
                   "--parent-pid",
                   String.valueOf(ProcessHandle.current().pid())));
+      cmd.addAll(identityArguments(names, facesets));
       if (o.steps() != null) cmd.addAll(List.of("--steps", o.steps().toString()));
       // PyTorch's default can be one thread where the cores are hyperthreads: use them all
       int threads = o.threads() != null ? o.threads() : Runtime.getRuntime().availableProcessors();
@@ -128,24 +121,19 @@ public final class TrainJob {
       runPython(cmd, work.resolve("train.log"), "training", progress, log);
 
       Path evaluation = work.resolve("evaluate.json");
-      runPython(
-          List.of(
-              python.executable(),
-              recipe.resolve("evaluate.py").toString(),
-              "--spec",
-              spec.toString(),
-              "--checkpoint",
-              run.resolve("checkpoint.pt").toString(),
-              "--faceset-a",
-              facesets.get(names.get(0)).toString(),
-              "--faceset-b",
-              facesets.get(names.get(1)).toString(),
-              "--out",
-              evaluation.toString()),
-          work.resolve("evaluate.log"),
-          "evaluation",
-          Progress.NONE,
-          log);
+      List<String> evaluate =
+          new ArrayList<>(
+              List.of(
+                  python.executable(),
+                  recipe.resolve("evaluate.py").toString(),
+                  "--spec",
+                  spec.toString(),
+                  "--checkpoint",
+                  run.resolve("checkpoint.pt").toString(),
+                  "--out",
+                  evaluation.toString()));
+      evaluate.addAll(identityArguments(names, facesets));
+      runPython(evaluate, work.resolve("evaluate.log"), "evaluation", Progress.NONE, log);
       List<Path> graphs = install(o.prefix(), run, names);
       JsonNode trained = Json.MAPPER.readTree(run.resolve("eval.json").toFile());
       JsonNode evaluated = Json.MAPPER.readTree(evaluation.toFile());
@@ -158,11 +146,20 @@ public final class TrainJob {
     }
   }
 
+  /** train.py's and evaluate.py's {@code --identity NAME FACESET}, in the model's order. */
+  private static List<String> identityArguments(List<String> names, Map<String, Path> facesets) {
+    List<String> args = new ArrayList<>();
+    for (String name : names) {
+      args.addAll(List.of("--identity", name, facesets.get(name).toString()));
+    }
+    return args;
+  }
+
   private static void check(TrainOptions o) {
-    if (o.identities().size() != 2) {
+    if (o.identities().size() < 2) {
       throw DoppelException.usage(
-          "give two --identity NAME=CLIPS (a pair model; models of more identities in one "
-              + "training are not built yet), got "
+          "give two or more --identity NAME=CLIPS (two make a pair model, more a model that"
+              + " swaps any of them into any other), got "
               + o.identities().size());
     }
     for (String name : o.identities().keySet()) {
@@ -338,38 +335,56 @@ public final class TrainJob {
     }
   }
 
+  /** The progress line's losses: mean reconstruction over the identities, and adversarial. */
   private static String losses(JsonNode losses) {
-    StringBuilder b = new StringBuilder();
-    for (String k : List.of("rec_a", "rec_b", "adv_g")) {
-      if (losses.has(k)) {
-        b.append(String.format(Locale.ROOT, "%s %.4f ", k, losses.path(k).asDouble()));
+    double rec = 0;
+    int n = 0;
+    for (var it = losses.fieldNames(); it.hasNext(); ) {
+      String k = it.next();
+      if (k.startsWith("rec_")) {
+        rec += losses.path(k).asDouble();
+        n++;
       }
+    }
+    StringBuilder b = new StringBuilder();
+    if (n > 0) b.append(String.format(Locale.ROOT, "rec %.4f ", rec / n));
+    if (losses.has("adv_g")) {
+      b.append(String.format(Locale.ROOT, "adv_g %.4f", losses.path("adv_g").asDouble()));
     }
     return b.toString().strip();
   }
 
   /** Copies the run's two graphs to PREFIX-a2b.onnx / PREFIX-b2a.onnx and checks they load. */
+  /**
+   * Copies the exported graphs beside PREFIX: a pair's two directions (PREFIX-A2B.onnx,
+   * PREFIX-B2A.onnx), or for more identities one graph per target (PREFIX-to-NAME.onnx).
+   */
   private static List<Path> install(Path prefix, Path run, List<String> names) throws IOException {
     List<Path> out = new ArrayList<>();
     String base = prefix.getFileName().toString();
-    for (String direction :
-        List.of(names.get(0) + "2" + names.get(1), names.get(1) + "2" + names.get(0))) {
+    List<String> suffixes = new ArrayList<>();
+    if (names.size() == 2) {
+      suffixes.add(names.get(0) + "2" + names.get(1));
+      suffixes.add(names.get(1) + "2" + names.get(0));
+    } else {
+      names.forEach(n -> suffixes.add("to-" + n));
+    }
+    for (String suffix : suffixes) {
       Path graph;
       try (Stream<Path> files = Files.list(run)) {
         graph =
             files
-                .filter(f -> f.getFileName().toString().endsWith("-" + direction + ".onnx"))
+                .filter(f -> f.getFileName().toString().endsWith("-" + suffix + ".onnx"))
                 .findFirst()
-                .orElseThrow(
-                    () -> new IOException("train.py exported no *-" + direction + ".onnx"));
+                .orElseThrow(() -> new IOException("train.py exported no *-" + suffix + ".onnx"));
       }
-      Path dest = prefix.toAbsolutePath().resolveSibling(base + "-" + direction + ".onnx");
+      Path dest = prefix.toAbsolutePath().resolveSibling(base + "-" + suffix + ".onnx");
       try (AtomicFile f = new AtomicFile(dest)) {
         Files.copy(graph, f.stream());
         f.commit();
       }
       if (ModelInfo.read(dest).kind() != ModelKind.PAIR) {
-        throw DoppelException.processing("cannot install model: " + dest + ": not a pair model");
+        throw DoppelException.processing("cannot install model: " + dest + ": not a Doppel model");
       }
       out.add(dest);
     }

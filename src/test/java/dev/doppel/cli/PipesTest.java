@@ -47,6 +47,16 @@ class PipesTest {
     return new ProcessBuilder(cmd);
   }
 
+  private static boolean writing(Path folder, String output) throws Exception {
+    try (var files = Files.list(folder)) {
+      return files.anyMatch(
+          f -> {
+            String n = f.getFileName().toString();
+            return n.startsWith("." + output + ".") && n.contains(".part");
+          });
+    }
+  }
+
   private static String model() {
     return Path.of("models/pair96").toAbsolutePath().toString();
   }
@@ -126,7 +136,12 @@ class PipesTest {
               }
             });
     feeder.start();
-    Thread.sleep(3000);
+    // Ctrl-C once frames are being written (the hidden .live.mp4.*.part file exists): before
+    // that, while models load, it stops the job like any other and leaves nothing
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (System.nanoTime() < deadline && !writing(dir, "live.mp4")) Thread.sleep(50);
+    assertTrue(writing(dir, "live.mp4"), "started writing: " + Files.readString(log));
+    Thread.sleep(1500);
     TestMedia.Result kill = TestMedia.run("kill", "-INT", String.valueOf(p.pid()));
     assertEquals(0, kill.exitCode(), kill.out());
     assertTrue(p.waitFor(60, TimeUnit.SECONDS), "it stops after Ctrl-C");

@@ -187,6 +187,135 @@ class TrainCommandTest {
     assertTrue(job.path("notes").path(0).asText().contains("is not astronaut"), job.toString());
   }
 
+  @Test
+  void threeIdentitiesMakeOneModelThatSwapsAnyIntoAnyOther() throws Exception {
+    String python = TestMedia.python();
+    assumeTrue(
+        python != null, "no python3 with torch, onnx, numpy and PIL (.ci/run installs them)");
+    Path prefix = dir.resolve("trio");
+    Cli train =
+        Cli.run(
+            "train",
+            "--identity",
+            "astronaut=" + TestMedia.sample("astronaut.mp4"),
+            "--identity",
+            "hopper=" + TestMedia.sample("hopper.mp4"),
+            "--identity",
+            "duo=" + TestMedia.sample("duo.mp4"),
+            "-o",
+            prefix.toString(),
+            "--spec",
+            "tiny",
+            "--steps",
+            "200",
+            "--every",
+            "2",
+            "--threads",
+            "2",
+            "-q");
+    assertEquals(0, train.exitCode(), train.err());
+    for (String name : List.of("astronaut", "hopper", "duo")) {
+      assertTrue(Files.isRegularFile(dir.resolve("trio-to-" + name + ".onnx")), name);
+    }
+    String card = Files.readString(dir.resolve("trio.md"));
+    assertTrue(card.contains("model of 3 identities, astronaut, hopper, duo"), card);
+    for (String row : List.of("astronaut -> duo (swap)", "duo -> hopper (swap)")) {
+      assertTrue(card.contains(row), row + " in\n" + card);
+    }
+    JsonNode manifest = Json.MAPPER.readTree(dir.resolve("manifest.json").toFile());
+    assertEquals(4, manifest.path("files").size(), "three graphs and the card: " + manifest);
+
+    Cli which =
+        Cli.run(
+            "swap",
+            TestMedia.sample("astronaut.mp4").toString(),
+            "-o",
+            dir.resolve("x.mp4").toString(),
+            "--model",
+            prefix.toString());
+    assertEquals(2, which.exitCode());
+    assertEquals(
+        "doppel: "
+            + prefix
+            + " holds 3 identities (astronaut, hopper, duo): choose the one to swap in with --to"
+            + " NAME",
+        which.errorLine());
+    Cli nobody =
+        Cli.run(
+            "swap",
+            TestMedia.sample("astronaut.mp4").toString(),
+            "-o",
+            dir.resolve("x.mp4").toString(),
+            "--model",
+            prefix.toString(),
+            "--to",
+            "bob");
+    assertEquals(2, nobody.exitCode());
+    assertTrue(nobody.errorLine().contains("has no graph into bob"), nobody.err());
+
+    // the astronaut into duo's first identity: the guard judges her against every identity but
+    // the target, and she reconstructs as herself
+    Path out = dir.resolve("astronaut-as-duo.mp4");
+    Cli swap =
+        Cli.run(
+            "swap",
+            TestMedia.sample("astronaut.mp4").toString(),
+            "-o",
+            out.toString(),
+            "--model",
+            prefix.toString(),
+            "--to",
+            "duo",
+            "-q");
+    assertEquals(0, swap.exitCode(), swap.err());
+    assertTrue(swap.out().contains("125 frames, 125 faces swapped"), swap.out());
+    JsonNode guard =
+        Json.MAPPER
+            .readTree(Provenance.sidecarFor(out).toFile())
+            .path("settings")
+            .path("identity_guard");
+    List<String> judged = new ArrayList<>();
+    guard.path("identities").forEach(j -> judged.add(j.path("identity").asText()));
+    assertEquals(List.of("astronaut", "hopper"), judged, guard.toString());
+    assertEquals("astronaut", guard.path("closest_identity_per_track").path("1").asText());
+
+    // one training gives a dataset every (target, source) pair of its identities
+    for (String name : List.of("astronaut", "hopper", "duo")) {
+      TestMedia.trim(TestMedia.sample(name + ".mp4"), dir.resolve("d-" + name + ".mp4"), 8);
+    }
+    Path spec = dir.resolve("trio.json");
+    Files.writeString(
+        spec,
+        """
+        {"name": "trio", "seed": 5,
+         "identities": {"astronaut": ["d-astronaut.mp4"], "hopper": ["d-hopper.mp4"],
+                        "duo": ["d-duo.mp4"]},
+         "methods": [{"name": "Trio", "model": "%s", "faces": "largest"}],
+         "compression": ["c23"],
+         "splits": {"train": 1, "val": 0, "test": 0}}
+        """
+            .formatted(prefix));
+    Cli dataset = Cli.run("dataset", spec.toString(), "-o", dir.resolve("ds").toString(), "-q");
+    assertEquals(0, dataset.exitCode(), dataset.err());
+    List<String> pairs = new ArrayList<>();
+    for (JsonNode fake :
+        Json.MAPPER.readTree(dir.resolve("ds/dataset.json").toFile()).path("fakes")) {
+      pairs.add(fake.at("/target/identity").asText() + ">" + fake.at("/source/identity").asText());
+    }
+    java.util.Collections.sort(pairs);
+    assertEquals(
+        List.of(
+            "astronaut>duo",
+            "astronaut>hopper",
+            "duo>astronaut",
+            "duo>hopper",
+            "hopper>astronaut",
+            "hopper>duo"),
+        pairs);
+    Cli verify = Cli.run("dataset", "verify", dir.resolve("ds").toString());
+    assertEquals(0, verify.exitCode(), verify.err());
+  }
+
   /** The reconstruction PSNR the identity guard measured for the output's first track. */
   private static double guardPsnr(Path output) throws Exception {
     JsonNode sidecar = Json.MAPPER.readTree(Provenance.sidecarFor(output).toFile());
@@ -238,7 +367,7 @@ class TrainCommandTest {
     assertEquals(
         "doppel: --spec nope: no such file, nor a shipped spec (cpu96, tiny)", spec.errorLine());
     Cli one = Cli.run("train", "--identity", hopper, "-o", prefix.toString());
-    assertTrue(one.errorLine().contains("give two --identity NAME=CLIPS"), one.err());
+    assertTrue(one.errorLine().contains("give two or more --identity NAME=CLIPS"), one.err());
     assertFalse(Files.exists(dir.resolve("m.train")), "no work folder left");
   }
 

@@ -92,7 +92,7 @@ class TrainingRecipeTest {
     // are measured on those crops, and a few steps already beat a blank grey face
     JsonNode quality =
         Json.MAPPER.readTree(out.resolve("eval.json").toFile()).path("heldout_reconstruction");
-    for (var set : List.of(Map.entry("a", a), Map.entry("b", b))) {
+    for (var set : List.of(Map.entry("astronaut", a), Map.entry("hopper", b))) {
       JsonNode q = quality.path(set.getKey());
       assertEquals(expectedHeldOut(set.getValue(), 4), q.path("n").asInt(), q.toString());
       double grey = greyPsnr(python, set.getValue());
@@ -129,9 +129,14 @@ class TrainingRecipeTest {
     assertEquals("hopper", info.target());
     // the source identity's held-out figure travels in the graph (a yardstick for later checks)
     assertEquals(
-        quality.path("a").path("psnr").asDouble(),
+        quality.path("astronaut").path("psnr").asDouble(),
         Double.parseDouble(info.metadata().get("doppel.source_heldout_psnr")),
         0.005);
+    assertEquals(
+        quality.path("hopper").path("psnr").asDouble(),
+        Double.parseDouble(info.metadata().get("doppel.target_heldout_psnr")),
+        0.005);
+    assertEquals("astronaut,hopper", info.metadata().get("doppel.identities"));
 
     float[] ref = readFloats(out.resolve("tiny-test-astronaut2hopper.reference.bin"));
     int plane = 32 * 32;
