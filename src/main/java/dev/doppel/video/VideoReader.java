@@ -26,7 +26,10 @@ import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
  * Decodes the video stream of any file FFmpeg reads into upright BGR frames with their exact
- * timestamps. Variable frame rate survives because each frame carries its own pts.
+ * timestamps. Variable frame rate survives because each frame carries its own pts. A still image is
+ * a one-frame clip (read by OpenCV, EXIF orientation applied); a stream (URL, standard input,
+ * device) is read once, its audio decoded along with the frames; a {@link TimeRange} makes the part
+ * read a clip of its own, from 0.
  *
  * <p>Frames handed out are copies owned by the caller; the grabber's buffer stay inside this
  * reader, which must be used from one thread.
