@@ -66,18 +66,21 @@ public final class FacesJob {
         o.annotatedVideo(),
         f.image(),
         o.label() ? Provenance.imageTags("annotation", false) : null,
-        complete -> {
-          if (o.label()) {
-            Provenance.writeSidecar(
-                o.annotatedVideo(),
-                complete,
-                "annotation",
-                false,
-                o.source().toString(),
-                o.input(),
-                annotationSettings(o, reader));
-          }
-        });
+        complete -> writeSidecar(o, reader, complete));
+  }
+
+  /** The annotated output's sidecar (when labelled), written before the output is moved in. */
+  private static void writeSidecar(
+      FacesOptions o, VideoReader reader, java.nio.file.Path complete) {
+    if (!o.label()) return;
+    Provenance.writeSidecar(
+        o.annotatedVideo(),
+        complete,
+        "annotation",
+        false,
+        o.source().toString(),
+        o.input(),
+        annotationSettings(o, reader));
   }
 
   private static Map<String, Object> annotationSettings(FacesOptions o, VideoReader reader) {
@@ -158,19 +161,7 @@ public final class FacesJob {
         throw DoppelException.processing("cannot read video: " + o.source() + ": it has no frames");
       }
       if (writer != null) {
-        writer.finish(
-            complete -> {
-              if (o.label()) {
-                Provenance.writeSidecar(
-                    o.annotatedVideo(),
-                    complete,
-                    "annotation",
-                    false,
-                    o.source().toString(),
-                    o.input(),
-                    annotationSettings(o, reader));
-              }
-            });
+        writer.finish(complete -> writeSidecar(o, reader, complete));
       }
       if (jsonFile != null) jsonFile.commit();
       return new Summary(

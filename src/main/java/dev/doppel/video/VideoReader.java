@@ -132,32 +132,15 @@ public final class VideoReader implements AutoCloseable {
       throw DoppelException.processing(
           "cannot read video: " + source + ": cannot open it (" + ffmpegReason(e) + ")");
     }
-    if (grabber.getVideoStream() < 0 || grabber.getImageWidth() <= 0) {
-      closeQuietly(grabber);
-      throw DoppelException.processing("cannot read video: " + source + ": it has no video stream");
-    }
-    String tooLarge = tooLarge(grabber.getImageWidth(), grabber.getImageHeight());
-    if (tooLarge != null) {
-      closeQuietly(grabber);
-      throw DoppelException.processing("cannot read video: " + source + ": " + tooLarge);
-    }
+    checkVideo(grabber, source.toString());
     AudioChunk.Format audio =
         grabber.getAudioStream() >= 0 && grabber.getSampleRate() > 0
             ? new AudioChunk.Format(grabber.getSampleRate(), grabber.getAudioChannels())
             : null;
     boolean live = source.live() || grabber.getLengthInTime() <= 0;
-    VideoReader reader =
+    return withRange(
         new VideoReader(
-            grabber, describe(null, grabber), -1, range, source.toString(), audio, live);
-    if (!range.isAll()) {
-      try {
-        reader.startRange();
-      } catch (RuntimeException e) {
-        reader.close();
-        throw e;
-      }
-    }
-    return reader;
+            grabber, describe(null, grabber), -1, range, source.toString(), audio, live));
   }
 
   /**
@@ -183,28 +166,33 @@ public final class VideoReader implements AutoCloseable {
       throw DoppelException.processing(
           "cannot read video: " + path + ": not a readable media file (" + ffmpegReason(e) + ")");
     }
-    if (grabber.getVideoStream() < 0 || grabber.getImageWidth() <= 0) {
+    checkVideo(grabber, path.toString());
+    return withRange(
+        new VideoReader(grabber, describe(path, grabber), declaredFrames(grabber), range));
+  }
+
+  /** Starts a reader's range (see {@link #startRange()}), closing it if that fails. */
+  private static VideoReader withRange(VideoReader reader) {
+    if (reader.range.isAll()) return reader;
+    try {
+      reader.startRange();
+      return reader;
+    } catch (RuntimeException e) {
+      reader.close();
+      throw e;
+    }
+  }
+
+  /** Fails, closing the grabber, when it found no video stream or frames too large. */
+  private static void checkVideo(FFmpegFrameGrabber grabber, String name) {
+    String problem =
+        grabber.getVideoStream() < 0 || grabber.getImageWidth() <= 0
+            ? "it has no video stream"
+            : tooLarge(grabber.getImageWidth(), grabber.getImageHeight());
+    if (problem != null) {
       closeQuietly(grabber);
-      throw DoppelException.processing("cannot read video: " + path + ": it has no video stream");
+      throw DoppelException.processing("cannot read video: " + name + ": " + problem);
     }
-    int w = grabber.getImageWidth();
-    int h = grabber.getImageHeight();
-    String tooLarge = tooLarge(w, h);
-    if (tooLarge != null) {
-      closeQuietly(grabber);
-      throw DoppelException.processing("cannot read video: " + path + ": " + tooLarge);
-    }
-    VideoReader reader =
-        new VideoReader(grabber, describe(path, grabber), declaredFrames(grabber), range);
-    if (!range.isAll()) {
-      try {
-        reader.startRange();
-      } catch (RuntimeException e) {
-        reader.close();
-        throw e;
-      }
-    }
-    return reader;
   }
 
   /** Why frames of this size are refused, or null when Doppel handles them. */
