@@ -3,7 +3,9 @@ package dev.doppel.batch;
 import dev.doppel.DoppelException;
 import dev.doppel.output.Progress;
 import java.io.IOException;
+import java.io.Serializable;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -93,20 +95,61 @@ public final class BatchRunner {
       return new Outcome(job, Status.SKIPPED, 0, 0, 0, null, List.of());
     }
     journal.started(job);
-    long t0 = System.nanoTime();
+    Ran r;
     try (Progress progress = progressFor.apply(job)) {
-      // outputs were checked to lie inside the output root: their folders may be created
-      Files.createDirectories(job.output().toAbsolutePath().getParent());
-      BatchTask.Result s = job.task().run(progress);
-      double seconds = (System.nanoTime() - t0) / 1e9;
-      journal.finished(job, s.frames(), s.facesSwapped(), seconds);
-      return new Outcome(job, Status.DONE, s.frames(), s.facesSwapped(), seconds, null, s.notes());
-    } catch (RuntimeException | IOException | OutOfMemoryError e) {
-      // whatever one job throws, it fails alone: the other rows still run and are reported
-      String error = e instanceof DoppelException ? e.getMessage() : "internal error: " + e;
-      journal.failed(job, error);
-      return new Outcome(
-          job, Status.FAILED, 0, 0, (System.nanoTime() - t0) / 1e9, error, List.of());
+      r = execute(job.task(), job.output(), progress);
     }
+    return record(job, r, journal);
+  }
+
+  /**
+   * What one task did, without its job: what a Spark executor sends back.
+   *
+   * @param status DONE or FAILED
+   */
+  public record Ran(
+      Status status,
+      long frames,
+      long facesSwapped,
+      double seconds,
+      String error,
+      List<String> notes)
+      implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    public static Ran failed(String error) {
+      return new Ran(Status.FAILED, 0, 0, 0, error, List.of());
+    }
+  }
+
+  /** Runs one task; whatever it throws, it fails alone (the other rows still run). */
+  public static Ran execute(BatchTask task, Path output, Progress progress) {
+    long t0 = System.nanoTime();
+    try {
+      // outputs were checked to lie inside the output root: their folders may be created
+      Files.createDirectories(output.toAbsolutePath().getParent());
+      BatchTask.Result s = task.run(progress);
+      return new Ran(
+          Status.DONE,
+          s.frames(),
+          s.facesSwapped(),
+          (System.nanoTime() - t0) / 1e9,
+          null,
+          List.copyOf(s.notes()));
+    } catch (RuntimeException | IOException | OutOfMemoryError e) {
+      String error = e instanceof DoppelException ? e.getMessage() : "internal error: " + e;
+      return new Ran(Status.FAILED, 0, 0, (System.nanoTime() - t0) / 1e9, error, List.of());
+    }
+  }
+
+  /** Writes what a task did to the journal and makes it the job's outcome. */
+  public static Outcome record(BatchJob job, Ran r, Journal journal) {
+    if (r.status() == Status.DONE) {
+      journal.finished(job, r.frames(), r.facesSwapped(), r.seconds());
+    } else {
+      journal.failed(job, r.error());
+    }
+    return new Outcome(
+        job, r.status(), r.frames(), r.facesSwapped(), r.seconds(), r.error(), r.notes());
   }
 }

@@ -9,7 +9,7 @@ import java.util.Map;
  * (input and output columns, inputs that exist, outputs inside the root and written once); the
  * parser checks the rest: its own required columns, the files its options name, the options.
  */
-public interface RowParser {
+public interface RowParser extends java.io.Serializable {
   /** One input of a row and where its result goes. */
   record Io(Path input, Path output) {}
 

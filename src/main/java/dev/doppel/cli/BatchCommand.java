@@ -8,6 +8,8 @@ import dev.doppel.batch.BatchReport;
 import dev.doppel.batch.BatchRunner;
 import dev.doppel.batch.Journal;
 import dev.doppel.output.OutputClaim;
+import dev.doppel.spark.SparkBatch;
+import dev.doppel.spark.SparkJobs;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -64,17 +66,35 @@ final class BatchCommand implements Callable<Integer> {
       description = "No progress bar.")
   boolean quiet;
 
+  @Option(
+      names = "--spark",
+      arity = "0..1",
+      fallbackValue = "",
+      paramLabel = "MASTER",
+      description =
+          "Run the jobs on Apache Spark: local[N], spark://HOST:PORT, or (no value) the master "
+              + "spark-submit gives. Inputs, models and outputs must be at the same paths on "
+              + "every worker (a shared filesystem). Needs Spark on the class path: run through "
+              + "spark-submit.")
+  String spark;
+
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
   @SuppressWarnings("try") // an OutputClaim is held for the block, never called
   public Integer call() {
     if (workers < 1) throw DoppelException.usage("-j " + workers + ": must be at least 1");
+    if (spark != null && !SparkJobs.available()) {
+      throw DoppelException.usage(
+          "--spark: Spark is not on the class path: run Doppel through spark-submit "
+              + "(README: Datasets on a Spark cluster)");
+    }
     BatchManifest manifest = BatchManifest.read(manifestFile);
     Path base = manifestFile.toAbsolutePath().getParent();
     Path root = (outputRoot != null ? outputRoot.toAbsolutePath() : base).normalize();
     List<String> problems = new ArrayList<>();
-    List<BatchJob> jobs = BatchPlanner.plan(manifest, base, root, new SwapRowParser(), problems);
+    SwapRowParser parser = new SwapRowParser();
+    List<BatchJob> jobs = BatchPlanner.plan(manifest, base, root, parser, problems);
     PrintWriter err = spec.commandLine().getErr();
     if (!problems.isEmpty()) {
       problems.forEach(p -> err.println("doppel: " + p));
@@ -97,7 +117,10 @@ final class BatchCommand implements Callable<Integer> {
     try (OutputClaim claim = OutputClaim.take(root.resolve("doppel-batch"));
         Journal journal = new Journal(root);
         BatchProgress progress = BatchProgress.forTerminal(quiet, jobs.size())) {
-      outcomes = BatchRunner.run(jobs, workers, journal, progress::jobProgress, progress::finished);
+      outcomes =
+          spark != null
+              ? SparkBatch.run(jobs, parser, journal, spark, progress::finished)
+              : BatchRunner.run(jobs, workers, journal, progress::jobProgress, progress::finished);
     }
     BatchReport report = new BatchReport(manifestFile, root, outcomes);
     PrintWriter out = spec.commandLine().getOut();

@@ -5,6 +5,8 @@ import dev.doppel.dataset.DatasetBuilder;
 import dev.doppel.dataset.DatasetSpec;
 import dev.doppel.dataset.DatasetVerifier;
 import dev.doppel.dataset.MaskAgreement;
+import dev.doppel.spark.SparkDataset;
+import dev.doppel.spark.SparkJobs;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -33,8 +35,10 @@ final class DatasetCommand implements Callable<Integer> {
   @Option(
       names = {"-o", "--output"},
       paramLabel = "DIR",
-      description = "Dataset folder to create (must not exist).")
-  Path output;
+      description =
+          "Dataset folder to create (must not exist). With --spark: a folder every worker "
+              + "sees, or a Hadoop filesystem URI (hdfs://, s3a://, file://).")
+  String output;
 
   @Option(
       names = {"-j", "--jobs"},
@@ -44,6 +48,17 @@ final class DatasetCommand implements Callable<Integer> {
           "Clips rendered at once (default ${DEFAULT-VALUE}); each worker loads its "
               + "own models. The result does not depend on N.")
   int workers;
+
+  @Option(
+      names = "--spark",
+      arity = "0..1",
+      fallbackValue = "",
+      paramLabel = "MASTER",
+      description =
+          "Render the clips on Apache Spark: local[N], spark://HOST:PORT, or (no value) the "
+              + "master spark-submit gives. Needs Spark on the class path: run through "
+              + "spark-submit (README: Datasets on a Spark cluster). Same bytes as without.")
+  String spark;
 
   @Mixin CommonOptions common;
   @Spec picocli.CommandLine.Model.CommandSpec cmd;
@@ -55,8 +70,16 @@ final class DatasetCommand implements Callable<Integer> {
     if (spec == null || output == null) {
       throw DoppelException.usage("dataset: give SPEC and -o DIR (or: dataset verify DIR)");
     }
+    if (spark != null && !SparkJobs.available()) {
+      throw DoppelException.usage(
+          "--spark: Spark is not on the class path: run Doppel through spark-submit "
+              + "(README: Datasets on a Spark cluster)");
+    }
+    DatasetSpec read = DatasetSpec.read(spec);
     DatasetBuilder.Summary s =
-        DatasetBuilder.build(DatasetSpec.read(spec), output, common.tracker(), workers);
+        spark != null
+            ? SparkDataset.build(read, output, common.tracker(), spark)
+            : DatasetBuilder.build(read, Path.of(output), common.tracker(), workers);
     cmd.commandLine()
         .getOut()
         .printf(

@@ -19,6 +19,7 @@ import picocli.CommandLine;
 
 /** A batch row read as the arguments of {@code doppel swap}, checked by the swap command. */
 final class SwapRowParser implements RowParser {
+  private static final long serialVersionUID = 1L;
   private static final Set<String> PATHS = Set.of("model", "source", "recognizer");
   private static final Set<String> FLAGS =
       Set.of("keep-mouth", "single-thread", "no-label", "int8");

@@ -58,7 +58,7 @@ public final class ClipRenderer {
   public record Output(Path path, EncodeSettings settings, Map<String, String> tags) {}
 
   /** One perturbation step applied to every frame (DeeperForensics-style), in order. */
-  public record Step(Perturbation kind, int level) {
+  public record Step(Perturbation kind, int level) implements java.io.Serializable {
     /** The level's setting (scale, variance, kernel, factor or CRF), for dataset.json. */
     @JsonProperty("parameter")
     public double parameter() {
@@ -71,7 +71,8 @@ public final class ClipRenderer {
    * @param manipulated frames in which at least one face was swapped
    */
   public record Result(
-      long frames, long manipulated, long maskPixels, List<long[]> manipulatedSegments) {}
+      long frames, long manipulated, long maskPixels, List<long[]> manipulatedSegments)
+      implements java.io.Serializable {}
 
   /** One line of the annotations file. */
   public record FrameAnnotation(long frame, long pts, double time, List<FaceAnnotation> faces) {}

@@ -3,11 +3,12 @@ package dev.doppel.dataset;
 import dev.doppel.DoppelException;
 import dev.doppel.Version;
 import dev.doppel.blend.BlendSettings;
-import dev.doppel.blend.FaceBlender;
 import dev.doppel.face.TrackerSettings;
 import dev.doppel.output.OutputClaim;
 import dev.doppel.output.OutputPaths;
+import dev.doppel.output.OutputStore;
 import dev.doppel.output.Provenance;
+import dev.doppel.output.StoredFile;
 import dev.doppel.output.TempFiles;
 import dev.doppel.video.CompressionRoundTrip;
 import dev.doppel.video.EncodeSettings;
@@ -32,7 +33,7 @@ import java.util.stream.Stream;
 public final class DatasetBuilder {
   private DatasetBuilder() {}
 
-  public record Summary(Path dir, int reals, int fakes, int skippedPairs) {}
+  public record Summary(String dir, int reals, int fakes, int skippedPairs) {}
 
   /**
    * @param workers clips rendered at once (each worker loads its own models)
@@ -60,7 +61,7 @@ public final class DatasetBuilder {
         TempFiles.register(work);
         Summary s = buildInto(spec, work, tracker, workers);
         Files.move(work, dest, StandardCopyOption.ATOMIC_MOVE);
-        return new Summary(dest, s.reals(), s.fakes(), s.skippedPairs());
+        return new Summary(dest.toString(), s.reals(), s.fakes(), s.skippedPairs());
       } catch (IOException e) {
         throw DoppelException.processing(
             "cannot write dataset: " + dest + ": " + OutputPaths.describe(e));
@@ -74,13 +75,86 @@ public final class DatasetBuilder {
   private static Summary buildInto(
       DatasetSpec spec, Path root, TrackerSettings tracker, int workers) throws IOException {
     DatasetPlanner.Plan plan = DatasetPlanner.plan(spec, tracker);
+    List<ClipRenderer.Result> results =
+        ClipJobRunner.run(tasks(spec, plan, tracker), root, workers);
+    Summary s = writeMetadata(spec, plan, results, root);
+    DatasetMetadata.write(root.resolve(DatasetLayout.CHECKSUMS), checksums(root));
+    return s;
+  }
+
+  /**
+   * Builds the dataset with clips rendered by {@code executor} (a cluster) into {@code store}:
+   * planned here exactly as {@link #build} plans, the files stored by the workers under a hidden
+   * building folder beside {@code destination}, the metadata written here in plan order, then the
+   * folder renamed into place. Same spec, same bytes as {@link #build}.
+   */
+  public static Summary build(
+      DatasetSpec spec,
+      String destination,
+      TrackerSettings tracker,
+      ClipExecutor executor,
+      OutputStore store) {
+    String building =
+        store.child(store.parent(destination), "." + store.name(destination) + ".building");
+    Path meta = null;
+    try {
+      if (store.exists(destination)) {
+        throw DoppelException.usage("cannot write dataset: " + destination + ": already exists");
+      }
+      store.deleteTree(building); // a killed run's
+      store.mkdirs(building);
+      DatasetPlanner.Plan plan = DatasetPlanner.plan(spec, tracker);
+      List<ClipTask> tasks = tasks(spec, plan, tracker);
+      List<RenderedClip> rendered = new ArrayList<>(executor.render(tasks, store, building));
+      rendered.sort(java.util.Comparator.comparingInt(RenderedClip::index));
+      if (rendered.size() != tasks.size()) {
+        throw DoppelException.processing(
+            "dataset "
+                + destination
+                + ": "
+                + rendered.size()
+                + " of "
+                + tasks.size()
+                + " clips came back");
+      }
+      meta = Files.createTempDirectory("doppel-dataset-");
+      Summary s =
+          writeMetadata(spec, plan, rendered.stream().map(RenderedClip::result).toList(), meta);
+      Map<String, DatasetMetadata.Checksum> sums = checksums(meta);
+      for (RenderedClip r : rendered) {
+        for (StoredFile f : r.files()) {
+          sums.put(f.path(), new DatasetMetadata.Checksum(f.size(), f.sha256()));
+        }
+      }
+      DatasetMetadata.write(meta.resolve(DatasetLayout.CHECKSUMS), new TreeMap<>(sums));
+      try (Stream<Path> walk = Files.walk(meta)) {
+        for (Path f : walk.filter(Files::isRegularFile).sorted().toList()) {
+          store.put(f, store.child(building, meta.relativize(f).toString().replace('\\', '/')));
+        }
+      }
+      store.removeTemps(building); // of attempts that were killed mid-copy
+      store.rename(building, destination);
+      return new Summary(destination, s.reals(), s.fakes(), s.skippedPairs());
+    } catch (IOException e) {
+      throw DoppelException.processing(
+          "cannot write dataset: " + destination + ": " + OutputPaths.describe(e));
+    } finally {
+      if (meta != null) TempFiles.deleteTree(meta);
+      try {
+        store.deleteTree(building);
+      } catch (IOException e) {
+        // nothing left to do: the next run deletes it first
+      }
+    }
+  }
+
+  /** Every metadata file but checksums.json, from the plan and the rendered clips. */
+  private static Summary writeMetadata(
+      DatasetSpec spec, DatasetPlanner.Plan plan, List<ClipRenderer.Result> results, Path root)
+      throws IOException {
     DatasetLayout layout = new DatasetLayout(spec.realSet());
     BlendSettings blend = BlendSettings.defaults();
     List<ClipJob> jobs = plan.jobs();
-    List<ClipRenderer.Result> results =
-        new ClipJobRunner(spec, layout, root, tracker, plan.clipFile(), new FaceBlender(blend))
-            .run(jobs, workers);
-
     // metadata in plan order, so it does not depend on which worker finished first
     Map<String, DatasetMetadata.FileLabel> labels = new TreeMap<>();
     List<DatasetMetadata.Fake> fakes = new ArrayList<>();
@@ -158,8 +232,16 @@ public final class DatasetBuilder {
     for (Map.Entry<String, List<List<String>>> e : lists.entrySet()) {
       DatasetMetadata.write(root.resolve(DatasetLayout.splitList(e.getKey())), e.getValue());
     }
-    DatasetMetadata.write(root.resolve(DatasetLayout.CHECKSUMS), checksums(root));
-    return new Summary(root, reals, fakes.size(), plan.skipped().size());
+    return new Summary(root.toString(), reals, fakes.size(), plan.skipped().size());
+  }
+
+  private static List<ClipTask> tasks(
+      DatasetSpec spec, DatasetPlanner.Plan plan, TrackerSettings tracker) {
+    List<ClipTask> tasks = new ArrayList<>();
+    for (int i = 0; i < plan.jobs().size(); i++) {
+      tasks.add(ClipTask.of(i, plan.jobs().get(i), spec, plan, tracker));
+    }
+    return tasks;
   }
 
   /** dataset.json's record of one fake. */

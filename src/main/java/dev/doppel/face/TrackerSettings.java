@@ -17,7 +17,8 @@ public record TrackerSettings(
     double minDetectionScore,
     double minPresence,
     int maxFaces,
-    boolean smoothing) {
+    boolean smoothing)
+    implements java.io.Serializable {
 
   public static TrackerSettings defaults() {
     return new TrackerSettings(BlazeFaceDetector.Range.FULL, 10, 0.5, 0.5, 8, true);

@@ -16,15 +16,26 @@ final class ChildDoppel {
    */
   static Process start(Path folder, Path log, Map<String, String> env, List<String> args)
       throws Exception {
+    return start(folder, log, env, List.of(), args);
+  }
+
+  /**
+   * @param jvmOptions before the main class (system properties, --add-opens; "-cp", PATH replaces
+   *     the test class path)
+   */
+  static Process start(
+      Path folder, Path log, Map<String, String> env, List<String> jvmOptions, List<String> args)
+      throws Exception {
     List<String> cmd =
         new ArrayList<>(
             List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx1g",
-                "-XX:+UseSerialGC",
-                "-cp",
-                System.getProperty("java.class.path"),
-                "dev.doppel.cli.Main"));
+                "-XX:+UseSerialGC"));
+    if (!jvmOptions.contains("-cp"))
+      cmd.addAll(List.of("-cp", System.getProperty("java.class.path")));
+    cmd.addAll(jvmOptions);
+    cmd.add("dev.doppel.cli.Main");
     cmd.addAll(args);
     ProcessBuilder pb =
         new ProcessBuilder(cmd)
