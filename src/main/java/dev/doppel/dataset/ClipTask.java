@@ -30,6 +30,7 @@ import java.util.stream.Stream;
  * @param clipFile the target clip (the same path on every machine: a shared filesystem)
  * @param writeReals whether this job also writes the target's reals
  * @param fake null for a reals-only job
+ * @param deepfakeBench the export's settings, or null for none
  */
 public record ClipTask(
     int index,
@@ -41,7 +42,8 @@ public record ClipTask(
     List<ClipRenderer.Step> perturbations,
     long seed,
     TrackerSettings tracker,
-    FakeTask fake)
+    FakeTask fake,
+    DeepfakeBench deepfakeBench)
     implements Serializable {
 
   private static final long serialVersionUID = 1L;
@@ -98,7 +100,8 @@ public record ClipTask(
         List.copyOf(spec.perturbationsFor(job.target())),
         spec.seed() * 31 + job.target().hashCode(),
         tracker,
-        fake);
+        fake,
+        spec.deepfakeBench());
   }
 
   /**
@@ -170,12 +173,39 @@ public record ClipTask(
     }
     Path realNotes = writeReals ? root.resolve(layout.realAnnotations(target)) : null;
     if (realNotes != null) Files.createDirectories(realNotes.getParent());
-    return ClipRenderer.render(
-        Path.of(clipFile),
-        tracker,
-        new ClipRenderer.Reals(reals, realNotes),
-        rendered,
-        perturbations,
-        seed);
+    ClipRenderer.Result result =
+        ClipRenderer.render(
+            Path.of(clipFile),
+            tracker,
+            new ClipRenderer.Reals(reals, realNotes),
+            rendered,
+            perturbations,
+            seed);
+    if (deepfakeBench != null) {
+      for (int i = 0; i < compression.size(); i++) {
+        String c = compression.get(i);
+        if (writeReals) {
+          deepfakeBench.export(
+              root,
+              reals.get(i).path(),
+              realNotes,
+              null,
+              false,
+              DeepfakeBench.realFrames(c, target),
+              result.frames());
+        }
+        if (fake != null) {
+          deepfakeBench.export(
+              root,
+              fakes.get(i).path(),
+              rendered.annotations(),
+              rendered.mask().path(),
+              true,
+              DeepfakeBench.fakeFrames(c, fake.method(), fake.name()),
+              result.frames());
+        }
+      }
+    }
+    return result;
   }
 }

@@ -77,7 +77,7 @@ public final class DatasetBuilder {
     DatasetPlanner.Plan plan = DatasetPlanner.plan(spec, tracker);
     List<ClipRenderer.Result> results =
         ClipJobRunner.run(tasks(spec, plan, tracker), root, workers);
-    Summary s = writeMetadata(spec, plan, results, root);
+    Summary s = writeMetadata(spec, plan, results, checksums(root).keySet(), root);
     DatasetMetadata.write(root.resolve(DatasetLayout.CHECKSUMS), checksums(root));
     return s;
   }
@@ -119,7 +119,12 @@ public final class DatasetBuilder {
       }
       meta = Files.createTempDirectory("doppel-dataset-");
       Summary s =
-          writeMetadata(spec, plan, rendered.stream().map(RenderedClip::result).toList(), meta);
+          writeMetadata(
+              spec,
+              plan,
+              rendered.stream().map(RenderedClip::result).toList(),
+              rendered.stream().flatMap(r -> r.files().stream()).map(StoredFile::path).toList(),
+              meta);
       Map<String, DatasetMetadata.Checksum> sums = checksums(meta);
       for (RenderedClip r : rendered) {
         for (StoredFile f : r.files()) {
@@ -148,9 +153,17 @@ public final class DatasetBuilder {
     }
   }
 
-  /** Every metadata file but checksums.json, from the plan and the rendered clips. */
+  /**
+   * Every metadata file but checksums.json, from the plan and the rendered clips.
+   *
+   * @param files every file the workers wrote, relative to the dataset's folder
+   */
   private static Summary writeMetadata(
-      DatasetSpec spec, DatasetPlanner.Plan plan, List<ClipRenderer.Result> results, Path root)
+      DatasetSpec spec,
+      DatasetPlanner.Plan plan,
+      List<ClipRenderer.Result> results,
+      java.util.Collection<String> files,
+      Path root)
       throws IOException {
     DatasetLayout layout = new DatasetLayout(spec.realSet());
     BlendSettings blend = BlendSettings.defaults();
@@ -225,7 +238,14 @@ public final class DatasetBuilder {
             realPerturbations,
             CompressionRoundTrip.encoderOfBuild(),
             fakes,
-            plan.skipped()));
+            plan.skipped(),
+            spec.deepfakeBench()));
+    if (spec.deepfakeBench() != null) {
+      for (Map.Entry<String, Object> e :
+          spec.deepfakeBench().indexes(spec, plan, files).entrySet()) {
+        DatasetMetadata.write(root.resolve(e.getKey()), e.getValue());
+      }
+    }
 
     Map<String, List<List<String>>> lists =
         Splits.pairLists(plan.split(), pairs, invertTargets(plan.identityOfClip(), pairs));

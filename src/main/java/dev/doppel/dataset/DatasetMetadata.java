@@ -1,5 +1,6 @@
 package dev.doppel.dataset;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -38,7 +39,8 @@ final class DatasetMetadata {
       @JsonProperty("real_perturbations") Map<String, List<ClipRenderer.Step>> realPerturbations,
       @JsonProperty("video_compression_encoder") String videoCompressionEncoder,
       List<Fake> fakes,
-      @JsonProperty("skipped_pairs") List<SkippedPair> skippedPairs) {}
+      @JsonProperty("skipped_pairs") List<SkippedPair> skippedPairs,
+      @JsonInclude(JsonInclude.Include.NON_NULL) DeepfakeBench deepfakebench) {}
 
   /** How a compression level is encoded; {@code crf} is a number or "lossless". */
   record Compression(

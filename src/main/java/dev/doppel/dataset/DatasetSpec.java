@@ -53,6 +53,7 @@ public record DatasetSpec(
     List<ClipRenderer.Step> perturbations,
     int[] randomMix,
     double[] splitRatios,
+    DeepfakeBench deepfakeBench,
     byte[] bytes) {
 
   /**
@@ -100,7 +101,11 @@ public record DatasetSpec(
       List<String> compression,
       List<RawStep> perturbations,
       @JsonProperty("random_perturbations") RawMix randomPerturbations,
-      RawSplits splits) {}
+      RawSplits splits,
+      @JsonProperty("deepfakebench") RawDeepfakeBench deepfakeBench) {}
+
+  /** {@code "deepfakebench": {}} asks for the export with its defaults. */
+  record RawDeepfakeBench(Integer frames, Integer size, Double scale, String root) {}
 
   record RawMethod(
       String name,
@@ -313,6 +318,21 @@ public record DatasetSpec(
               + ": give train, val and test as "
               + "shares >= 0 with a sum above 0");
     }
+    DeepfakeBench dfb = null;
+    if (raw.deepfakeBench() != null) {
+      RawDeepfakeBench d = raw.deepfakeBench();
+      dfb =
+          new DeepfakeBench(
+              d.frames() != null ? d.frames() : DeepfakeBench.FRAMES,
+              d.size() != null ? d.size() : DeepfakeBench.SIZE,
+              d.scale() != null ? d.scale() : DeepfakeBench.SCALE,
+              d.root() != null ? d.root() : "datasets/" + name);
+      List<String> names = new ArrayList<>(identities.keySet());
+      methods.forEach(m -> names.add(m.name()));
+      names.add(name);
+      names.add(realSet);
+      problems.addAll(dfb.problems(names));
+    }
     if (!problems.isEmpty()) {
       throw DoppelException.usage("dataset spec " + file + ": " + String.join("; ", problems));
     }
@@ -327,6 +347,7 @@ public record DatasetSpec(
         perturbations,
         mix,
         ratios,
+        dfb,
         bytes);
   }
 

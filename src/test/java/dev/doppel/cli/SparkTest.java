@@ -28,7 +28,7 @@ class SparkTest {
   Path spec;
   Path local;
 
-  /** Three one-second clips of each sample face: six fakes from the pair model. */
+  /** Three 12-frame clips of each sample face: six fakes from the pair model. */
   @BeforeAll
   void buildLocally() throws Exception {
     for (String face : List.of("astronaut", "hopper")) {
@@ -41,8 +41,8 @@ class SparkTest {
             String.valueOf(i),
             "-i",
             TestMedia.sample(face + ".mp4").toString(),
-            "-t",
-            "1",
+            "-frames:v",
+            "12",
             "-c:v",
             "libx264",
             "-an",
@@ -59,7 +59,8 @@ class SparkTest {
          "methods": [{"name": "DoppelPair96", "model": "%s", "faces": "largest"}],
          "compression": ["c0", "c23"],
          "perturbations": [{"kind": "gaussian_blur", "level": 1}],
-         "splits": {"train": 1, "val": 0, "test": 0}}
+         "splits": {"train": 1, "val": 0, "test": 0},
+         "deepfakebench": {"frames": 8}}
         """
             .formatted(Path.of("models/pair96").toAbsolutePath()));
     local = dir.resolve("local");

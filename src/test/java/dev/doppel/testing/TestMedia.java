@@ -187,7 +187,13 @@ public final class TestMedia {
   public record Result(int exitCode, String out) {}
 
   public static Result run(String... command) throws IOException {
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    return runIn(Path.of("."), command);
+  }
+
+  /** Runs a command in {@code folder}, its output and errors together. */
+  public static Result runIn(Path folder, String... command) throws IOException {
+    Process p =
+        new ProcessBuilder(command).directory(folder.toFile()).redirectErrorStream(true).start();
     try {
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       if (!p.waitFor(120, TimeUnit.SECONDS)) {
