@@ -45,8 +45,8 @@ public final class SparkCluster implements AutoCloseable {
   private final List<Process> workers = new ArrayList<>();
 
   private SparkCluster(Path dir, int workerCount) throws Exception {
-    this.dir = dir;
-    this.home = dir.resolve("spark-home");
+    this.dir = dir.toAbsolutePath(); // the processes run in it: no relative class path
+    this.home = this.dir.resolve("spark-home");
     Path jars = Files.createDirectories(home.resolve("jars"));
     Files.createDirectories(home.resolve("conf"));
     for (String entry :
@@ -59,7 +59,7 @@ public final class SparkCluster implements AutoCloseable {
         if (!Files.exists(link)) Files.createSymbolicLink(link, p.toAbsolutePath());
       }
     }
-    this.appJar = dir.resolve("doppel-app.jar");
+    this.appJar = this.dir.resolve("doppel-app.jar");
     jarOf(Path.of("target/classes"), appJar);
     this.masterPort = freePort();
     this.uiPort = freePort();
