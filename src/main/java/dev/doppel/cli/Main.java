@@ -27,7 +27,8 @@ import picocli.CommandLine.Command;
       DatasetCommand.class,
       BenchCommand.class,
       ModelsCommand.class,
-      TrainCommand.class
+      TrainCommand.class,
+      InspectCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {

@@ -1,0 +1,50 @@
+package dev.doppel.provenance;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What {@code doppel inspect} found in one file: each kind of provenance Doppel writes, and a
+ * one-line verdict.
+ *
+ * @param kind "video" or "image"
+ * @param labels the kinds of label found that say the file is synthetic or a Doppel output
+ * @param containerTags Doppel's tags among the container's (empty when none)
+ * @param xmp the XMP packet's Doppel and IPTC fields, or null when the file has none
+ * @param sidecar the sidecar beside the file, or null when there is none
+ */
+@JsonInclude(JsonInclude.Include.ALWAYS) // "sidecar": null says there is none
+public record ProvenanceReport(
+    String file,
+    String kind,
+    String verdict,
+    boolean synthetic,
+    List<String> labels,
+    @JsonProperty("container_tags") Map<String, String> containerTags,
+    Map<String, String> xmp,
+    Sidecar sidecar,
+    C2pa c2pa,
+    Watermark watermark) {
+
+  /**
+   * @param outputMatches whether the SHA-256 the sidecar records is this file's
+   */
+  public record Sidecar(
+      String path,
+      String tool,
+      String version,
+      String kind,
+      boolean synthetic,
+      String created,
+      @JsonProperty("input") String input,
+      @JsonProperty("input_sha256") String inputSha256,
+      @JsonProperty("output_sha256_matches") boolean outputMatches) {}
+
+  /** C2PA Content Credentials: found by their JUMBF box; this version does not verify them. */
+  public record C2pa(boolean present, boolean verified, String note) {}
+
+  /** The invisible watermark: this version neither embeds nor reads one. */
+  public record Watermark(boolean checked, String note) {}
+}

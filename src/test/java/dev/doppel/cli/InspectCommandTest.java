@@ -1,0 +1,203 @@
+package dev.doppel.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.doppel.output.Json;
+import dev.doppel.testing.TestMedia;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.zip.CRC32;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code doppel inspect} on unmarked, marked, re-encoded, stripped and changed files. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class InspectCommandTest {
+  @TempDir static Path dir;
+  Path swapped;
+
+  @BeforeAll
+  void swapAClip() throws Exception {
+    Path clip = TestMedia.trim(TestMedia.sample("astronaut.mp4"), dir.resolve("in.mp4"), 10);
+    swapped = dir.resolve("swapped.mp4");
+    Cli r =
+        Cli.run(
+            "swap",
+            clip.toString(),
+            "-o",
+            swapped.toString(),
+            "--model",
+            Path.of("models/pair96").toString(),
+            "-q");
+    assertEquals(0, r.exitCode(), r.err());
+  }
+
+  private static JsonNode inspect(Path... files) throws Exception {
+    String[] args = new String[files.length + 2];
+    args[0] = "inspect";
+    args[1] = "--json";
+    for (int i = 0; i < files.length; i++) args[i + 2] = files[i].toString();
+    Cli r = Cli.run(args);
+    assertEquals(0, r.exitCode(), r.err());
+    return Json.MAPPER.readTree(r.out());
+  }
+
+  @Test
+  void aSwappedVideoShowsItsTagsAndAMatchingSidecar() throws Exception {
+    JsonNode r = inspect(swapped).get(0);
+    assertTrue(r.get("synthetic").asBoolean(), r.toString());
+    assertTrue(r.get("verdict").asText().startsWith("labelled synthetic by Doppel"), r.toString());
+    assertEquals("true", r.get("container_tags").get("doppel_synthetic").asText());
+    assertEquals("face-swap", r.get("container_tags").get("doppel_kind").asText());
+    assertTrue(r.get("sidecar").get("output_sha256_matches").asBoolean());
+    assertFalse(r.get("c2pa").get("present").asBoolean());
+    Cli table = Cli.run("inspect", swapped.toString());
+    assertTrue(table.out().contains("the file's SHA-256 matches"), table.out());
+  }
+
+  @Test
+  void anUnmarkedClipHasNoProvenance() throws Exception {
+    Path plain = dir.resolve("plain.mp4");
+    TestMedia.run(
+        "ffmpeg",
+        "-v",
+        "error",
+        "-y",
+        "-f",
+        "lavfi",
+        "-i",
+        "testsrc2=s=160x120:r=25:d=1",
+        "-c:v",
+        "libx264",
+        plain.toString());
+    JsonNode r = inspect(plain).get(0);
+    assertEquals("no provenance found", r.get("verdict").asText());
+    assertFalse(r.get("synthetic").asBoolean());
+    assertTrue(r.get("sidecar").isNull());
+  }
+
+  @Test
+  void reEncodingKeepsOnlyTheCommentAndStrippingTheMetadataLeavesNothing() throws Exception {
+    // what a re-upload does: a new file (no sidecar beside it); FFmpeg keeps the global comment
+    Path again = dir.resolve("again.mp4");
+    TestMedia.run(
+        "ffmpeg",
+        "-v",
+        "error",
+        "-y",
+        "-i",
+        swapped.toString(),
+        "-c:v",
+        "libx264",
+        again.toString());
+    JsonNode r = inspect(again).get(0);
+    assertTrue(r.get("sidecar").isNull());
+    assertFalse(r.get("container_tags").has("doppel_synthetic"), "custom keys are dropped");
+    assertTrue(r.get("synthetic").asBoolean(), "the comment survives: " + r);
+    Path stripped = dir.resolve("stripped.mp4");
+    TestMedia.run(
+        "ffmpeg",
+        "-v",
+        "error",
+        "-y",
+        "-i",
+        swapped.toString(),
+        "-map_metadata",
+        "-1",
+        "-c:v",
+        "libx264",
+        stripped.toString());
+    assertEquals("no provenance found", inspect(stripped).get(0).get("verdict").asText());
+  }
+
+  @Test
+  void aChangedFileNoLongerMatchesItsSidecar() throws Exception {
+    Path copy = dir.resolve("changed.mp4");
+    Files.copy(swapped, copy);
+    Files.copy(
+        dev.doppel.output.Provenance.sidecarFor(swapped),
+        dev.doppel.output.Provenance.sidecarFor(copy));
+    Files.write(copy, new byte[] {0}, java.nio.file.StandardOpenOption.APPEND);
+    JsonNode r = inspect(copy).get(0);
+    assertFalse(r.get("sidecar").get("output_sha256_matches").asBoolean());
+    assertTrue(r.get("verdict").asText().contains("changed after Doppel wrote it"), r.toString());
+  }
+
+  @Test
+  void anImageShowsItsXmpAndAC2paStoreIsFound() throws Exception {
+    Path photo = dir.resolve("swapped.png");
+    Cli s =
+        Cli.run(
+            "swap",
+            TestMedia.sample("astronaut.png").toString(),
+            "-o",
+            photo.toString(),
+            "--model",
+            "models/pair96",
+            "-q");
+    assertEquals(0, s.exitCode(), s.err());
+    JsonNode r = inspect(photo).get(0);
+    assertEquals("image", r.get("kind").asText());
+    assertEquals("true", r.get("xmp").get("doppel:synthetic").asText(), r.toString());
+    assertTrue(r.get("labels").toString().contains("XMP"), r.toString());
+
+    // a PNG with a C2PA manifest store: a caBX chunk holding a JUMBF superbox whose description
+    // box is labelled "c2pa" (the store's content does not matter to finding it)
+    byte[] png = Files.readAllBytes(TestMedia.sample("astronaut.png"));
+    ByteArrayOutputStream jumbf = new ByteArrayOutputStream();
+    byte[] label = "c2pa\0".getBytes(StandardCharsets.US_ASCII);
+    int jumdSize = 8 + 16 + 1 + label.length;
+    jumbf.write(
+        ByteBuffer.allocate(8)
+            .putInt(8 + jumdSize)
+            .put("jumb".getBytes(StandardCharsets.US_ASCII))
+            .array());
+    jumbf.write(
+        ByteBuffer.allocate(8)
+            .putInt(jumdSize)
+            .put("jumd".getBytes(StandardCharsets.US_ASCII))
+            .array());
+    jumbf.write(new byte[16]); // content type UUID
+    jumbf.write(0x03); // toggles: requestable, label present
+    jumbf.write(label);
+    Path c2pa = dir.resolve("credentials.png");
+    Files.write(c2pa, withChunk(png, "caBX", jumbf.toByteArray()));
+    JsonNode c = inspect(c2pa).get(0);
+    assertTrue(c.get("c2pa").get("present").asBoolean(), c.toString());
+    assertFalse(c.get("c2pa").get("verified").asBoolean());
+    assertFalse(
+        inspect(TestMedia.sample("astronaut.png")).get(0).get("c2pa").get("present").asBoolean());
+  }
+
+  @Test
+  void aMissingFileIsOneLineAndTheOthersAreStillReported() throws Exception {
+    Cli r = Cli.run("inspect", dir.resolve("nope.mp4").toString(), swapped.toString());
+    assertEquals(2, r.exitCode());
+    assertTrue(r.errorLine().contains("nope.mp4: no such file"), r.err());
+    assertTrue(r.out().contains("swapped.mp4 (video)"), r.out());
+    Path text = Files.writeString(dir.resolve("notes.mp4"), "not a video");
+    Cli bad = Cli.run("inspect", text.toString());
+    assertEquals(1, bad.exitCode());
+    assertTrue(bad.errorLine().contains("notes.mp4: not a media file"), bad.err());
+  }
+
+  /** A PNG with one more chunk inserted after IHDR (whose chunk ends at byte 33). */
+  private static byte[] withChunk(byte[] png, String type, byte[] data) {
+    ByteBuffer chunk = ByteBuffer.allocate(12 + data.length);
+    chunk.putInt(data.length).put(type.getBytes(StandardCharsets.US_ASCII)).put(data);
+    CRC32 crc = new CRC32();
+    crc.update(chunk.array(), 4, 4 + data.length);
+    chunk.putInt((int) crc.getValue());
+    ByteBuffer out = ByteBuffer.allocate(png.length + chunk.capacity());
+    out.put(png, 0, 33).put(chunk.array()).put(png, 33, png.length - 33);
+    return out.array();
+  }
+}
