@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -97,19 +98,18 @@ class SparkTest {
 
   @Test
   void aStandaloneClusterBuildsTheSameDataset() throws Exception {
-    Path work = Files.createDirectories(dir.resolve("cluster-a"));
-    try (SparkCluster cluster = SparkCluster.start(work, 2)) {
-      Path out = dir.resolve("from-cluster");
-      Process driver = driver(cluster, work, out);
-      assertTrue(driver.waitFor(300, TimeUnit.SECONDS), "driver still running");
-      assertEquals(0, driver.exitValue(), log(work) + cluster.logs());
-      assertSameDataset(out);
-      // both workers rendered clips
-      for (int w = 0; w < 2; w++) {
-        assertTrue(
-            executorLog(work.resolve("worker-" + w)).contains("Finished task"),
-            "worker " + w + " ran no task\n" + cluster.logs());
-      }
+    SparkCluster cluster = sharedCluster();
+    Path out = dir.resolve("from-cluster");
+    Path log = dir.resolve("cluster/dataset-driver.log");
+    Process driver = driver(cluster, log, out);
+    assertTrue(driver.waitFor(300, TimeUnit.SECONDS), "driver still running");
+    assertEquals(0, driver.exitValue(), Files.readString(log) + cluster.logs());
+    assertSameDataset(out);
+    // both executors (one per worker) rendered clips
+    for (int e = 0; e < 2; e++) {
+      assertTrue(
+          Files.readString(log).contains("(executor " + e + ")"),
+          "executor " + e + " ran no task\n" + Files.readString(log));
     }
   }
 
@@ -119,7 +119,7 @@ class SparkTest {
     try (SparkCluster cluster = SparkCluster.start(work, 2)) {
       Path out = dir.resolve("survivor");
       Path building = dir.resolve(".survivor.building");
-      Process driver = driver(cluster, work, out);
+      Process driver = driver(cluster, work.resolve("driver.log"), out);
       // kill -9 the first worker once clips are being stored, while it renders one
       long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
       while (System.nanoTime() < end && stored(building) < 1 && driver.isAlive()) {
@@ -152,19 +152,19 @@ class SparkTest {
     Path manifest = batch.resolve("jobs.csv");
     Files.writeString(manifest, String.join("\n", rows) + "\n");
 
-    Path work = Files.createDirectories(dir.resolve("cluster-c"));
-    try (SparkCluster cluster = SparkCluster.start(work, 2)) {
-      Process driver =
-          ChildDoppel.start(
-              batch,
-              work.resolve("driver.log"),
-              Map.of(),
-              cluster.driverOptions(),
-              List.of("batch", manifest.toString(), "-q", "--spark", cluster.masterUrl()));
-      assertTrue(driver.waitFor(300, TimeUnit.SECONDS), "driver still running");
-      assertEquals(3, driver.exitValue(), log(work) + cluster.logs());
-      assertTrue(log(work).contains("5 done, 0 skipped (finished earlier), 1 failed"), log(work));
-    }
+    SparkCluster cluster = sharedCluster();
+    Path log = dir.resolve("cluster/batch-driver.log");
+    Process driver =
+        ChildDoppel.start(
+            batch,
+            log,
+            Map.of(),
+            cluster.driverOptions(),
+            List.of("batch", manifest.toString(), "-q", "--spark", cluster.masterUrl()));
+    assertTrue(driver.waitFor(300, TimeUnit.SECONDS), "driver still running");
+    String said = Files.readString(log);
+    assertEquals(3, driver.exitValue(), said + cluster.logs());
+    assertTrue(said.contains("5 done, 0 skipped (finished earlier), 1 failed"), said);
     com.fasterxml.jackson.databind.JsonNode report =
         dev.doppel.output.Json.MAPPER.readTree(batch.resolve("batch-report.json").toFile());
     assertEquals(6, report.get("jobs").size());
@@ -188,10 +188,24 @@ class SparkTest {
     }
   }
 
-  private Process driver(SparkCluster cluster, Path work, Path out) throws Exception {
+  /** A cluster of two workers that the tests which kill nothing share (it starts in ~15 s). */
+  private SparkCluster shared;
+
+  private SparkCluster sharedCluster() throws Exception {
+    if (shared == null)
+      shared = SparkCluster.start(Files.createDirectories(dir.resolve("cluster")), 2);
+    return shared;
+  }
+
+  @AfterAll
+  void stopSharedCluster() {
+    if (shared != null) shared.close();
+  }
+
+  private Process driver(SparkCluster cluster, Path log, Path out) throws Exception {
     return ChildDoppel.start(
         dir,
-        work.resolve("driver.log"),
+        log,
         Map.of(),
         cluster.driverOptions(),
         List.of("dataset", spec.toString(), "-o", out.toString(), "--spark", cluster.masterUrl()));
@@ -199,16 +213,6 @@ class SparkTest {
 
   private static String log(Path work) throws Exception {
     return Files.readString(work.resolve("driver.log"));
-  }
-
-  private static String executorLog(Path workerDir) throws Exception {
-    StringBuilder b = new StringBuilder();
-    try (Stream<Path> walk = Files.walk(workerDir)) {
-      for (Path p : walk.filter(f -> f.getFileName().toString().equals("stderr")).toList()) {
-        b.append(Files.readString(p));
-      }
-    }
-    return b.toString();
   }
 
   /** Fake videos stored so far in a building dataset. */

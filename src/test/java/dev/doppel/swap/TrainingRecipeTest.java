@@ -219,6 +219,66 @@ class TrainingRecipeTest {
   }
 
   /** training/train.py with the tiny spec; fails the test if it exits non-zero. */
+  /**
+   * The shipped specs (cpu96, cpu128, gpu256 for GPUs) each train one step on the CPU on a few
+   * crops of their own size and export graphs of that size: a spec that cannot build, train or
+   * export fails here, not after hours on a rented GPU.
+   */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.CsvSource({"cpu96, 96", "cpu128, 128", "gpu256, 256"})
+  void theShippedSpecsTrainAStepOnTheCpuAndExport(String spec, int size) throws Exception {
+    String python = python();
+    assumeTrue(python != null, "no python3 with torch and onnx");
+    List<Path> sets = new ArrayList<>();
+    for (String clip : List.of("astronaut", "hopper")) {
+      Path set = dir.resolve(clip);
+      ExtractJob.run(
+          new ExtractOptions(
+              List.of(TestMedia.sample(clip + ".mp4")),
+              set,
+              size,
+              12,
+              AlignmentTemplate.FACE,
+              48,
+              TrackerSettings.defaults(),
+              dev.doppel.video.TimeRange.ALL),
+          Progress.NONE);
+      sets.add(set);
+    }
+    Path out = dir.resolve("run");
+    TestMedia.Result r =
+        TestMedia.run(
+            python,
+            "training/train.py",
+            "--spec",
+            "training/specs/" + spec + ".json",
+            "--identity",
+            "astronaut",
+            sets.get(0).toString(),
+            "--identity",
+            "hopper",
+            sets.get(1).toString(),
+            "--out",
+            out.toString(),
+            "--steps",
+            "1",
+            "--threads",
+            "2");
+    assertEquals(0, r.exitCode(), r.out());
+    JsonNode eval = Json.MAPPER.readTree(out.resolve("eval.json").toFile());
+    assertEquals(1, eval.path("steps").asInt(), eval.toString());
+    String name =
+        Json.MAPPER
+            .readTree(Path.of("training/specs/" + spec + ".json").toFile())
+            .path("name")
+            .asText();
+    for (String graph : List.of("astronaut2hopper", "hopper2astronaut")) {
+      ModelInfo info = ModelInfo.read(out.resolve(name + "-" + graph + ".onnx"));
+      assertEquals(size, info.size(), graph);
+      assertEquals(ModelKind.PAIR, info.kind());
+    }
+  }
+
   private static Path train(String python, Path a, Path b, Path out) throws Exception {
     TestMedia.Result r = trainRun(python, a, b, out);
     assertEquals(0, r.exitCode(), r.out());
