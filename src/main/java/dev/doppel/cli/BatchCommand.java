@@ -9,7 +9,6 @@ import dev.doppel.batch.BatchRunner;
 import dev.doppel.batch.Journal;
 import dev.doppel.output.OutputClaim;
 import dev.doppel.spark.SparkBatch;
-import dev.doppel.spark.SparkJobs;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -18,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -66,17 +66,7 @@ final class BatchCommand implements Callable<Integer> {
       description = "No progress bar.")
   boolean quiet;
 
-  @Option(
-      names = "--spark",
-      arity = "0..1",
-      fallbackValue = "",
-      paramLabel = "MASTER",
-      description =
-          "Run the jobs on Apache Spark: local[N], spark://HOST:PORT, or (no value) the master "
-              + "spark-submit gives. Inputs, models and outputs must be at the same paths on "
-              + "every worker (a shared filesystem). Needs Spark on the class path: run through "
-              + "spark-submit.")
-  String spark;
+  @Mixin SparkOption spark;
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -84,11 +74,7 @@ final class BatchCommand implements Callable<Integer> {
   @SuppressWarnings("try") // an OutputClaim is held for the block, never called
   public Integer call() {
     if (workers < 1) throw DoppelException.usage("-j " + workers + ": must be at least 1");
-    if (spark != null && !SparkJobs.available()) {
-      throw DoppelException.usage(
-          "--spark: Spark is not on the class path: run Doppel through spark-submit "
-              + "(README: Datasets on a Spark cluster)");
-    }
+    boolean onSpark = spark.requested();
     BatchManifest manifest = BatchManifest.read(manifestFile);
     Path base = manifestFile.toAbsolutePath().getParent();
     Path root = (outputRoot != null ? outputRoot.toAbsolutePath() : base).normalize();
@@ -118,8 +104,8 @@ final class BatchCommand implements Callable<Integer> {
         Journal journal = new Journal(root);
         BatchProgress progress = BatchProgress.forTerminal(quiet, jobs.size())) {
       outcomes =
-          spark != null
-              ? SparkBatch.run(jobs, parser, journal, spark, progress::finished)
+          onSpark
+              ? SparkBatch.run(jobs, parser, journal, spark.master, progress::finished)
               : BatchRunner.run(jobs, workers, journal, progress::jobProgress, progress::finished);
     }
     BatchReport report = new BatchReport(manifestFile, root, outcomes);

@@ -6,7 +6,6 @@ import dev.doppel.dataset.DatasetSpec;
 import dev.doppel.dataset.DatasetVerifier;
 import dev.doppel.dataset.MaskAgreement;
 import dev.doppel.spark.SparkDataset;
-import dev.doppel.spark.SparkJobs;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -49,16 +48,7 @@ final class DatasetCommand implements Callable<Integer> {
               + "own models. The result does not depend on N.")
   int workers;
 
-  @Option(
-      names = "--spark",
-      arity = "0..1",
-      fallbackValue = "",
-      paramLabel = "MASTER",
-      description =
-          "Render the clips on Apache Spark: local[N], spark://HOST:PORT, or (no value) the "
-              + "master spark-submit gives. Needs Spark on the class path: run through "
-              + "spark-submit (README: Datasets on a Spark cluster). Same bytes as without.")
-  String spark;
+  @Mixin SparkOption spark;
 
   @Mixin CommonOptions common;
   @Spec picocli.CommandLine.Model.CommandSpec cmd;
@@ -67,18 +57,14 @@ final class DatasetCommand implements Callable<Integer> {
   public Integer call() {
     common.applyLogging();
     if (workers < 1) throw DoppelException.usage("-j " + workers + ": must be at least 1");
+    boolean onSpark = spark.requested();
     if (spec == null || output == null) {
       throw DoppelException.usage("dataset: give SPEC and -o DIR (or: dataset verify DIR)");
     }
-    if (spark != null && !SparkJobs.available()) {
-      throw DoppelException.usage(
-          "--spark: Spark is not on the class path: run Doppel through spark-submit "
-              + "(README: Datasets on a Spark cluster)");
-    }
     DatasetSpec read = DatasetSpec.read(spec);
     DatasetBuilder.Summary s =
-        spark != null
-            ? SparkDataset.build(read, output, common.tracker(), spark)
+        onSpark
+            ? SparkDataset.build(read, output, common.tracker(), spark.master)
             : DatasetBuilder.build(read, Path.of(output), common.tracker(), workers);
     cmd.commandLine()
         .getOut()

@@ -66,18 +66,8 @@ class InspectCommandTest {
   @Test
   void anUnmarkedClipHasNoProvenance() throws Exception {
     Path plain = dir.resolve("plain.mp4");
-    TestMedia.run(
-        "ffmpeg",
-        "-v",
-        "error",
-        "-y",
-        "-f",
-        "lavfi",
-        "-i",
-        "testsrc2=s=160x120:r=25:d=1",
-        "-c:v",
-        "libx264",
-        plain.toString());
+    TestMedia.ffmpeg(
+        "-f", "lavfi", "-i", "testsrc2=s=160x120:r=25:d=1", "-c:v", "libx264", plain.toString());
     JsonNode r = inspect(plain).get(0);
     assertEquals("no provenance found", r.get("verdict").asText());
     assertFalse(r.get("synthetic").asBoolean());
@@ -88,33 +78,14 @@ class InspectCommandTest {
   void reEncodingKeepsOnlyTheCommentAndStrippingTheMetadataLeavesNothing() throws Exception {
     // what a re-upload does: a new file (no sidecar beside it); FFmpeg keeps the global comment
     Path again = dir.resolve("again.mp4");
-    TestMedia.run(
-        "ffmpeg",
-        "-v",
-        "error",
-        "-y",
-        "-i",
-        swapped.toString(),
-        "-c:v",
-        "libx264",
-        again.toString());
+    TestMedia.ffmpeg("-i", swapped.toString(), "-c:v", "libx264", again.toString());
     JsonNode r = inspect(again).get(0);
     assertTrue(r.get("sidecar").isNull());
     assertFalse(r.get("container_tags").has("doppel_synthetic"), "custom keys are dropped");
     assertTrue(r.get("synthetic").asBoolean(), "the comment survives: " + r);
     Path stripped = dir.resolve("stripped.mp4");
-    TestMedia.run(
-        "ffmpeg",
-        "-v",
-        "error",
-        "-y",
-        "-i",
-        swapped.toString(),
-        "-map_metadata",
-        "-1",
-        "-c:v",
-        "libx264",
-        stripped.toString());
+    TestMedia.ffmpeg(
+        "-i", swapped.toString(), "-map_metadata", "-1", "-c:v", "libx264", stripped.toString());
     assertEquals("no provenance found", inspect(stripped).get(0).get("verdict").asText());
   }
 

@@ -190,6 +190,15 @@ public final class TestMedia {
     return runIn(Path.of("."), command);
   }
 
+  /** Runs {@code ffmpeg -v error -y ARGS}; a failure is an IOException with ffmpeg's words. */
+  public static void ffmpeg(String... args) throws IOException {
+    List<String> cmd = new ArrayList<>(List.of("ffmpeg", "-v", "error", "-y"));
+    cmd.addAll(List.of(args));
+    Result r = run(cmd.toArray(String[]::new));
+    if (r.exitCode() != 0)
+      throw new IOException("ffmpeg " + String.join(" ", args) + ": " + r.out());
+  }
+
   /** Runs a command in {@code folder}, its output and errors together. */
   public static Result runIn(Path folder, String... command) throws IOException {
     Process p =

@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import org.bytedeco.opencv.opencv_core.Mat;
@@ -96,17 +95,17 @@ public final class Ibug81Evaluation {
           Locale.ROOT,
           "  %-34s mean %.4f  median %.4f  p95 %.4f%n",
           NAMES[i],
-          mean(errors.get(i)),
-          quantile(errors.get(i), 0.5),
-          quantile(errors.get(i), 0.95));
+          Stats.mean(errors.get(i)),
+          Stats.quantile(errors.get(i), 0.5),
+          Stats.quantile(errors.get(i), 0.95));
     }
     System.out.printf(
         Locale.ROOT,
         "  %-34s mean %.4f  median %.4f  p95 %.4f%n",
         "all 13 points",
-        mean(all),
-        quantile(all, 0.5),
-        quantile(all, 0.95));
+        Stats.mean(all),
+        Stats.quantile(all, 0.5),
+        Stats.quantile(all, 0.95));
   }
 
   private static Point2 point(List<Point2> ibug, int index) {
@@ -119,16 +118,5 @@ public final class Ibug81Evaluation {
   private static Point2 truth(List<String> lines, int index) {
     String[] xy = lines.get(1 + index).trim().split("\\s+", -1);
     return new Point2(Double.parseDouble(xy[0]) / 2, Double.parseDouble(xy[1]) / 2);
-  }
-
-  private static double mean(List<Double> v) {
-    return v.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
-  }
-
-  private static double quantile(List<Double> v, double q) {
-    if (v.isEmpty()) return Double.NaN;
-    List<Double> s = new ArrayList<>(v);
-    Collections.sort(s);
-    return s.get((int) Math.min(s.size() - 1, Math.floor(q * s.size())));
   }
 }

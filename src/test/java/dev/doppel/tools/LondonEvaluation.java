@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import org.bytedeco.opencv.opencv_core.Mat;
 
@@ -80,12 +79,12 @@ public final class LondonEvaluation {
         range,
         images.size(),
         images.size() - missed,
-        mean(eyeErrors),
-        quantile(eyeErrors, 0.5),
-        quantile(eyeErrors, 0.95),
-        mean(mouthErrors),
-        quantile(mouthErrors, 0.5),
-        quantile(mouthErrors, 0.95));
+        Stats.mean(eyeErrors),
+        Stats.quantile(eyeErrors, 0.5),
+        Stats.quantile(eyeErrors, 0.95),
+        Stats.mean(mouthErrors),
+        Stats.quantile(mouthErrors, 0.5),
+        Stats.quantile(mouthErrors, 0.95));
   }
 
   /** Pupils (0, 1) and mouth corners (87, 93) of a Psychomorph template, halved. */
@@ -97,16 +96,5 @@ public final class LondonEvaluation {
       out.add(new Point2(Double.parseDouble(xy[0]) / 2, Double.parseDouble(xy[1]) / 2));
     }
     return out;
-  }
-
-  private static double mean(List<Double> v) {
-    return v.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
-  }
-
-  private static double quantile(List<Double> v, double q) {
-    if (v.isEmpty()) return Double.NaN;
-    List<Double> s = new ArrayList<>(v);
-    Collections.sort(s);
-    return s.get((int) Math.min(s.size() - 1, Math.floor(q * s.size())));
   }
 }
