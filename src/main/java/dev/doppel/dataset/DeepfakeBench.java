@@ -16,7 +16,6 @@ import dev.doppel.DoppelException;
 import dev.doppel.face.Affine;
 import dev.doppel.face.Alignment;
 import dev.doppel.face.AlignmentTemplate;
-import dev.doppel.face.FivePoints;
 import dev.doppel.face.Ibug81;
 import dev.doppel.face.Point2;
 import dev.doppel.output.Json;
@@ -45,12 +44,13 @@ import org.bytedeco.opencv.opencv_core.Size;
  * The dataset again in the layout DeepfakeBench's loader reads ({@code "deepfakebench": {}} in the
  * spec): per compression level a JSON index {@code deepfakebench/Doppel-NAME-C.json} of the form
  * {@code {name: {label: {split: {video: {"label", "frames", "masks"}}}}}}, and per video up to
- * {@code frames} evenly spaced face crops ({@code NNN.png}, NNN the frame's index), aligned on the
- * five key points with the face shrunk by {@code scale} in a {@code size} px square, beside them
- * (the path with {@code frames} replaced) the swap mask warped the same way and the 81 landmarks
- * ({@link Ibug81}) as float32 {@code .npy}. Frames without a face are left out, as DeepfakeBench's
- * own preprocessing does. Labels: {@value #REAL} and {@value #FAKE}, the two entries a user adds to
- * DeepfakeBench's {@code label_dict}.
+ * {@code frames} evenly spaced face crops ({@code NNN.png}, NNN the frame's index), aligned as
+ * DeepfakeBench's preprocessing aligns (its five dlib points onto the ArcFace template shrunk by
+ * {@code scale} about the centre of a {@code size} px square), beside them (the path with {@code
+ * frames} replaced) the swap mask warped the same way and the 81 landmarks ({@link Ibug81}) as
+ * float32 {@code .npy}. Frames without a face are left out, as DeepfakeBench's own preprocessing
+ * does. Labels: {@value #REAL} and {@value #FAKE}, the two entries a user adds to DeepfakeBench's
+ * {@code label_dict}.
  *
  * @param root the prefix of every path in the index: where the dataset folder lies seen from the
  *     folder DeepfakeBench runs in (default {@code datasets/NAME})
@@ -164,8 +164,7 @@ public record DeepfakeBench(
           JsonNode face = faces.get(frame.index());
           if (face == null) continue;
           Alignment align =
-              new Alignment(
-                  Alignment.similarity(fivePoints(face).asList(), List.of(template)), size);
+              new Alignment(Alignment.similarity(alignmentPoints(face), List.of(template)), size);
           String stem = String.format(java.util.Locale.ROOT, "%03d", frame.index());
           try (Mat crop = new Mat();
               Mat toCrop = align.toCrop().toMat()) {
@@ -219,20 +218,27 @@ public record DeepfakeBench(
     return box.get(2).asDouble() * box.get(3).asDouble();
   }
 
-  private static FivePoints fivePoints(JsonNode face) {
-    List<Point2> p = new ArrayList<>();
-    for (JsonNode xy : face.get("five_points"))
-      p.add(new Point2(xy.get(0).asDouble(), xy.get(1).asDouble()));
-    return FivePoints.of(p);
+  /**
+   * The points DeepfakeBench's preprocessing aligns on: dlib's points 37 and 44 (upper lids), 30
+   * (nose tip), 49 and 55 (beside the mouth corners), here from the mesh through {@link Ibug81}, so
+   * the crops are framed as DeepfakeBench's own crops of FaceForensics++ are.
+   */
+  private static List<Point2> alignmentPoints(JsonNode face) {
+    List<Point2> ibug = Ibug81.of(meshRows(face));
+    return List.of(ibug.get(37), ibug.get(44), ibug.get(30), ibug.get(49), ibug.get(55));
   }
 
-  private static float[][] landmarks(JsonNode face, Affine toCrop) {
+  private static double[][] meshRows(JsonNode face) {
     JsonNode mesh = face.get("landmarks");
     double[][] rows = new double[mesh.size()][];
     for (int i = 0; i < rows.length; i++) {
       rows[i] = new double[] {mesh.get(i).get(0).asDouble(), mesh.get(i).get(1).asDouble()};
     }
-    List<Point2> points = Ibug81.of(rows);
+    return rows;
+  }
+
+  private static float[][] landmarks(JsonNode face, Affine toCrop) {
+    List<Point2> points = Ibug81.of(meshRows(face));
     float[][] out = new float[points.size()][];
     for (int i = 0; i < out.length; i++) {
       Point2 q = toCrop.apply(points.get(i));
