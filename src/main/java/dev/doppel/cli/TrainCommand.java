@@ -49,8 +49,9 @@ final class TrainCommand implements Callable<Integer> {
       defaultValue = "cpu96",
       paramLabel = "SPEC",
       description =
-          "Spec file, or a shipped spec: cpu96 (96 px, sized for a 2-core CPU), tiny (a "
-              + "smoke test). Default: ${DEFAULT-VALUE}.")
+          "Spec file, or a shipped spec: cpu96 (96 px, sized for a 2-core CPU), cpu128 "
+              + "(128 px, about 2 h on 2 cores), gpu256 (256 px, for a GPU), tiny (a smoke "
+              + "test). Default: ${DEFAULT-VALUE}.")
   String specName;
 
   @Option(names = "--steps", paramLabel = "N", description = "Override the spec's steps.")

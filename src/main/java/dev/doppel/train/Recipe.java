@@ -26,7 +26,7 @@ final class Recipe {
           "augment.py",
           "faceset.py",
           "spec.py");
-  static final List<String> SPECS = List.of("cpu96", "tiny");
+  static final List<String> SPECS = List.of("cpu96", "cpu128", "gpu256", "tiny");
   static final String DEFAULT_SPEC = "cpu96";
 
   private Recipe() {}
@@ -60,7 +60,7 @@ final class Recipe {
     }
   }
 
-  /** A spec file, or the name of one the recipe ships (cpu96, tiny), as installed in recipe. */
+  /** A spec file, or the name of one the recipe ships ({@link #SPECS}), as installed in recipe. */
   static Path spec(String given, Path recipe) {
     checkSpec(given);
     Path file = Path.of(given);

@@ -365,7 +365,8 @@ class TrainCommandTest {
             "--spec",
             "nope");
     assertEquals(
-        "doppel: --spec nope: no such file, nor a shipped spec (cpu96, tiny)", spec.errorLine());
+        "doppel: --spec nope: no such file, nor a shipped spec (cpu96, cpu128, gpu256, tiny)",
+        spec.errorLine());
     Cli one = Cli.run("train", "--identity", hopper, "-o", prefix.toString());
     assertTrue(one.errorLine().contains("give two or more --identity NAME=CLIPS"), one.err());
     assertFalse(Files.exists(dir.resolve("m.train")), "no work folder left");
