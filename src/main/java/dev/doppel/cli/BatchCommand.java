@@ -9,6 +9,7 @@ import dev.doppel.batch.BatchRunner;
 import dev.doppel.batch.Journal;
 import dev.doppel.output.OutputClaim;
 import dev.doppel.spark.SparkBatch;
+import dev.doppel.swap.SwapperPool;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -102,7 +103,10 @@ final class BatchCommand implements Callable<Integer> {
     // one batch at a time on an output root: a second would delete the first's temporaries
     try (OutputClaim claim = OutputClaim.take(root.resolve("doppel-batch"));
         Journal journal = new Journal(root);
-        BatchProgress progress = BatchProgress.forTerminal(quiet, jobs.size())) {
+        BatchProgress progress = BatchProgress.forTerminal(quiet, jobs.size());
+        // the jobs' pair models stay loaded from job to job (one per model and worker)
+        SwapperPool models = new SwapperPool()) {
+      SwapperPool.activate(models);
       outcomes =
           onSpark
               ? SparkBatch.run(jobs, parser, journal, spark.master, progress::finished)

@@ -2,6 +2,7 @@ package dev.doppel.dataset;
 
 import dev.doppel.DoppelException;
 import dev.doppel.swap.Swapper;
+import dev.doppel.swap.SwapperPool;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,9 +13,9 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Renders a dataset's {@link ClipTask}s on N worker threads of this JVM. Workers share a {@link
- * ModelPool} (a model is loaded once per worker that uses it) closed at the end; the first failure
- * stops the others (they finish their current clip) and is rethrown. Results come back in task
- * order.
+ * SwapperPool} (a model is loaded once per worker that uses it) closed at the end; the first
+ * failure stops the others (they finish their current clip) and is rethrown. Results come back in
+ * task order.
  */
 final class ClipJobRunner {
   private ClipJobRunner() {}
@@ -24,7 +25,7 @@ final class ClipJobRunner {
     AtomicInteger next = new AtomicInteger();
     AtomicReference<Throwable> failure = new AtomicReference<>();
     List<Thread> threads = new ArrayList<>();
-    try (ModelPool models = new ModelPool()) {
+    try (SwapperPool models = new SwapperPool()) {
       for (int w = 0; w < Math.max(1, Math.min(workers, tasks.size())); w++) {
         Thread t =
             new Thread(
@@ -60,13 +61,16 @@ final class ClipJobRunner {
   }
 
   /** Renders one task under {@code root}, with a swapper borrowed from {@code models}. */
-  static ClipRenderer.Result render(ClipTask task, Path root, ModelPool models) throws IOException {
+  static ClipRenderer.Result render(ClipTask task, Path root, SwapperPool models)
+      throws IOException {
     if (task.fake() == null) return task.render(root, null);
-    Swapper swapper = models.borrow(task.fake());
+    ClipTask.FakeTask fake = task.fake();
+    Swapper swapper = models.borrow(fake.modelKey(), fake::open);
     try {
+      fake.prepare(swapper);
       return task.render(root, swapper);
     } finally {
-      models.giveBack(task.fake(), swapper);
+      models.giveBack(fake.modelKey(), swapper);
     }
   }
 }

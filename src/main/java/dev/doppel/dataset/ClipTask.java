@@ -11,6 +11,7 @@ import dev.doppel.swap.FaceSelection;
 import dev.doppel.swap.ModelInfo;
 import dev.doppel.swap.OneShotSwapper;
 import dev.doppel.swap.Swapper;
+import dev.doppel.swap.SwapperPool;
 import dev.doppel.video.EncodeSettings;
 import java.io.IOException;
 import java.io.Serializable;
@@ -108,7 +109,7 @@ public record ClipTask(
    * Renders this clip into a local temp folder and stores each file under {@code building} in
    * {@code store} (atomically, so a killed or repeated attempt leaves no half file).
    */
-  public RenderedClip renderAndStore(OutputStore store, String building, ModelPool models)
+  public RenderedClip renderAndStore(OutputStore store, String building, SwapperPool models)
       throws IOException {
     Path local = Files.createTempDirectory("doppel-clip-");
     try {

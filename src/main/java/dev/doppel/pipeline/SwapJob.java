@@ -27,7 +27,7 @@ import dev.doppel.swap.ModelKind;
 import dev.doppel.swap.ModelResolver;
 import dev.doppel.swap.OneShotSwapper;
 import dev.doppel.swap.PairSwapper;
-import dev.doppel.swap.Swapper;
+import dev.doppel.swap.SwapperPool;
 import dev.doppel.video.BackgroundEncoder;
 import dev.doppel.video.Stills;
 import dev.doppel.video.VideoFrame;
@@ -118,20 +118,25 @@ public final class SwapJob {
         VideoReader reader = VideoReader.open(o.source(), o.range());
         LoopingFrames looping =
             loopToFrames > 0 ? new LoopingFrames(o.input(), loopToFrames) : null;
-        Swapper swapper =
+        // a batch keeps pair models loaded from job to job (SwapperPool.active)
+        SwapperPool.Lease model =
             oneShot
-                ? new OneShotSwapper(
-                    info,
-                    FacePhotos.identity(o.sources(), o.sourceFace(), recognizer, "--source"),
-                    o.device())
-                : new PairSwapper(info, o.device());
+                ? SwapperPool.Lease.own(
+                    new OneShotSwapper(
+                        info,
+                        FacePhotos.identity(o.sources(), o.sourceFace(), recognizer, "--source"),
+                        o.device()))
+                : SwapperPool.Lease.of(
+                    SwapperPool.active(),
+                    info.path().toAbsolutePath() + " " + o.device(),
+                    () -> new PairSwapper(info, o.device()));
         FaceTracker tracker = new FaceTracker(o.tracker());
         IdentityGuard guard =
             o.guard() && !oneShot
                 ? IdentityGuard.forModel(
                     info, IdentityGuard.DEFAULT_MARGIN_DB, o.device(), notes::add)
                 : null) {
-      FaceRenderer renderer = new FaceRenderer(swapper, blender);
+      FaceRenderer renderer = new FaceRenderer(model.swapper(), blender);
       LookalikeFilter lookalikes =
           o.faces() instanceof FaceSelection.Like like
               ? new LookalikeFilter(like, recognizer)

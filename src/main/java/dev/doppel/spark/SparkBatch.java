@@ -6,6 +6,7 @@ import dev.doppel.batch.BatchTask;
 import dev.doppel.batch.Journal;
 import dev.doppel.batch.RowParser;
 import dev.doppel.output.Progress;
+import dev.doppel.swap.SwapperPool;
 import java.io.Serializable;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,9 +23,10 @@ import org.apache.spark.api.java.function.FlatMapFunction;
 /**
  * {@code doppel batch --spark}: the manifest is checked and planned here as without Spark, jobs
  * that the journal shows finished are skipped here, the others run on the executors (one job per
- * partition; each executor parses its row's values again into the same task) and their outcomes are
- * journalled here. A job that fails fails alone, as without Spark; an executor that dies has its
- * jobs rerun by Spark. Outputs go where the rows say: a folder every worker sees.
+ * partition; each executor parses its row's values again into the same task, keeping pair models
+ * loaded from job to job) and their outcomes are journalled here. A job that fails fails alone, as
+ * without Spark; an executor that dies has its jobs rerun by Spark. Outputs go where the rows say:
+ * a folder every worker sees.
  */
 public final class SparkBatch {
   private SparkBatch() {}
@@ -90,6 +92,8 @@ public final class SparkBatch {
 
     @Override
     public Iterator<Ran> call(Iterator<Row> rows) {
+      // the executor's models stay loaded from job to job, as a dataset's do
+      SwapperPool.activate(SwapperPool.shared());
       List<Ran> out = new ArrayList<>();
       while (rows.hasNext()) {
         Row row = rows.next();

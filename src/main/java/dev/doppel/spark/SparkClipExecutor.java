@@ -2,9 +2,9 @@ package dev.doppel.spark;
 
 import dev.doppel.dataset.ClipExecutor;
 import dev.doppel.dataset.ClipTask;
-import dev.doppel.dataset.ModelPool;
 import dev.doppel.dataset.RenderedClip;
 import dev.doppel.output.OutputStore;
+import dev.doppel.swap.SwapperPool;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -15,7 +15,7 @@ import org.apache.spark.api.java.function.FlatMapFunction;
 /**
  * Renders a dataset's clips on Spark executors: one clip per partition (so a lost executor costs
  * only its clips, which Spark reruns elsewhere), each executor JVM keeping its loaded models in
- * {@link ModelPool#shared()} from clip to clip.
+ * {@link SwapperPool#shared()} from clip to clip.
  */
 final class SparkClipExecutor implements ClipExecutor {
   private final JavaSparkContext spark;
@@ -48,7 +48,7 @@ final class SparkClipExecutor implements ClipExecutor {
     public Iterator<RenderedClip> call(Iterator<ClipTask> tasks) throws Exception {
       List<RenderedClip> out = new ArrayList<>();
       while (tasks.hasNext()) {
-        out.add(tasks.next().renderAndStore(store, building, ModelPool.shared()));
+        out.add(tasks.next().renderAndStore(store, building, SwapperPool.shared()));
       }
       return out.iterator();
     }
