@@ -1,5 +1,6 @@
 package dev.doppel.dataset;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.doppel.blend.BlendSettings;
 import dev.doppel.blend.FaceBlender;
 import dev.doppel.face.TrackerSettings;
@@ -183,27 +184,25 @@ public record ClipTask(
             perturbations,
             seed);
     if (deepfakeBench != null) {
+      Map<Long, JsonNode> realFaces =
+          writeReals ? deepfakeBench.facesToCrop(realNotes, result.frames(), false) : null;
+      Map<Long, JsonNode> fakeFaces =
+          fake != null
+              ? deepfakeBench.facesToCrop(rendered.annotations(), result.frames(), true)
+              : null;
       for (int i = 0; i < compression.size(); i++) {
         String c = compression.get(i);
         if (writeReals) {
           deepfakeBench.export(
-              root,
-              reals.get(i).path(),
-              realNotes,
-              null,
-              false,
-              DeepfakeBench.realFrames(c, target),
-              result.frames());
+              root, reals.get(i).path(), realFaces, null, DeepfakeBench.realFrames(c, target));
         }
         if (fake != null) {
           deepfakeBench.export(
               root,
               fakes.get(i).path(),
-              rendered.annotations(),
+              fakeFaces,
               rendered.mask().path(),
-              true,
-              DeepfakeBench.fakeFrames(c, fake.method(), fake.name()),
-              result.frames());
+              DeepfakeBench.fakeFrames(c, fake.method(), fake.name()));
         }
       }
     }

@@ -1,11 +1,9 @@
 package dev.doppel.dataset;
 
 import static org.bytedeco.opencv.global.opencv_core.BORDER_CONSTANT;
-import static org.bytedeco.opencv.global.opencv_core.BORDER_REFLECT101;
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC1;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imwrite;
 import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGR2GRAY;
-import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR;
 import static org.bytedeco.opencv.global.opencv_imgproc.INTER_NEAREST;
 import static org.bytedeco.opencv.global.opencv_imgproc.cvtColor;
 import static org.bytedeco.opencv.global.opencv_imgproc.warpAffine;
@@ -129,24 +127,14 @@ public record DeepfakeBench(
   /**
    * Writes the crops of one video (executor side).
    *
-   * @param annotations the clip's per-frame faces (JSON Lines)
+   * @param faces frame index to the face to crop there ({@link #facesToCrop})
    * @param mask the fake's mask video, or null for a real (its masks are empty)
-   * @param swappedOnly for a fake: crop the face that was swapped
    * @param framesFolder where the crops go (relative to {@code root}, see {@link #realFrames})
-   * @param frameCount frames of the video
    */
-  void export(
-      Path root,
-      Path video,
-      Path annotations,
-      Path mask,
-      boolean swappedOnly,
-      String framesFolder,
-      long frameCount)
+  void export(Path root, Path video, Map<Long, JsonNode> faces, Path mask, String framesFolder)
       throws IOException {
-    long[] wanted = sample(frameCount, frames);
-    Map<Long, JsonNode> faces = chosenFaces(annotations, wanted, swappedOnly);
     if (faces.isEmpty()) return;
+    long last = faces.keySet().stream().mapToLong(Long::longValue).max().orElseThrow();
     Path framesDir = Files.createDirectories(root.resolve(framesFolder));
     Path masksDir = Files.createDirectories(root.resolve(beside(framesFolder, "masks")));
     Path landmarksDir = Files.createDirectories(root.resolve(beside(framesFolder, "landmarks")));
@@ -159,6 +147,10 @@ public record DeepfakeBench(
         Mat grey = new Mat();
         Mat cropMask = new Mat()) {
       for (VideoFrame f = frames.next(); f != null; f = frames.next()) {
+        if (f.index() > last) { // nothing more to crop: stop decoding
+          f.close();
+          break;
+        }
         try (VideoFrame frame = f;
             VideoFrame m = masks == null ? null : masks.next()) {
           JsonNode face = faces.get(frame.index());
@@ -166,9 +158,8 @@ public record DeepfakeBench(
           Alignment align =
               new Alignment(Alignment.similarity(alignmentPoints(face), List.of(template)), size);
           String stem = String.format(java.util.Locale.ROOT, "%03d", frame.index());
-          try (Mat crop = new Mat();
+          try (Mat crop = align.crop(frame.image());
               Mat toCrop = align.toCrop().toMat()) {
-            warpAffine(frame.image(), crop, toCrop, s, INTER_LINEAR, BORDER_REFLECT101, zero);
             write(framesDir.resolve(stem + ".png"), crop);
             if (m == null) {
               cropMask.create(size, size, CV_8UC1);
@@ -191,9 +182,14 @@ public record DeepfakeBench(
     }
   }
 
-  /** Per wanted frame, the face to crop: the largest (of the swapped ones, for a fake). */
-  private static Map<Long, JsonNode> chosenFaces(Path annotations, long[] wanted, boolean swapped)
+  /**
+   * The faces to crop from a video of {@code frameCount} frames: per sampled frame, the largest
+   * face of the annotations (of the swapped ones, for a fake). Read once per clip, used for every
+   * compression level.
+   */
+  Map<Long, JsonNode> facesToCrop(Path annotations, long frameCount, boolean swapped)
       throws IOException {
+    long[] wanted = sample(frameCount, frames);
     Set<Long> want = new TreeSet<>();
     for (long w : wanted) want.add(w);
     Map<Long, JsonNode> out = new HashMap<>();
