@@ -1,6 +1,8 @@
 package dev.doppel.cli;
 
 import dev.doppel.DoppelException;
+import dev.doppel.provenance.c2pa.ContentCredentials;
+import dev.doppel.provenance.c2pa.SigningIdentity;
 import dev.doppel.video.EncodeSettings;
 import dev.doppel.video.VideoWriter;
 import java.nio.file.Path;
@@ -24,8 +26,26 @@ final class EncodeOptions {
 
   @Option(
       names = "--no-label",
-      description = "Do not tag the output as made by Doppel, and write no sidecar.")
+      description =
+          "Do not label the output as made by Doppel: no container tags or XMP, no C2PA"
+              + " Content Credentials, no sidecar.")
   boolean noLabel;
+
+  @Option(
+      names = "--sign-key",
+      paramLabel = "KEY.pem",
+      description =
+          "Sign the output's C2PA Content Credentials with this private key (PEM, unencrypted;"
+              + " EC P-256/384/521, RSA or Ed25519), with --sign-cert. Default: $DOPPEL_SIGN_KEY"
+              + " and $DOPPEL_SIGN_CERT, else this installation's development certificate, which"
+              + " no one trusts (doppel inspect says so).")
+  Path signKey;
+
+  @Option(
+      names = "--sign-cert",
+      paramLabel = "CHAIN.pem",
+      description = "The signer's certificate, then its issuers (PEM), for --sign-key.")
+  Path signCert;
 
   @Option(
       names = "--format",
@@ -34,6 +54,23 @@ final class EncodeOptions {
           "Container of a video written to standard output (-o -): mkv, webm, mp4 or mov "
               + "(fragmented, as a pipe cannot seek back).")
   String format;
+
+  /** Makes --sign-key/--sign-cert the signer of this run's Content Credentials. */
+  void applySigning() {
+    if ((signKey == null) != (signCert == null)) {
+      throw DoppelException.usage("--sign-key and --sign-cert go together");
+    }
+    if (signKey == null) return;
+    if (noLabel) {
+      throw DoppelException.usage("--no-label writes no Content Credentials to sign");
+    }
+    for (Path p : new Path[] {signKey, signCert}) {
+      if (!java.nio.file.Files.isRegularFile(p)) {
+        throw DoppelException.usage("cannot read " + p + ": no such file");
+      }
+    }
+    ContentCredentials.signWith(SigningIdentity.load(signKey, signCert));
+  }
 
   EncodeSettings settingsFor(Path output) {
     if (VideoWriter.isStdout(output)) {

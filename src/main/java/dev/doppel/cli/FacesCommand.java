@@ -60,6 +60,7 @@ final class FacesCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     common.applyLogging();
+    encode.applySigning();
     MediaSource source = MediaSource.parse(in);
     Path input = source.isFile() ? source.file() : null;
     EncodeSettings settings =

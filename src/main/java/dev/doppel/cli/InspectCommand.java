@@ -4,8 +4,10 @@ import dev.doppel.DoppelException;
 import dev.doppel.output.Json;
 import dev.doppel.provenance.Inspector;
 import dev.doppel.provenance.ProvenanceReport;
+import dev.doppel.provenance.c2pa.SigningIdentity;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +24,8 @@ import picocli.CommandLine.Spec;
     description = {
       "Report the provenance a file carries: Doppel's container tags (videos), XMP label "
           + "(images), the sidecar FILE.doppel.json and whether its SHA-256 is the file's, and "
-          + "whether a C2PA manifest is present.",
+          + "C2PA Content Credentials (signature, assertion hashes, hash binding to the file's "
+          + "bytes, signer and trust, actions and digital source type).",
       "Exit 0 when every file could be read, whatever was found (\"no provenance found\" is a "
           + "result); 2 for a missing file, 1 for a file that is not media, after the others "
           + "are reported."
@@ -34,6 +37,15 @@ final class InspectCommand implements Callable<Integer> {
   @Option(names = "--json", description = "One JSON array, an object per file.")
   boolean json;
 
+  @Option(
+      names = "--trust",
+      paramLabel = "ROOTS.pem",
+      description =
+          "Trust C2PA signers whose certificate chain ends at one of these root certificates"
+              + " (PEM). Default: $DOPPEL_TRUST_ANCHORS when set, else none: a valid signature"
+              + " is then reported as untrusted.")
+  Path trust;
+
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -42,9 +54,10 @@ final class InspectCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     List<ProvenanceReport> reports = new ArrayList<>();
     DoppelException first = null;
+    List<X509Certificate> anchors = anchors();
     for (Path f : files) {
       try {
-        reports.add(Inspector.inspect(f));
+        reports.add(Inspector.inspect(f, anchors));
       } catch (DoppelException e) {
         err.println("doppel: " + e.getMessage());
         if (first == null) first = e;
@@ -58,6 +71,21 @@ final class InspectCommand implements Callable<Integer> {
     out.flush();
     err.flush();
     return first == null ? 0 : first.exitCode();
+  }
+
+  private List<X509Certificate> anchors() {
+    Path file = trust;
+    String env = System.getenv("DOPPEL_TRUST_ANCHORS");
+    if (file == null && env != null && !env.isBlank()) file = Path.of(env);
+    if (file == null) return List.of();
+    if (!java.nio.file.Files.isRegularFile(file)) {
+      throw DoppelException.usage("cannot read trust anchors: " + file + ": no such file");
+    }
+    List<X509Certificate> anchors = SigningIdentity.certificates(file);
+    if (anchors.isEmpty()) {
+      throw DoppelException.usage("cannot read trust anchors: " + file + ": no PEM certificate");
+    }
+    return anchors;
   }
 
   private static void print(PrintWriter out, ProvenanceReport r) {

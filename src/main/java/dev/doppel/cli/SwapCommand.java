@@ -177,6 +177,7 @@ final class SwapCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     common.applyLogging();
+    encode.applySigning();
     MediaSource source = MediaSource.parse(in);
     if (source.isFile() && MediaFiles.isMany(source.file())) return swapEach(source.file());
     SwapOptions options = options();

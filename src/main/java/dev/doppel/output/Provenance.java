@@ -3,6 +3,9 @@ package dev.doppel.output;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.doppel.DoppelException;
 import dev.doppel.Version;
+import dev.doppel.provenance.c2pa.ContentCredentials;
+import dev.doppel.provenance.c2pa.CredentialFacts;
+import dev.doppel.provenance.c2pa.SigningIdentity;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -103,9 +106,34 @@ public final class Provenance {
       in.putNull("sha256");
       in.put("stream", true); // read as it came: no file to hash
     }
-    root.putObject("output")
-        .put("path", output.getFileName().toString())
-        .put("sha256", sha256(complete));
+    String outputName = output.getFileName().toString();
+    if (ContentCredentials.embeds(output)) {
+      // inside the file first, so the sidecar's hash is of the file as it will stay
+      String inputSha = inputFile != null ? in.get("sha256").asText() : null;
+      Object model = settings.get("model");
+      Object modelSha = settings.get("model_sha256");
+      ContentCredentials.embed(
+          complete,
+          outputName,
+          new CredentialFacts(
+              outputName,
+              kind,
+              synthetic,
+              inputName,
+              inputSha,
+              model != null ? Path.of(model.toString()).getFileName().toString() : null,
+              modelSha != null ? modelSha.toString() : null));
+      SigningIdentity signer = ContentCredentials.signer();
+      root.putObject("c2pa")
+          .put("embedded", true)
+          .put("signer", signer.signer().getSubjectX500Principal().getName())
+          .put("development_certificate", signer.development());
+    } else {
+      root.putObject("c2pa")
+          .put("embedded", false)
+          .put("why", "C2PA defines no embedding for this container; this sidecar is the label");
+    }
+    root.putObject("output").put("path", outputName).put("sha256", sha256(complete));
     root.set("settings", Json.MAPPER.valueToTree(settings));
     try (AtomicFile f = new AtomicFile(sidecarFor(output))) {
       Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(f.stream(), root);

@@ -4,14 +4,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.doppel.DoppelException;
 import dev.doppel.output.Json;
 import dev.doppel.output.Provenance;
+import dev.doppel.provenance.c2pa.ContentCredentials;
+import dev.doppel.provenance.c2pa.Verification;
 import dev.doppel.video.ContainerTags;
 import dev.doppel.video.Stills;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -61,6 +63,13 @@ public final class Inspector {
    *     media Doppel can read
    */
   public static ProvenanceReport inspect(Path file) {
+    return inspect(file, List.of());
+  }
+
+  /**
+   * As {@link #inspect(Path)}, trusting C2PA signers whose chain ends at one of {@code anchors}.
+   */
+  public static ProvenanceReport inspect(Path file, List<X509Certificate> anchors) {
     if (!Files.isRegularFile(file)) {
       throw DoppelException.usage("cannot inspect: " + file + ": no such file");
     }
@@ -77,7 +86,7 @@ public final class Inspector {
               });
     }
     ProvenanceReport.Sidecar sidecar = sidecarOf(file);
-    boolean c2pa = hasC2paStore(file);
+    ProvenanceReport.C2pa c2pa = c2paOf(file, anchors);
 
     List<String> labels = new ArrayList<>();
     boolean synthetic = false;
@@ -111,7 +120,13 @@ public final class Inspector {
       doppel = true;
       synthetic |= sidecar.synthetic() && sidecar.outputMatches();
     }
-    if (c2pa) labels.add("C2PA manifest (not verified)");
+    if (c2pa.present()) {
+      labels.add(c2pa.valid() ? "C2PA manifest (valid)" : "C2PA manifest (INVALID)");
+      if (c2pa.valid()) {
+        synthetic |= IPTC_COMPOSITE.equals(c2pa.digitalSourceType());
+        doppel |= c2pa.generator() != null && c2pa.generator().startsWith("Doppel");
+      }
+    }
 
     String verdict;
     if (labels.isEmpty()) {
@@ -122,6 +137,9 @@ public final class Inspector {
       verdict = "a Doppel output, faces not labelled as altered: " + String.join(", ", labels);
     } else {
       verdict = "provenance of another tool: " + String.join(", ", labels);
+    }
+    if (c2pa.present() && !c2pa.valid()) {
+      verdict += "; its C2PA manifest does not check out (" + c2pa.note() + ")";
     }
     if (sidecar != null && !sidecar.outputMatches()) {
       verdict += "; the file changed after Doppel wrote it (its SHA-256 is not the sidecar's)";
@@ -135,12 +153,7 @@ public final class Inspector {
         tags,
         xmp,
         sidecar,
-        new ProvenanceReport.C2pa(
-            c2pa,
-            false,
-            c2pa
-                ? "a C2PA manifest store is present; this version cannot verify it"
-                : "no C2PA manifest store"),
+        c2pa,
         new ProvenanceReport.Watermark(
             false, "not checked: this version of Doppel embeds and reads no watermark"));
   }
@@ -218,41 +231,40 @@ public final class Inspector {
     }
   }
 
-  /**
-   * Whether the file holds a C2PA manifest store: a JUMBF description box ("jumd") whose label is
-   * "c2pa", wherever the container puts it (JPEG APP11, PNG caBX, ISO BMFF uuid box).
-   */
-  static boolean hasC2paStore(Path file) {
-    byte[] jumd = "jumd".getBytes(StandardCharsets.US_ASCII);
-    byte[] label = "c2pa".getBytes(StandardCharsets.US_ASCII);
-    try (InputStream in = Files.newInputStream(file)) {
-      byte[] buf = new byte[1 << 20];
-      int keep = 0;
-      int n;
-      while ((n = in.read(buf, keep, buf.length - keep)) > 0) {
-        int len = keep + n;
-        for (int i = 0; i + jumd.length <= len; i++) {
-          if (matches(buf, i, jumd)) {
-            // the description box: type (jumd), 16-byte content type, toggles, then the label
-            int end = Math.min(len, i + 4 + 16 + 1 + 64);
-            for (int j = i + 4; j + label.length <= end; j++) {
-              if (matches(buf, j, label)) return true;
-            }
-          }
-        }
-        keep = Math.min(len, 96); // a box split between two reads
-        System.arraycopy(buf, len - keep, buf, 0, keep);
-      }
-      return false;
+  private static ProvenanceReport.C2pa c2paOf(Path file, List<X509Certificate> anchors) {
+    Verification v;
+    try {
+      v = ContentCredentials.verify(file, anchors);
     } catch (IOException e) {
       throw DoppelException.processing("cannot read: " + file + ": " + e.getMessage());
     }
-  }
-
-  private static boolean matches(byte[] buf, int at, byte[] what) {
-    for (int k = 0; k < what.length; k++) {
-      if (buf[at + k] != what[k]) return false;
+    String note;
+    if (!v.present()) {
+      note = "none";
+    } else if (v.valid()) {
+      note =
+          "valid (signature, assertions, "
+              + "hash binding); signed by "
+              + v.signer()
+              + ", "
+              + v.trust()
+              + "; actions "
+              + String.join(", ", v.actions())
+              + (v.digitalSourceType() != null ? "; source type " + v.digitalSourceType() : "");
+    } else {
+      note = "present but INVALID: " + v.problem();
     }
-    return true;
+    return new ProvenanceReport.C2pa(
+        v.present(),
+        v.valid(),
+        v.signatureValid(),
+        v.assertionsValid(),
+        v.bindingValid(),
+        v.signer(),
+        v.trust(),
+        v.generator(),
+        v.actions(),
+        v.digitalSourceType(),
+        note);
   }
 }

@@ -42,8 +42,28 @@ public record ProvenanceReport(
       @JsonProperty("input_sha256") String inputSha256,
       @JsonProperty("output_sha256_matches") boolean outputMatches) {}
 
-  /** C2PA Content Credentials: found by their JUMBF box; this version does not verify them. */
-  public record C2pa(boolean present, boolean verified, String note) {}
+  /**
+   * C2PA Content Credentials, checked: the claim's signature, the hashes of its assertions, the
+   * hard binding to the file's bytes, and whether the signer's chain ends at a trusted root.
+   *
+   * @param valid signature, assertions and binding all check out (trust aside)
+   * @param trust "trusted (...)", "development certificate (untrusted)" or "untrusted: ..."
+   * @param actions the recorded actions, e.g. c2pa.opened, c2pa.edited
+   * @param digitalSourceType the IPTC digital source type an action declares
+   * @param note one line for people: what was found and what failed
+   */
+  public record C2pa(
+      boolean present,
+      boolean valid,
+      @JsonProperty("signature_valid") boolean signatureValid,
+      @JsonProperty("assertions_valid") boolean assertionsValid,
+      @JsonProperty("binding_valid") boolean bindingValid,
+      String signer,
+      String trust,
+      String generator,
+      List<String> actions,
+      @JsonProperty("digital_source_type") String digitalSourceType,
+      String note) {}
 
   /** The invisible watermark: this version neither embeds nor reads one. */
   public record Watermark(boolean checked, String note) {}

@@ -58,7 +58,14 @@ class InspectCommandTest {
     assertEquals("true", r.get("container_tags").get("doppel_synthetic").asText());
     assertEquals("face-swap", r.get("container_tags").get("doppel_kind").asText());
     assertTrue(r.get("sidecar").get("output_sha256_matches").asBoolean());
-    assertFalse(r.get("c2pa").get("present").asBoolean());
+    JsonNode c2pa = r.get("c2pa");
+    assertTrue(c2pa.get("valid").asBoolean(), c2pa.toString());
+    assertEquals("development certificate (untrusted)", c2pa.get("trust").asText());
+    assertEquals(
+        "http://cv.iptc.org/newscodes/digitalsourcetype/compositeWithTrainedAlgorithmicMedia",
+        c2pa.get("digital_source_type").asText());
+    assertEquals("[\"c2pa.opened\",\"c2pa.edited\"]", c2pa.get("actions").toString());
+    assertTrue(r.get("labels").toString().contains("C2PA manifest (valid)"), r.toString());
     Cli table = Cli.run("inspect", swapped.toString());
     assertTrue(table.out().contains("the file's SHA-256 matches"), table.out());
   }
@@ -83,6 +90,7 @@ class InspectCommandTest {
     assertTrue(r.get("sidecar").isNull());
     assertFalse(r.get("container_tags").has("doppel_synthetic"), "custom keys are dropped");
     assertTrue(r.get("synthetic").asBoolean(), "the comment survives: " + r);
+    assertFalse(r.get("c2pa").get("present").asBoolean(), "FFmpeg drops the C2PA box: " + r);
     Path stripped = dir.resolve("stripped.mp4");
     TestMedia.ffmpeg(
         "-i", swapped.toString(), "-map_metadata", "-1", "-c:v", "libx264", stripped.toString());
@@ -100,10 +108,28 @@ class InspectCommandTest {
     JsonNode r = inspect(copy).get(0);
     assertFalse(r.get("sidecar").get("output_sha256_matches").asBoolean());
     assertTrue(r.get("verdict").asText().contains("changed after Doppel wrote it"), r.toString());
+    assertTrue(r.get("c2pa").get("present").asBoolean(), r.toString());
+    assertFalse(r.get("c2pa").get("valid").asBoolean(), r.toString());
   }
 
   @Test
-  void anImageShowsItsXmpAndAC2paStoreIsFound() throws Exception {
+  void oneChangedByteOfTheVideoStreamBreaksTheC2paBinding() throws Exception {
+    Path copy = dir.resolve("flipped.mp4");
+    byte[] bytes = Files.readAllBytes(swapped);
+    int mdat = TestMedia.indexOf(bytes, "mdat".getBytes(StandardCharsets.US_ASCII));
+    int size = ByteBuffer.wrap(bytes, mdat - 4, 4).getInt();
+    bytes[mdat + size / 2] ^= 1;
+    Files.write(copy, bytes);
+    JsonNode c2pa = inspect(copy).get(0).get("c2pa");
+    assertTrue(c2pa.get("signature_valid").asBoolean(), c2pa.toString());
+    assertTrue(c2pa.get("assertions_valid").asBoolean(), c2pa.toString());
+    assertFalse(c2pa.get("binding_valid").asBoolean(), c2pa.toString());
+    assertTrue(
+        c2pa.get("note").asText().contains("c2pa.hash.bmff.v3 does not match"), c2pa.toString());
+  }
+
+  @Test
+  void anImageShowsItsXmpAndItsC2paAndADamagedStoreIsInvalid() throws Exception {
     Path photo = dir.resolve("swapped.png");
     Cli s =
         Cli.run(
@@ -119,9 +145,9 @@ class InspectCommandTest {
     assertEquals("image", r.get("kind").asText());
     assertEquals("true", r.get("xmp").get("doppel:synthetic").asText(), r.toString());
     assertTrue(r.get("labels").toString().contains("XMP"), r.toString());
+    assertTrue(r.get("c2pa").get("valid").asBoolean(), r.toString());
 
-    // a PNG with a C2PA manifest store: a caBX chunk holding a JUMBF superbox whose description
-    // box is labelled "c2pa" (the store's content does not matter to finding it)
+    // a PNG whose caBX chunk holds a JUMBF superbox labelled "c2pa" with no manifest in it
     byte[] png = Files.readAllBytes(TestMedia.sample("astronaut.png"));
     ByteArrayOutputStream jumbf = new ByteArrayOutputStream();
     byte[] label = "c2pa\0".getBytes(StandardCharsets.US_ASCII);
@@ -143,7 +169,8 @@ class InspectCommandTest {
     Files.write(c2pa, withChunk(png, "caBX", jumbf.toByteArray()));
     JsonNode c = inspect(c2pa).get(0);
     assertTrue(c.get("c2pa").get("present").asBoolean(), c.toString());
-    assertFalse(c.get("c2pa").get("verified").asBoolean());
+    assertFalse(c.get("c2pa").get("valid").asBoolean());
+    assertTrue(c.get("c2pa").get("note").asText().contains("no manifest"), c.toString());
     assertFalse(
         inspect(TestMedia.sample("astronaut.png")).get(0).get("c2pa").get("present").asBoolean());
   }

@@ -30,6 +30,16 @@ import org.bytedeco.opencv.opencv_core.Scalar;
 public final class TestMedia {
   private TestMedia() {}
 
+  /** The first index of {@code what} in {@code bytes}, or -1. */
+  public static int indexOf(byte[] bytes, byte[] what) {
+    outer:
+    for (int i = 0; i + what.length <= bytes.length; i++) {
+      for (int k = 0; k < what.length; k++) if (bytes[i + k] != what[k]) continue outer;
+      return i;
+    }
+    return -1;
+  }
+
   public static Path samples() {
     return Path.of("samples").toAbsolutePath();
   }

@@ -1,0 +1,182 @@
+package dev.doppel.provenance.c2pa;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.doppel.testing.TestMedia;
+import java.io.ByteArrayOutputStream;
+import java.io.StringWriter;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Content Credentials written into real files and read back by Doppel's own checker. */
+class ContentCredentialsTest {
+  @TempDir Path dir;
+
+  private static final CredentialFacts FACTS =
+      new CredentialFacts(
+          "out", "face-swap", true, "in.mp4", "ab".repeat(32), "m.onnx", "cd".repeat(32));
+
+  @Test
+  void aUsersChainIsTrustedOnlyWithItsRootAndOneChangedPixelBreaksTheBinding() throws Exception {
+    KeyPairGenerator ec = KeyPairGenerator.getInstance("EC");
+    ec.initialize(new ECGenParameterSpec("secp384r1"));
+    KeyPair caKeys = ec.generateKeyPair();
+    KeyPair signerKeys = ec.generateKeyPair();
+    JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
+    X500Name caName = new X500Name("CN=Test newsroom root,O=Test");
+    X509Certificate ca =
+        cert(
+            new JcaX509v3CertificateBuilder(
+                    caName, BigInteger.ONE, from(), until(), caName, caKeys.getPublic())
+                .addExtension(Extension.basicConstraints, true, new BasicConstraints(true))
+                .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign))
+                .addExtension(
+                    Extension.subjectKeyIdentifier,
+                    false,
+                    ext.createSubjectKeyIdentifier(caKeys.getPublic())),
+            caKeys);
+    X509Certificate signer =
+        cert(
+            new JcaX509v3CertificateBuilder(
+                    caName,
+                    BigInteger.TWO,
+                    from(),
+                    until(),
+                    new X500Name("CN=Test newsroom signer,O=Test"),
+                    signerKeys.getPublic())
+                .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
+                .addExtension(
+                    Extension.extendedKeyUsage,
+                    false,
+                    new ExtendedKeyUsage(KeyPurposeId.id_kp_emailProtection))
+                .addExtension(
+                    Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(ca)),
+            caKeys);
+    Path key = dir.resolve("key.pem");
+    Path chain = dir.resolve("chain.pem");
+    Files.writeString(key, pem(new JcaPKCS8Generator(signerKeys.getPrivate(), null)));
+    Files.writeString(chain, pem(signer) + pem(ca));
+    SigningIdentity identity = SigningIdentity.load(key, chain);
+    assertEquals(2, identity.chain().size());
+
+    Path png = dir.resolve("out.png");
+    Files.copy(TestMedia.sample("astronaut.png"), png);
+    new PngContainer().embed(png, new ManifestStoreWriter(FACTS, identity));
+
+    Verification trusted = ContentCredentials.verify(png, List.of(ca));
+    assertTrue(trusted.valid(), trusted.toString());
+    assertEquals("trusted (O=Test,CN=Test newsroom root)", trusted.trust());
+    assertEquals(List.of("c2pa.opened", "c2pa.edited"), trusted.actions());
+    assertEquals(ManifestStoreWriter.DIGITAL_SOURCE_TYPE, trusted.digitalSourceType());
+    assertEquals("O=Test,CN=Test newsroom signer", trusted.signer());
+    Verification alone = ContentCredentials.verify(png, List.of());
+    assertTrue(alone.valid());
+    assertTrue(alone.trust().startsWith("untrusted: no trust anchor"), alone.trust());
+
+    byte[] bytes = Files.readAllBytes(png);
+    int idat = TestMedia.indexOf(bytes, "IDAT".getBytes(StandardCharsets.US_ASCII));
+    bytes[idat + 100] ^= 1;
+    Path changed = Files.write(dir.resolve("changed.png"), bytes);
+    Verification broken = ContentCredentials.verify(changed, List.of(ca));
+    assertTrue(broken.signatureValid() && broken.assertionsValid(), broken.toString());
+    assertFalse(broken.bindingValid(), broken.toString());
+  }
+
+  @Test
+  void aChangedAssertionNoLongerMatchesTheSignedClaim() throws Exception {
+    Path jpg = dir.resolve("out.jpg");
+    Files.copy(TestMedia.sample("grace_hopper.jpg"), jpg);
+    new JpegContainer().embed(jpg, new ManifestStoreWriter(FACTS, DevelopmentIdentity.get()));
+    Verification ok = ContentCredentials.verify(jpg, List.of());
+    assertTrue(ok.valid(), ok.toString());
+    assertEquals("development certificate (untrusted)", ok.trust());
+
+    byte[] bytes = Files.readAllBytes(jpg);
+    int at = TestMedia.indexOf(bytes, "face-swap".getBytes(StandardCharsets.US_ASCII));
+    bytes[at] = 'F'; // the kind in Doppel's own assertion
+    Path edited = Files.write(dir.resolve("edited.jpg"), bytes);
+    Verification v = ContentCredentials.verify(edited, List.of());
+    assertFalse(v.assertionsValid(), v.toString());
+    assertTrue(v.signatureValid(), "the claim itself is unchanged: " + v);
+  }
+
+  @Test
+  void aStoreLargerThanOneJpegSegmentIsSplitAndJoinedAgain() {
+    byte[] store =
+        Jumbf.superBox(Jumbf.MANIFEST_STORE, "c2pa", List.of(Jumbf.box("cbor", new byte[150_000])));
+    ByteArrayOutputStream jpeg = new ByteArrayOutputStream();
+    jpeg.write(0xFF);
+    jpeg.write(0xD8);
+    byte[] segments = JpegContainer.segments(store);
+    assertEquals(JpegContainer.segmentsLength(store.length), segments.length);
+    jpeg.writeBytes(segments);
+    jpeg.writeBytes(new byte[] {(byte) 0xFF, (byte) 0xD9});
+    assertArrayEquals(store, JpegContainer.store(jpeg.toByteArray()));
+  }
+
+  @Test
+  void insertingTheBoxIntoAnMp4LeavesEveryFrameAndSampleAsTheyWere() throws Exception {
+    assumeTrue(TestMedia.hasFfmpegTools(), "needs ffmpeg to decode");
+    Path clip =
+        TestMedia.trim(TestMedia.sample("astronaut.mp4"), dir.resolve("clip.mp4"), 15, true);
+    String before =
+        TestMedia.run("ffmpeg", "-v", "error", "-i", clip.toString(), "-f", "framemd5", "-").out();
+    new BmffContainer().embed(clip, new ManifestStoreWriter(FACTS, DevelopmentIdentity.get()));
+    String after =
+        TestMedia.run("ffmpeg", "-v", "error", "-i", clip.toString(), "-f", "framemd5", "-").out();
+    assertTrue(before.lines().filter(l -> !l.startsWith("#")).count() >= 15, before);
+    assertEquals(before, after, "video and audio frames decode to the same bytes");
+    Verification v = ContentCredentials.verify(clip, List.of());
+    assertTrue(v.valid(), v.toString());
+  }
+
+  private static Date from() {
+    return Date.from(Instant.now().minusSeconds(3600));
+  }
+
+  private static Date until() {
+    return Date.from(Instant.now().plusSeconds(86_400L * 365));
+  }
+
+  private static X509Certificate cert(X509v3CertificateBuilder b, KeyPair issuer) throws Exception {
+    return new JcaX509CertificateConverter()
+        .getCertificate(
+            b.build(new JcaContentSignerBuilder("SHA384withECDSA").build(issuer.getPrivate())));
+  }
+
+  private static String pem(Object o) throws Exception {
+    StringWriter w = new StringWriter();
+    try (JcaPEMWriter p = new JcaPEMWriter(w)) {
+      p.writeObject(o);
+    }
+    return w.toString();
+  }
+}
