@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.doppel.output.Json;
+import dev.doppel.testing.TestCertificates;
 import dev.doppel.testing.TestMedia;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -173,6 +174,53 @@ class InspectCommandTest {
     assertTrue(c.get("c2pa").get("note").asText().contains("no manifest"), c.toString());
     assertFalse(
         inspect(TestMedia.sample("astronaut.png")).get(0).get("c2pa").get("present").asBoolean());
+  }
+
+  @Test
+  void anOutputSignedWithTheUsersChainIsTrustedWithItsRootAndABadKeyIsOneLine() throws Exception {
+    TestCertificates.Chain c = TestCertificates.newsroom(dir);
+    Path signed = dir.resolve("signed.png");
+    Cli s =
+        Cli.run(
+            "swap",
+            TestMedia.sample("astronaut.png").toString(),
+            "-o",
+            signed.toString(),
+            "--model",
+            "models/pair96",
+            "--sign-key",
+            c.key().toString(),
+            "--sign-cert",
+            c.chain().toString(),
+            "-q");
+    assertEquals(0, s.exitCode(), s.err());
+    Cli r = Cli.run("inspect", "--json", "--trust", c.rootFile().toString(), signed.toString());
+    assertEquals(0, r.exitCode(), r.err());
+    JsonNode c2pa = Json.MAPPER.readTree(r.out()).get(0).get("c2pa");
+    assertTrue(c2pa.get("valid").asBoolean(), c2pa.toString());
+    assertEquals("trusted (O=Test,CN=Test newsroom root)", c2pa.get("trust").asText());
+    assertEquals("O=Test,CN=Test newsroom signer", c2pa.get("signer").asText());
+    JsonNode untrusted = inspect(signed).get(0).get("c2pa");
+    assertTrue(untrusted.get("trust").asText().startsWith("untrusted"), untrusted.toString());
+    String sidecar = Files.readString(dev.doppel.output.Provenance.sidecarFor(signed));
+    assertTrue(sidecar.contains("Test newsroom signer"), sidecar);
+
+    Cli bad =
+        Cli.run(
+            "swap",
+            TestMedia.sample("astronaut.png").toString(),
+            "-o",
+            dir.resolve("never.png").toString(),
+            "--model",
+            "models/pair96",
+            "--sign-key",
+            c.chain().toString(),
+            "--sign-cert",
+            c.chain().toString(),
+            "-q");
+    assertEquals(2, bad.exitCode(), bad.err());
+    assertTrue(bad.errorLine().contains("signer-chain.pem: no unencrypted private key"), bad.err());
+    assertFalse(Files.exists(dir.resolve("never.png")));
   }
 
   @Test

@@ -6,33 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.doppel.testing.TestCertificates;
 import dev.doppel.testing.TestMedia;
 import java.io.ByteArrayOutputStream;
-import java.io.StringWriter;
-import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.cert.X509Certificate;
-import java.security.spec.ECGenParameterSpec;
-import java.time.Instant;
-import java.util.Date;
 import java.util.List;
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x509.BasicConstraints;
-import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
-import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.asn1.x509.KeyPurposeId;
-import org.bouncycastle.asn1.x509.KeyUsage;
-import org.bouncycastle.cert.X509v3CertificateBuilder;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
-import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,44 +27,10 @@ class ContentCredentialsTest {
 
   @Test
   void aUsersChainIsTrustedOnlyWithItsRootAndOneChangedPixelBreaksTheBinding() throws Exception {
-    KeyPairGenerator ec = KeyPairGenerator.getInstance("EC");
-    ec.initialize(new ECGenParameterSpec("secp384r1"));
-    KeyPair caKeys = ec.generateKeyPair();
-    KeyPair signerKeys = ec.generateKeyPair();
-    JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
-    X500Name caName = new X500Name("CN=Test newsroom root,O=Test");
-    X509Certificate ca =
-        cert(
-            new JcaX509v3CertificateBuilder(
-                    caName, BigInteger.ONE, from(), until(), caName, caKeys.getPublic())
-                .addExtension(Extension.basicConstraints, true, new BasicConstraints(true))
-                .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign))
-                .addExtension(
-                    Extension.subjectKeyIdentifier,
-                    false,
-                    ext.createSubjectKeyIdentifier(caKeys.getPublic())),
-            caKeys);
-    X509Certificate signer =
-        cert(
-            new JcaX509v3CertificateBuilder(
-                    caName,
-                    BigInteger.TWO,
-                    from(),
-                    until(),
-                    new X500Name("CN=Test newsroom signer,O=Test"),
-                    signerKeys.getPublic())
-                .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
-                .addExtension(
-                    Extension.extendedKeyUsage,
-                    false,
-                    new ExtendedKeyUsage(KeyPurposeId.id_kp_emailProtection))
-                .addExtension(
-                    Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(ca)),
-            caKeys);
-    Path key = dir.resolve("key.pem");
-    Path chain = dir.resolve("chain.pem");
-    Files.writeString(key, pem(new JcaPKCS8Generator(signerKeys.getPrivate(), null)));
-    Files.writeString(chain, pem(signer) + pem(ca));
+    TestCertificates.Chain c = TestCertificates.newsroom(dir);
+    Path key = c.key();
+    Path chain = c.chain();
+    X509Certificate ca = c.root();
     SigningIdentity identity = SigningIdentity.load(key, chain);
     assertEquals(2, identity.chain().size());
 
@@ -156,27 +103,5 @@ class ContentCredentialsTest {
     assertEquals(before, after, "video and audio frames decode to the same bytes");
     Verification v = ContentCredentials.verify(clip, List.of());
     assertTrue(v.valid(), v.toString());
-  }
-
-  private static Date from() {
-    return Date.from(Instant.now().minusSeconds(3600));
-  }
-
-  private static Date until() {
-    return Date.from(Instant.now().plusSeconds(86_400L * 365));
-  }
-
-  private static X509Certificate cert(X509v3CertificateBuilder b, KeyPair issuer) throws Exception {
-    return new JcaX509CertificateConverter()
-        .getCertificate(
-            b.build(new JcaContentSignerBuilder("SHA384withECDSA").build(issuer.getPrivate())));
-  }
-
-  private static String pem(Object o) throws Exception {
-    StringWriter w = new StringWriter();
-    try (JcaPEMWriter p = new JcaPEMWriter(w)) {
-      p.writeObject(o);
-    }
-    return w.toString();
   }
 }
