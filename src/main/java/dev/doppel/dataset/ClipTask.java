@@ -8,6 +8,8 @@ import dev.doppel.output.OutputStore;
 import dev.doppel.output.Provenance;
 import dev.doppel.output.StoredFile;
 import dev.doppel.output.TempFiles;
+import dev.doppel.provenance.c2pa.ContentCredentials;
+import dev.doppel.provenance.c2pa.CredentialFacts;
 import dev.doppel.swap.FaceSelection;
 import dev.doppel.swap.ModelInfo;
 import dev.doppel.swap.OneShotSwapper;
@@ -130,6 +132,30 @@ public record ClipTask(
   }
 
   /**
+   * Content Credentials in each fake (MP4; the lossless MKV of c0 has no C2PA embedding), made
+   * reproducibly: the same spec and signing key give the same bytes on every run and worker. Reals
+   * stay unsigned, as they stay untagged: only what Doppel altered is labelled.
+   */
+  private void signFakes(List<ClipRenderer.Output> fakes) {
+    String inputSha = Provenance.sha256(Path.of(clipFile));
+    String modelSha = Provenance.sha256(Path.of(fake.model()));
+    for (ClipRenderer.Output o : fakes) {
+      String name = o.path().getFileName().toString();
+      ContentCredentials.embedReproducibly(
+          o.path(),
+          name,
+          new CredentialFacts(
+              name,
+              "face-swap",
+              true,
+              target,
+              inputSha,
+              Path.of(fake.model()).getFileName().toString(),
+              modelSha));
+    }
+  }
+
+  /**
    * Renders this clip's files under {@code root} (the dataset's layout).
    *
    * @param swapper the fake's loaded swapper, already {@link FakeTask#prepare prepared}; null for
@@ -183,6 +209,7 @@ public record ClipTask(
             rendered,
             perturbations,
             seed);
+    if (fake != null) signFakes(fakes);
     if (deepfakeBench != null) {
       Map<Long, JsonNode> realFaces =
           writeReals ? deepfakeBench.facesToCrop(realNotes, result.frames(), false) : null;

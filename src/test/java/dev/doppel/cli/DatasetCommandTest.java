@@ -2,12 +2,15 @@ package dev.doppel.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.doppel.output.Json;
+import dev.doppel.provenance.c2pa.ContentCredentials;
+import dev.doppel.provenance.c2pa.Verification;
 import dev.doppel.testing.TestMedia;
 import dev.doppel.video.EncodeSettings;
 import java.nio.file.Files;
@@ -115,6 +118,18 @@ class DatasetCommandTest {
     }
     Cli exists = Cli.run("dataset", spec.toString(), "-o", a.toString(), "-q");
     assertEquals(2, exists.exitCode());
+
+    // fakes carry Content Credentials (signed reproducibly: the checksums above match), reals none
+    Verification signed =
+        ContentCredentials.verify(
+            a.resolve("manipulated_sequences/DoppelPair96/c23/videos/astronaut-00_hopper.mp4"),
+            List.of());
+    assertTrue(signed.valid(), signed.toString());
+    assertEquals("development certificate (untrusted)", signed.trust());
+    assertFalse(
+        ContentCredentials.verify(
+                a.resolve("original_sequences/doppel/c23/videos/astronaut-00.mp4"), List.of())
+            .present());
 
     // the independent check by FFmpeg's own tools comes last: without them the test
     // is reported as skipped (aborted), having made every other check

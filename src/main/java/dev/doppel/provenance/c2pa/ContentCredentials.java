@@ -53,10 +53,26 @@ public final class ContentCredentials {
    * temporary name); does nothing for a container without a C2PA embedding.
    */
   public static void embed(Path file, String outputName, CredentialFacts facts) {
+    byte[] seed = new byte[16];
+    new java.security.SecureRandom().nextBytes(seed);
+    embed(file, outputName, facts, seed);
+  }
+
+  /**
+   * As {@link #embed(Path, String, CredentialFacts)}, with the manifest's labels derived from the
+   * file's bytes: with the same signing key, the same file gets the same Content Credentials, so a
+   * dataset built twice (or on a cluster) is byte-identical.
+   */
+  public static void embedReproducibly(Path file, String outputName, CredentialFacts facts) {
+    byte[] seed = java.util.HexFormat.of().parseHex(dev.doppel.output.Provenance.sha256(file));
+    embed(file, outputName, facts, seed);
+  }
+
+  private static void embed(Path file, String outputName, CredentialFacts facts, byte[] seed) {
     Container container = Container.forName(outputName);
     if (container == null) return;
     try {
-      container.embed(file, new ManifestStoreWriter(facts, signer()));
+      container.embed(file, new ManifestStoreWriter(facts, signer(), seed));
     } catch (IOException e) {
       throw DoppelException.processing(
           "cannot add Content Credentials to " + outputName + ": " + OutputPaths.describe(e));

@@ -77,8 +77,9 @@ final class Cose {
     byte[] signature;
     try {
       Signature s = alg.signature();
-      s.initSign(identity.key());
-      s.update(toBeSigned(protectedHeader, payload));
+      byte[] tbs = toBeSigned(protectedHeader, payload);
+      s.initSign(identity.key(), deterministicRandom(identity.key(), tbs));
+      s.update(tbs);
       signature = s.sign();
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("cannot sign the C2PA claim: " + e.getMessage(), e);
@@ -94,6 +95,22 @@ final class Cose {
           g.writeBinary(signature);
           g.writeEndArray();
         });
+  }
+
+  /**
+   * The randomness of a signature (ECDSA's k, PSS's salt) drawn from a generator seeded with the
+   * key and the bytes signed, as RFC 6979 does for ECDSA: the same claim signed with the same key
+   * gives the same signature (reproducible datasets), different claims never share a k, and no one
+   * without the key can predict it.
+   */
+  private static java.security.SecureRandom deterministicRandom(PrivateKey key, byte[] tbs)
+      throws GeneralSecurityException {
+    java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+    md.update(key.getEncoded());
+    md.update(tbs);
+    java.security.SecureRandom r = java.security.SecureRandom.getInstance("SHA1PRNG");
+    r.setSeed(md.digest()); // seeded before first use: SHA1PRNG then draws from this seed only
+    return r;
   }
 
   private static byte[] protectedHeader(Algorithm alg, List<X509Certificate> chain) {

@@ -26,12 +26,30 @@ final class ManifestStoreWriter {
 
   private final CredentialFacts facts;
   private final SigningIdentity identity;
-  private final String manifestLabel = "urn:c2pa:" + UUID.randomUUID();
-  private final String instanceId = "xmp:iid:" + UUID.randomUUID();
+  private final String manifestLabel;
+  private final String instanceId;
 
-  ManifestStoreWriter(CredentialFacts facts, SigningIdentity identity) {
+  /**
+   * @param seed decides the manifest's labels: random for a one-off output, derived from the file's
+   *     bytes for a dataset (with deterministic signatures, the same input then gives the same
+   *     bytes)
+   */
+  ManifestStoreWriter(CredentialFacts facts, SigningIdentity identity, byte[] seed) {
     this.facts = facts;
     this.identity = identity;
+    this.manifestLabel = "urn:c2pa:" + uuidFrom(seed, "manifest");
+    this.instanceId = "xmp:iid:" + uuidFrom(seed, "instance");
+  }
+
+  /** A version-4-shaped UUID from SHA-256 of {@code seed} and {@code what}. */
+  static UUID uuidFrom(byte[] seed, String what) {
+    java.security.MessageDigest md = DataHash.sha256();
+    md.update(seed);
+    md.update(what.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(md.digest());
+    long hi = (b.getLong() & ~0xF000L) | 0x4000L;
+    long lo = (b.getLong() & 0x3FFF_FFFF_FFFF_FFFFL) | 0x8000_0000_0000_0000L;
+    return new UUID(hi, lo);
   }
 
   /** The signed store with {@code binding} (label, CBOR content) as its hard binding. */

@@ -36,7 +36,7 @@ class ContentCredentialsTest {
 
     Path png = dir.resolve("out.png");
     Files.copy(TestMedia.sample("astronaut.png"), png);
-    new PngContainer().embed(png, new ManifestStoreWriter(FACTS, identity));
+    new PngContainer().embed(png, new ManifestStoreWriter(FACTS, identity, new byte[16]));
 
     Verification trusted = ContentCredentials.verify(png, List.of(ca));
     assertTrue(trusted.valid(), trusted.toString());
@@ -61,7 +61,8 @@ class ContentCredentialsTest {
   void aChangedAssertionNoLongerMatchesTheSignedClaim() throws Exception {
     Path jpg = dir.resolve("out.jpg");
     Files.copy(TestMedia.sample("grace_hopper.jpg"), jpg);
-    new JpegContainer().embed(jpg, new ManifestStoreWriter(FACTS, DevelopmentIdentity.get()));
+    new JpegContainer()
+        .embed(jpg, new ManifestStoreWriter(FACTS, DevelopmentIdentity.get(), new byte[16]));
     Verification ok = ContentCredentials.verify(jpg, List.of());
     assertTrue(ok.valid(), ok.toString());
     assertEquals("development certificate (untrusted)", ok.trust());
@@ -73,6 +74,22 @@ class ContentCredentialsTest {
     Verification v = ContentCredentials.verify(edited, List.of());
     assertFalse(v.assertionsValid(), v.toString());
     assertTrue(v.signatureValid(), "the claim itself is unchanged: " + v);
+  }
+
+  @Test
+  void theSameFileSignedReproduciblyTwiceGetsTheSameBytesAndAOneOffOutputDoesNot()
+      throws Exception {
+    Path a = dir.resolve("a.png");
+    Path b = dir.resolve("b.png");
+    Path c = dir.resolve("c.png");
+    for (Path p : List.of(a, b, c)) Files.copy(TestMedia.sample("astronaut.png"), p);
+    ContentCredentials.embedReproducibly(a, "out.png", FACTS);
+    ContentCredentials.embedReproducibly(b, "out.png", FACTS);
+    ContentCredentials.embed(c, "out.png", FACTS);
+    assertArrayEquals(Files.readAllBytes(a), Files.readAllBytes(b));
+    assertFalse(java.util.Arrays.equals(Files.readAllBytes(a), Files.readAllBytes(c)));
+    assertTrue(ContentCredentials.verify(a, List.of()).valid());
+    assertTrue(ContentCredentials.verify(c, List.of()).valid());
   }
 
   @Test
@@ -96,7 +113,8 @@ class ContentCredentialsTest {
         TestMedia.trim(TestMedia.sample("astronaut.mp4"), dir.resolve("clip.mp4"), 15, true);
     String before =
         TestMedia.run("ffmpeg", "-v", "error", "-i", clip.toString(), "-f", "framemd5", "-").out();
-    new BmffContainer().embed(clip, new ManifestStoreWriter(FACTS, DevelopmentIdentity.get()));
+    new BmffContainer()
+        .embed(clip, new ManifestStoreWriter(FACTS, DevelopmentIdentity.get(), new byte[16]));
     String after =
         TestMedia.run("ffmpeg", "-v", "error", "-i", clip.toString(), "-f", "framemd5", "-").out();
     assertTrue(before.lines().filter(l -> !l.startsWith("#")).count() >= 15, before);
