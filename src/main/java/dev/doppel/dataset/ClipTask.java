@@ -10,6 +10,7 @@ import dev.doppel.output.StoredFile;
 import dev.doppel.output.TempFiles;
 import dev.doppel.provenance.c2pa.ContentCredentials;
 import dev.doppel.provenance.c2pa.CredentialFacts;
+import dev.doppel.provenance.c2pa.SigningIdentity;
 import dev.doppel.swap.FaceSelection;
 import dev.doppel.swap.ModelInfo;
 import dev.doppel.swap.OneShotSwapper;
@@ -56,9 +57,17 @@ public record ClipTask(
    * @param model the graph file
    * @param sourceEmbedding a one-shot model's source face; null for a pair graph
    * @param faces which faces to swap ({@link FaceSelection#parse} form)
+   * @param signer the driver's C2PA signing identity (key and chain, PEM): every worker signs with
+   *     it, so a cluster build has the bytes of a local one. It travels inside the task, over
+   *     Spark's RPC: encrypt that (spark.network.crypto.enabled) on a network you do not trust.
    */
   public record FakeTask(
-      String method, String name, String model, float[] sourceEmbedding, String faces)
+      String method,
+      String name,
+      String model,
+      float[] sourceEmbedding,
+      String faces,
+      String signer)
       implements Serializable {
     private static final long serialVersionUID = 1L;
 
@@ -92,7 +101,8 @@ public record ClipTask(
               f.name(),
               f.recipe().info().path().toAbsolutePath().toString(),
               f.recipe().sourceEmbedding(),
-              f.selection().toString());
+              f.selection().toString(),
+              ContentCredentials.signer().toPem());
     }
     return new ClipTask(
         index,
@@ -144,6 +154,7 @@ public record ClipTask(
       ContentCredentials.embedReproducibly(
           o.path(),
           name,
+          SigningIdentity.fromPem(fake.signer()),
           new CredentialFacts(
               name,
               "face-swap",

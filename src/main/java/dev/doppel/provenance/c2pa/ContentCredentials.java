@@ -63,16 +63,22 @@ public final class ContentCredentials {
    * file's bytes: with the same signing key, the same file gets the same Content Credentials, so a
    * dataset built twice (or on a cluster) is byte-identical.
    */
-  public static void embedReproducibly(Path file, String outputName, CredentialFacts facts) {
+  public static void embedReproducibly(
+      Path file, String outputName, SigningIdentity signer, CredentialFacts facts) {
     byte[] seed = java.util.HexFormat.of().parseHex(dev.doppel.output.Provenance.sha256(file));
-    embed(file, outputName, facts, seed);
+    embed(file, outputName, facts, signer, seed);
   }
 
   private static void embed(Path file, String outputName, CredentialFacts facts, byte[] seed) {
+    embed(file, outputName, facts, signer(), seed);
+  }
+
+  private static void embed(
+      Path file, String outputName, CredentialFacts facts, SigningIdentity signer, byte[] seed) {
     Container container = Container.forName(outputName);
     if (container == null) return;
     try {
-      container.embed(file, new ManifestStoreWriter(facts, signer(), seed));
+      container.embed(file, new ManifestStoreWriter(facts, signer, seed));
     } catch (IOException e) {
       throw DoppelException.processing(
           "cannot add Content Credentials to " + outputName + ": " + OutputPaths.describe(e));

@@ -57,6 +57,38 @@ public record SigningIdentity(PrivateKey key, List<X509Certificate> chain, boole
     return new SigningIdentity(key, chain, false);
   }
 
+  /** Key and chain as one PEM text (PKCS#8 key first), for {@link #fromPem}. */
+  public String toPem() {
+    java.io.StringWriter out = new java.io.StringWriter();
+    try (org.bouncycastle.openssl.jcajce.JcaPEMWriter w =
+        new org.bouncycastle.openssl.jcajce.JcaPEMWriter(out)) {
+      w.writeObject(new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(key, null));
+      for (X509Certificate c : chain) w.writeObject(c);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return out.toString();
+  }
+
+  /** The identity {@link #toPem} wrote; development or not as its certificate says. */
+  public static SigningIdentity fromPem(String pem) {
+    PrivateKey key = null;
+    List<X509Certificate> chain = new ArrayList<>();
+    JcaX509CertificateConverter converter = new JcaX509CertificateConverter();
+    try (PEMParser parser = new PEMParser(new java.io.StringReader(pem))) {
+      for (Object o; (o = parser.readObject()) != null; ) {
+        if (key == null) key = privateKey(o);
+        if (o instanceof X509CertificateHolder h) chain.add(converter.getCertificate(h));
+      }
+    } catch (IOException | CertificateException e) {
+      throw new IllegalArgumentException("not a signing identity: " + e.getMessage(), e);
+    }
+    if (key == null || chain.isEmpty()) {
+      throw new IllegalArgumentException("not a signing identity: no key or certificate");
+    }
+    return new SigningIdentity(key, chain, DevelopmentIdentity.isDevelopment(chain.get(0)));
+  }
+
   /** The PEM certificates in {@code file}, in order. */
   public static List<X509Certificate> certificates(Path file) {
     List<X509Certificate> chain = new ArrayList<>();

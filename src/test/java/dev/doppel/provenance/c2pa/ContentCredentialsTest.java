@@ -83,8 +83,9 @@ class ContentCredentialsTest {
     Path b = dir.resolve("b.png");
     Path c = dir.resolve("c.png");
     for (Path p : List.of(a, b, c)) Files.copy(TestMedia.sample("astronaut.png"), p);
-    ContentCredentials.embedReproducibly(a, "out.png", FACTS);
-    ContentCredentials.embedReproducibly(b, "out.png", FACTS);
+    ContentCredentials.embedReproducibly(a, "out.png", DevelopmentIdentity.get(), FACTS);
+    ContentCredentials.embedReproducibly(
+        b, "out.png", SigningIdentity.fromPem(DevelopmentIdentity.get().toPem()), FACTS);
     ContentCredentials.embed(c, "out.png", FACTS);
     assertArrayEquals(Files.readAllBytes(a), Files.readAllBytes(b));
     assertFalse(java.util.Arrays.equals(Files.readAllBytes(a), Files.readAllBytes(c)));
