@@ -2,6 +2,7 @@ package dev.doppel.cli;
 
 import dev.doppel.DoppelException;
 import dev.doppel.Version;
+import dev.doppel.provenance.c2pa.ContentCredentials;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.Charset;
@@ -75,7 +76,15 @@ public final class Main implements Runnable {
           err.println("Try 'doppel " + commandPath(e.getCommandLine()) + " --help'.");
           return DoppelException.USAGE;
         });
-    int code = cli.execute(args);
+    // --sign-key/--sign-cert hold for one command: a run in the same JVM (tests, an embedding
+    // program) starts again from $DOPPEL_SIGN_KEY or the development certificate
+    ContentCredentials.signWith(null);
+    int code;
+    try {
+      code = cli.execute(args);
+    } finally {
+      ContentCredentials.signWith(null);
+    }
     out.flush();
     err.flush();
     return code;

@@ -23,7 +23,10 @@ public final class ContentCredentials {
 
   private static SigningIdentity configured;
 
-  /** Signs with {@code identity} from now on in this process ({@code --sign-key/--sign-cert}). */
+  /**
+   * Signs with {@code identity} from now on in this process ({@code --sign-key/--sign-cert}); null
+   * goes back to the default ({@link #signer()}).
+   */
   public static synchronized void signWith(SigningIdentity identity) {
     configured = identity;
   }
