@@ -19,8 +19,10 @@ import java.util.Map;
 
 /**
  * The label every output carries unless the user turns it off: container tags saying which Doppel
- * made it and what kind of output it is, and a sidecar {@code OUTPUT.doppel.json} with the SHA-256
- * of inputs and output, so a file can be traced back to how it was made.
+ * made it and what kind of output it is, signed C2PA Content Credentials inside MP4/MOV, PNG and
+ * JPEG files (embedded by {@link #writeSidecar} just before it hashes the output), and a sidecar
+ * {@code OUTPUT.doppel.json} with the SHA-256 of inputs and output, so a file can be traced back to
+ * how it was made.
  */
 public final class Provenance {
   private Provenance() {}
@@ -131,7 +133,9 @@ public final class Provenance {
     } else {
       root.putObject("c2pa")
           .put("embedded", false)
-          .put("why", "C2PA defines no embedding for this container; this sidecar is the label");
+          .put(
+              "why",
+              "no C2PA embedding for this container (MKV, WebM, AVI); this sidecar is the label");
     }
     root.putObject("output").put("path", outputName).put("sha256", sha256(complete));
     root.set("settings", Json.MAPPER.valueToTree(settings));
