@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The Content Credentials of {@code doppel swap}'s MP4, PNG and JPEG outputs, checked by an
+ * The Content Credentials of {@code doppel swap}'s MP4, MOV, PNG and JPEG outputs, checked by an
  * implementation independent of Doppel's: the npm package {@code @trustnxt/c2pa-ts} under Node
  * (src/test/node, installed by .ci/run with {@code npm install}). Skipped with the reason when Node
  * or the package is missing, unless $DOPPEL_REQUIRE_C2PA_CHECK is set (as .ci/run does).
@@ -38,6 +38,7 @@ class C2paIndependentCheckTest {
     requireChecker();
     Path clip = TestMedia.trim(TestMedia.sample("astronaut.mp4"), dir.resolve("in.mp4"), 12, true);
     Path mp4 = swap(clip, "out.mp4");
+    Path mov = swap(clip, "out.mov");
     Path png = swap(TestMedia.sample("astronaut.png"), "out.png");
     Path jpg = swap(TestMedia.sample("astronaut.png"), "out.jpg");
 
@@ -45,8 +46,8 @@ class C2paIndependentCheckTest {
     Path pngChanged = flipByteAfter(png, "IDAT", "changed.png");
     Path jpgChanged = flipByteAfter(jpg, "\u00ff\u00da", "changed.jpg"); // start of scan
 
-    Map<String, JsonNode> r = check(mp4, png, jpg, mp4Changed, pngChanged, jpgChanged);
-    for (Path ok : List.of(mp4, png, jpg)) {
+    Map<String, JsonNode> r = check(mp4, mov, png, jpg, mp4Changed, pngChanged, jpgChanged);
+    for (Path ok : List.of(mp4, mov, png, jpg)) {
       JsonNode j = r.get(ok.toString());
       assertTrue(j.get("found").asBoolean(), j.toString());
       assertTrue(j.get("valid").asBoolean(), j.toString());
