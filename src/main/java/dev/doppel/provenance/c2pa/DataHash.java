@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
+import java.util.function.IntToLongFunction;
+import java.util.function.UnaryOperator;
 
 /**
  * The {@code c2pa.hash.data} hard binding of still images: SHA-256 of every byte of the file but
@@ -56,30 +58,41 @@ final class DataHash {
     }
   }
 
-  /** The store for a still: the space is fixed first, then filled with the real hash. */
-  interface Layout {
-    /** The file with {@code store} placed in it; {@code exclusion()} says where. */
-    byte[] place(byte[] store);
-
-    long[] exclusion(int storeLength);
-  }
-
-  static byte[] embed(Layout layout, ManifestStoreWriter writer) {
+  /**
+   * Embeds the store into a still: {@code wrap} turns the store into the bytes the format holds it
+   * in (a chunk, segments), inserted at byte {@code at}; {@code wrappedLength} gives their length
+   * for a store of a given length. The space is fixed first, then filled with the real hash.
+   */
+  static byte[] insert(
+      byte[] file,
+      int at,
+      UnaryOperator<byte[]> wrap,
+      IntToLongFunction wrappedLength,
+      ManifestStoreWriter writer) {
     byte[] zeros = new byte[32];
     int length = writer.write(LABEL, assertion(0, 1, zeros)).length;
     // the exclusion's numbers are part of the store, and their CBOR length depends on them
     for (int i = 0; i < 8; i++) {
-      long[] ex = layout.exclusion(length);
-      int next = writer.write(LABEL, assertion(ex[0], ex[1], zeros)).length;
+      int next =
+          writer.write(LABEL, assertion(at, wrappedLength.applyAsLong(length), zeros)).length;
       if (next == length) break;
       length = next;
     }
-    long[] ex = layout.exclusion(length);
-    byte[] placeholder = layout.place(writer.write(LABEL, assertion(ex[0], ex[1], zeros)));
-    byte[] store = writer.write(LABEL, assertion(ex[0], ex[1], hash(placeholder, ex[0], ex[1])));
+    long excluded = wrappedLength.applyAsLong(length);
+    byte[] placeholder =
+        place(file, at, wrap.apply(writer.write(LABEL, assertion(at, excluded, zeros))));
+    byte[] store = writer.write(LABEL, assertion(at, excluded, hash(placeholder, at, excluded)));
     if (store.length != length) {
       throw new IllegalStateException("C2PA store changed length while signing");
     }
-    return layout.place(store);
+    return place(file, at, wrap.apply(store));
+  }
+
+  private static byte[] place(byte[] file, int at, byte[] inserted) {
+    byte[] out = new byte[file.length + inserted.length];
+    System.arraycopy(file, 0, out, 0, at);
+    System.arraycopy(inserted, 0, out, at, inserted.length);
+    System.arraycopy(file, at, out, at + inserted.length, file.length - at);
+    return out;
   }
 }

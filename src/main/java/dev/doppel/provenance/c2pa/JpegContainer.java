@@ -22,24 +22,7 @@ final class JpegContainer implements Container {
     if (store(jpeg) != null) throw new IOException("it already holds a C2PA manifest");
     int at = insertionPoint(jpeg);
     byte[] out =
-        DataHash.embed(
-            new DataHash.Layout() {
-              @Override
-              public byte[] place(byte[] store) {
-                ByteArrayOutputStream o =
-                    new ByteArrayOutputStream(jpeg.length + store.length + 64);
-                o.write(jpeg, 0, at);
-                o.writeBytes(segments(store));
-                o.write(jpeg, at, jpeg.length - at);
-                return o.toByteArray();
-              }
-
-              @Override
-              public long[] exclusion(int storeLength) {
-                return new long[] {at, segmentsLength(storeLength)};
-              }
-            },
-            writer);
+        DataHash.insert(jpeg, at, JpegContainer::segments, JpegContainer::segmentsLength, writer);
     Files.write(file, out);
   }
 

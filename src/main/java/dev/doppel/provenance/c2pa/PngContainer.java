@@ -1,7 +1,6 @@
 package dev.doppel.provenance.c2pa;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -18,24 +17,7 @@ final class PngContainer implements Container {
   public void embed(Path file, ManifestStoreWriter writer) throws IOException {
     byte[] png = Files.readAllBytes(file);
     int at = firstIdat(png);
-    byte[] out =
-        DataHash.embed(
-            new DataHash.Layout() {
-              @Override
-              public byte[] place(byte[] store) {
-                ByteArrayOutputStream o = new ByteArrayOutputStream(png.length + store.length + 12);
-                o.write(png, 0, at);
-                o.writeBytes(chunk(store));
-                o.write(png, at, png.length - at);
-                return o.toByteArray();
-              }
-
-              @Override
-              public long[] exclusion(int storeLength) {
-                return new long[] {at, storeLength + 12L};
-              }
-            },
-            writer);
+    byte[] out = DataHash.insert(png, at, PngContainer::chunk, length -> length + 12L, writer);
     Files.write(file, out);
   }
 
