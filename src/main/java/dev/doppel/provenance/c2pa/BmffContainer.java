@@ -3,7 +3,9 @@ package dev.doppel.provenance.c2pa;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.doppel.output.TempFiles;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -70,16 +72,15 @@ final class BmffContainer implements Container {
     }
     int storeLength = writer.write(LABEL, assertion(new byte[32])).length;
     long boxSize = UUID_HEADER + (long) storeLength;
-    Path temp = file.resolveSibling(file.getFileName() + ".c2pa-part");
+    // registered, so a SIGTERM mid-way leaves neither it nor (by moving under the same lock)
+    // a re-created output temporary behind
+    Path temp =
+        TempFiles.create(
+            () -> Files.createTempFile(file.getParent(), "." + file.getFileName(), ".c2pa-part"));
     try {
       try (FileChannel in = FileChannel.open(file);
           FileChannel out =
-              FileChannel.open(
-                  temp,
-                  StandardOpenOption.CREATE,
-                  StandardOpenOption.TRUNCATE_EXISTING,
-                  StandardOpenOption.READ,
-                  StandardOpenOption.WRITE)) {
+              FileChannel.open(temp, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
         TopBox ftyp = boxes.get(0);
         copy(in, ftyp.offset(), ftyp.size(), out);
         out.write(ByteBuffer.wrap(uuidHeader(boxSize)));
@@ -104,9 +105,20 @@ final class BmffContainer implements Container {
         out.write(ByteBuffer.wrap(store), ftyp.size() + UUID_HEADER);
         out.force(true);
       }
-      Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      TempFiles.whileRunning(
+          () -> {
+            try {
+              Files.move(
+                  temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException e) {
+              throw new UncheckedIOException(e);
+            }
+          });
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
     } finally {
       Files.deleteIfExists(temp);
+      TempFiles.forget(temp);
     }
   }
 

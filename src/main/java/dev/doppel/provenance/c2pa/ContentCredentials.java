@@ -85,6 +85,12 @@ public final class ContentCredentials {
     } catch (IOException e) {
       throw DoppelException.processing(
           "cannot add Content Credentials to " + outputName + ": " + OutputPaths.describe(e));
+    } catch (java.io.UncheckedIOException e) {
+      throw DoppelException.processing(
+          "cannot add Content Credentials to "
+              + outputName
+              + ": "
+              + OutputPaths.describe(e.getCause()));
     }
   }
 

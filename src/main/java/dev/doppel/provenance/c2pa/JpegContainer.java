@@ -1,8 +1,10 @@
 package dev.doppel.provenance.c2pa;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.doppel.output.TempFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +25,15 @@ final class JpegContainer implements Container {
     int at = insertionPoint(jpeg);
     byte[] out =
         DataHash.insert(jpeg, at, JpegContainer::segments, JpegContainer::segmentsLength, writer);
-    Files.write(file, out);
+    // the file is a registered temporary: rewrite it only while the process is not exiting
+    TempFiles.whileRunning(
+        () -> {
+          try {
+            Files.write(file, out);
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        });
   }
 
   private static int insertionPoint(byte[] jpeg) throws IOException {

@@ -1,7 +1,9 @@
 package dev.doppel.provenance.c2pa;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.doppel.output.TempFiles;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,7 +20,15 @@ final class PngContainer implements Container {
     byte[] png = Files.readAllBytes(file);
     int at = firstIdat(png);
     byte[] out = DataHash.insert(png, at, PngContainer::chunk, length -> length + 12L, writer);
-    Files.write(file, out);
+    // the file is a registered temporary: rewrite it only while the process is not exiting
+    TempFiles.whileRunning(
+        () -> {
+          try {
+            Files.write(file, out);
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        });
   }
 
   private static byte[] chunk(byte[] data) {
