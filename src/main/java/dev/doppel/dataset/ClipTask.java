@@ -24,6 +24,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
@@ -57,6 +58,8 @@ public record ClipTask(
    * @param model the graph file
    * @param sourceEmbedding a one-shot model's source face; null for a pair graph
    * @param faces which faces to swap ({@link FaceSelection#parse} form)
+   * @param modelSha256 the model file's SHA-256, and {@code targetSha256} the target clip's: hashed
+   *     once per build on the driver, recorded in the fake's Content Credentials
    * @param signer the driver's C2PA signing identity (key and chain, PEM): every worker signs with
    *     it, so a cluster build has the bytes of a local one. It travels inside the task, over
    *     Spark's RPC: encrypt that (spark.network.crypto.enabled) on a network you do not trust.
@@ -67,6 +70,8 @@ public record ClipTask(
       String model,
       float[] sourceEmbedding,
       String faces,
+      String modelSha256,
+      String targetSha256,
       String signer)
       implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -91,8 +96,19 @@ public record ClipTask(
     }
   }
 
+  /**
+   * @param signer the signing identity's PEM ({@link SigningIdentity#toPem}), the same for every
+   *     task of a build
+   * @param sha256 a file's SHA-256, remembered between the tasks of a build
+   */
   static ClipTask of(
-      int index, ClipJob job, DatasetSpec spec, DatasetPlanner.Plan plan, TrackerSettings tracker) {
+      int index,
+      ClipJob job,
+      DatasetSpec spec,
+      DatasetPlanner.Plan plan,
+      TrackerSettings tracker,
+      String signer,
+      Function<Path, String> sha256) {
     FakeTask fake = null;
     if (job instanceof ClipJob.Fake f) {
       fake =
@@ -102,7 +118,9 @@ public record ClipTask(
               f.recipe().info().path().toAbsolutePath().toString(),
               f.recipe().sourceEmbedding(),
               f.selection().toString(),
-              ContentCredentials.signer().toPem());
+              sha256.apply(f.recipe().info().path()),
+              sha256.apply(plan.clipFile().get(job.target())),
+              signer);
     }
     return new ClipTask(
         index,
@@ -147,8 +165,6 @@ public record ClipTask(
    * stay unsigned, as they stay untagged: only what Doppel altered is labelled.
    */
   private void signFakes(List<ClipRenderer.Output> fakes) {
-    String inputSha = Provenance.sha256(Path.of(clipFile));
-    String modelSha = Provenance.sha256(Path.of(fake.model()));
     for (ClipRenderer.Output o : fakes) {
       String name = o.path().getFileName().toString();
       ContentCredentials.embedReproducibly(
@@ -160,9 +176,9 @@ public record ClipTask(
               "face-swap",
               true,
               target,
-              inputSha,
+              fake.targetSha256(),
               Path.of(fake.model()).getFileName().toString(),
-              modelSha));
+              fake.modelSha256()));
     }
   }
 

@@ -10,6 +10,7 @@ import dev.doppel.output.OutputStore;
 import dev.doppel.output.Provenance;
 import dev.doppel.output.StoredFile;
 import dev.doppel.output.TempFiles;
+import dev.doppel.provenance.c2pa.ContentCredentials;
 import dev.doppel.video.CompressionRoundTrip;
 import dev.doppel.video.EncodeSettings;
 import java.io.IOException;
@@ -258,8 +259,18 @@ public final class DatasetBuilder {
   private static List<ClipTask> tasks(
       DatasetSpec spec, DatasetPlanner.Plan plan, TrackerSettings tracker) {
     List<ClipTask> tasks = new ArrayList<>();
+    String signer = ContentCredentials.signer().toPem();
+    Map<Path, String> hashes = new HashMap<>();
     for (int i = 0; i < plan.jobs().size(); i++) {
-      tasks.add(ClipTask.of(i, plan.jobs().get(i), spec, plan, tracker));
+      tasks.add(
+          ClipTask.of(
+              i,
+              plan.jobs().get(i),
+              spec,
+              plan,
+              tracker,
+              signer,
+              file -> hashes.computeIfAbsent(file.toAbsolutePath(), Provenance::sha256)));
     }
     return tasks;
   }

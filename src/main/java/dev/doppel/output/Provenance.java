@@ -114,9 +114,11 @@ public final class Provenance {
       String inputSha = inputFile != null ? in.get("sha256").asText() : null;
       Object model = settings.get("model");
       Object modelSha = settings.get("model_sha256");
+      SigningIdentity signer = ContentCredentials.signer();
       ContentCredentials.embed(
           complete,
           outputName,
+          signer,
           new CredentialFacts(
               outputName,
               kind,
@@ -125,7 +127,6 @@ public final class Provenance {
               inputSha,
               model != null ? Path.of(model.toString()).getFileName().toString() : null,
               modelSha != null ? modelSha.toString() : null));
-      SigningIdentity signer = ContentCredentials.signer();
       root.putObject("c2pa")
           .put("embedded", true)
           .put("signer", signer.signer().getSubjectX500Principal().getName())

@@ -62,6 +62,18 @@ public final class TempFiles {
     action.run();
   }
 
+  /** A file operation that may fail. */
+  @FunctionalInterface
+  public interface IoAction {
+    void run() throws IOException;
+  }
+
+  /** As {@link #whileRunning(Runnable)} for a file operation (a rewrite, a move into place). */
+  public static synchronized void whileRunningIo(IoAction action) throws IOException {
+    refuseIfExiting();
+    action.run();
+  }
+
   /** The path was renamed into place or deleted by its owner: no longer temporary. */
   public static synchronized void forget(Path p) {
     LIVE.remove(p.toAbsolutePath());

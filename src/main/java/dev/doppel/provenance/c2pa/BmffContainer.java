@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.doppel.output.TempFiles;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -60,15 +59,13 @@ final class BmffContainer implements Container {
     List<TopBox> boxes;
     try (FileChannel in = FileChannel.open(file)) {
       boxes = topBoxes(in);
+      if (storeBox(in, boxes) != null) throw new IOException("it already holds a C2PA manifest");
     }
     if (boxes.isEmpty() || !boxes.get(0).type().equals("ftyp")) {
       throw new IOException("it does not start with an ftyp box");
     }
     for (TopBox b : boxes) {
       if (b.type().equals("moof")) throw new IOException("fragmented MP4 is not supported");
-      if (b.type().equals("uuid") && isC2pa(file, b)) {
-        throw new IOException("it already holds a C2PA manifest");
-      }
     }
     int storeLength = writer.write(LABEL, assertion(new byte[32])).length;
     long boxSize = UUID_HEADER + (long) storeLength;
@@ -105,17 +102,10 @@ final class BmffContainer implements Container {
         out.write(ByteBuffer.wrap(store), ftyp.size() + UUID_HEADER);
         out.force(true);
       }
-      TempFiles.whileRunning(
-          () -> {
-            try {
+      TempFiles.whileRunningIo(
+          () ->
               Files.move(
-                  temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (IOException e) {
-              throw new UncheckedIOException(e);
-            }
-          });
-    } catch (UncheckedIOException e) {
-      throw e.getCause();
+                  temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE));
     } finally {
       Files.deleteIfExists(temp);
       TempFiles.forget(temp);
@@ -257,15 +247,6 @@ final class BmffContainer implements Container {
     return boxes;
   }
 
-  private static boolean isC2pa(Path file, TopBox b) throws IOException {
-    if (b.size() < UUID_HEADER) return false;
-    try (FileChannel ch = FileChannel.open(file)) {
-      ByteBuffer t = ByteBuffer.allocate(16);
-      readFully(ch, t, b.offset() + 8);
-      return Arrays.equals(t.array(), USER_TYPE);
-    }
-  }
-
   private static void copy(FileChannel in, long from, long count, FileChannel out)
       throws IOException {
     long done = 0;
@@ -286,16 +267,24 @@ final class BmffContainer implements Container {
   @Override
   public byte[] store(Path file) throws IOException {
     try (FileChannel ch = FileChannel.open(file)) {
-      for (TopBox b : topBoxes(ch)) {
-        if (!b.type().equals("uuid") || b.size() < UUID_HEADER) continue;
-        ByteBuffer h = ByteBuffer.allocate(UUID_HEADER - 8);
-        readFully(ch, h, b.offset() + 8);
-        byte[] head = h.array();
-        if (!Arrays.equals(Arrays.copyOfRange(head, 0, 16), USER_TYPE)) continue;
-        if (!Arrays.equals(Arrays.copyOfRange(head, 20, 20 + PURPOSE.length), PURPOSE)) continue;
-        ByteBuffer store = ByteBuffer.allocate((int) (b.size() - UUID_HEADER));
-        readFully(ch, store, b.offset() + UUID_HEADER);
-        return store.array();
+      TopBox b = storeBox(ch, topBoxes(ch));
+      if (b == null) return null;
+      ByteBuffer store = ByteBuffer.allocate((int) (b.size() - UUID_HEADER));
+      readFully(ch, store, b.offset() + UUID_HEADER);
+      return store.array();
+    }
+  }
+
+  /** The top-level uuid box with C2PA's user type and the "manifest" purpose, or null. */
+  private static TopBox storeBox(FileChannel ch, List<TopBox> boxes) throws IOException {
+    for (TopBox b : boxes) {
+      if (!b.type().equals("uuid") || b.size() < UUID_HEADER) continue;
+      ByteBuffer h = ByteBuffer.allocate(UUID_HEADER - 8);
+      readFully(ch, h, b.offset() + 8);
+      byte[] head = h.array();
+      if (Arrays.equals(Arrays.copyOfRange(head, 0, 16), USER_TYPE)
+          && Arrays.equals(Arrays.copyOfRange(head, 20, 20 + PURPOSE.length), PURPOSE)) {
+        return b;
       }
     }
     return null;

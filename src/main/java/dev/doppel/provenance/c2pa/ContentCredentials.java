@@ -55,25 +55,22 @@ public final class ContentCredentials {
    * Embeds signed Content Credentials into {@code file} (the complete output, possibly under its
    * temporary name); does nothing for a container without a C2PA embedding.
    */
-  public static void embed(Path file, String outputName, CredentialFacts facts) {
+  public static void embed(
+      Path file, String outputName, SigningIdentity signer, CredentialFacts facts) {
     byte[] seed = new byte[16];
     new java.security.SecureRandom().nextBytes(seed);
-    embed(file, outputName, facts, seed);
+    embed(file, outputName, facts, signer, seed);
   }
 
   /**
-   * As {@link #embed(Path, String, CredentialFacts)}, with the manifest's labels derived from the
-   * file's bytes: with the same signing key, the same file gets the same Content Credentials, so a
-   * dataset built twice (or on a cluster) is byte-identical.
+   * As {@link #embed(Path, String, SigningIdentity, CredentialFacts)}, with the manifest's labels
+   * derived from the file's bytes: with the same signing key, the same file gets the same Content
+   * Credentials, so a dataset built twice (or on a cluster) is byte-identical.
    */
   public static void embedReproducibly(
       Path file, String outputName, SigningIdentity signer, CredentialFacts facts) {
     byte[] seed = java.util.HexFormat.of().parseHex(dev.doppel.output.Provenance.sha256(file));
     embed(file, outputName, facts, signer, seed);
-  }
-
-  private static void embed(Path file, String outputName, CredentialFacts facts, byte[] seed) {
-    embed(file, outputName, facts, signer(), seed);
   }
 
   private static void embed(
@@ -85,12 +82,6 @@ public final class ContentCredentials {
     } catch (IOException e) {
       throw DoppelException.processing(
           "cannot add Content Credentials to " + outputName + ": " + OutputPaths.describe(e));
-    } catch (java.io.UncheckedIOException e) {
-      throw DoppelException.processing(
-          "cannot add Content Credentials to "
-              + outputName
-              + ": "
-              + OutputPaths.describe(e.getCause()));
     }
   }
 

@@ -18,7 +18,6 @@ import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
-import java.util.List;
 import java.util.UUID;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
@@ -62,21 +61,27 @@ public final class DevelopmentIdentity {
     return Path.of(System.getProperty("user.home"), ".config", "doppel");
   }
 
-  /** This installation's development identity, made on first use. */
+  private static Path loadedFrom;
+  private static SigningIdentity loaded;
+
+  /** This installation's development identity, made on first use (read once per process). */
   public static synchronized SigningIdentity get() {
     Path file = configDirectory().resolve(FILE);
     if (!Files.exists(file)) create(file);
-    PrivateKey key = null;
-    for (Object o : SigningIdentity.pemObjects(file)) {
-      key = SigningIdentity.privateKey(o);
-      if (key != null) break;
+    else if (file.equals(loadedFrom)) return loaded;
+    SigningIdentity id;
+    try {
+      id = SigningIdentity.fromPem(Files.readString(file, StandardCharsets.US_ASCII));
+    } catch (IOException | IllegalArgumentException e) {
+      id = null;
     }
-    List<X509Certificate> chain = SigningIdentity.certificates(file);
-    if (key == null || chain.size() != 2) {
+    if (id == null || !id.development() || id.chain().size() != 2) {
       throw DoppelException.processing(
           file + ": not a Doppel development identity (delete it to make a new one)");
     }
-    return new SigningIdentity(key, chain, true);
+    loadedFrom = file;
+    loaded = id;
+    return id;
   }
 
   /** True when {@code certificate} is one of Doppel's development certificates. */

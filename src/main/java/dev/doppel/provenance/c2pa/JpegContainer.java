@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.doppel.output.TempFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,14 +25,7 @@ final class JpegContainer implements Container {
     byte[] out =
         DataHash.insert(jpeg, at, JpegContainer::segments, JpegContainer::segmentsLength, writer);
     // the file is a registered temporary: rewrite it only while the process is not exiting
-    TempFiles.whileRunning(
-        () -> {
-          try {
-            Files.write(file, out);
-          } catch (IOException e) {
-            throw new UncheckedIOException(e);
-          }
-        });
+    TempFiles.whileRunningIo(() -> Files.write(file, out));
   }
 
   private static int insertionPoint(byte[] jpeg) throws IOException {

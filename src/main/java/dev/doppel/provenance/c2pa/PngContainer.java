@@ -3,7 +3,6 @@ package dev.doppel.provenance.c2pa;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.doppel.output.TempFiles;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,14 +20,7 @@ final class PngContainer implements Container {
     int at = firstIdat(png);
     byte[] out = DataHash.insert(png, at, PngContainer::chunk, length -> length + 12L, writer);
     // the file is a registered temporary: rewrite it only while the process is not exiting
-    TempFiles.whileRunning(
-        () -> {
-          try {
-            Files.write(file, out);
-          } catch (IOException e) {
-            throw new UncheckedIOException(e);
-          }
-        });
+    TempFiles.whileRunningIo(() -> Files.write(file, out));
   }
 
   private static byte[] chunk(byte[] data) {

@@ -86,7 +86,7 @@ class ContentCredentialsTest {
     ContentCredentials.embedReproducibly(a, "out.png", DevelopmentIdentity.get(), FACTS);
     ContentCredentials.embedReproducibly(
         b, "out.png", SigningIdentity.fromPem(DevelopmentIdentity.get().toPem()), FACTS);
-    ContentCredentials.embed(c, "out.png", FACTS);
+    ContentCredentials.embed(c, "out.png", DevelopmentIdentity.get(), FACTS);
     assertArrayEquals(Files.readAllBytes(a), Files.readAllBytes(b));
     assertFalse(java.util.Arrays.equals(Files.readAllBytes(a), Files.readAllBytes(c)));
     assertTrue(ContentCredentials.verify(a, List.of()).valid());
