@@ -69,8 +69,9 @@ public final class IdentityGuard implements AutoCloseable {
 
   /**
    * The guard of a trained model's graph, or null when it cannot be built: the graphs carry no
-   * held-out figure (models trained before it was recorded, the shipped demo) or the graph of a
-   * source identity is not beside this one.
+   * held-out figure (models trained before it was recorded; the shipped demo's figures are in
+   * {@code models/manifest.json}, see {@link ShippedMetadata}) or the graph of a source identity is
+   * not beside this one.
    *
    * @param notes receives one line per refused track
    */
@@ -85,7 +86,9 @@ public final class IdentityGuard implements AutoCloseable {
         ModelInfo graph = ModelInfo.read(file);
         if (!graph.target().equals(identity)) return closeAll(judges);
         // the graph's own figure for its target; a pair's older graphs carry it on the partner
-        String figure = graph.metadata().get("doppel.target_heldout_psnr");
+        String figure =
+            ShippedMetadata.get(graph.metadata(), graph.path(), "doppel.target_heldout_psnr")
+                .orElse(null);
         if (figure == null && model.identities().size() == 2) {
           figure = model.metadata().get("doppel.source_heldout_psnr");
         }

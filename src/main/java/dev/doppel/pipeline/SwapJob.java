@@ -136,6 +136,12 @@ public final class SwapJob {
                 ? IdentityGuard.forModel(
                     info, IdentityGuard.DEFAULT_MARGIN_DB, o.device(), notes::add)
                 : null) {
+      if (guard == null && o.guard() && !oneShot) {
+        notes.add(
+            info.path().getFileName()
+                + " carries no held-out figure, so the identity guard is off and every face is"
+                + " swapped (a model from doppel train has one; --faces chooses faces by hand)");
+      }
       FaceRenderer renderer = new FaceRenderer(model.swapper(), blender);
       LookalikeFilter lookalikes =
           o.faces() instanceof FaceSelection.Like like
