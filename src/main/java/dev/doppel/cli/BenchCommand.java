@@ -57,6 +57,13 @@ final class BenchCommand implements Callable<Integer> {
   boolean swapOnly;
 
   @Option(
+      names = "--watermark",
+      description =
+          "Time the swap as swap writes it by default: labelled, with the invisible watermark"
+              + " (the mark stage). Without it the swap is timed unlabelled.")
+  boolean watermark;
+
+  @Option(
       names = "--single-thread",
       description = "Time the swap on one thread instead of the pipeline.")
   boolean singleThread;
@@ -102,20 +109,30 @@ final class BenchCommand implements Callable<Integer> {
     if (model != null) {
       var swap =
           SwapBenchmark.swap(
-              input, model, n, common.tracker(), codec, scratch, !singleThread, run.int8, device);
+              input,
+              model,
+              n,
+              common.tracker(),
+              codec,
+              scratch,
+              !singleThread,
+              run.int8,
+              device,
+              watermark);
       SwapBenchmark.Rate rate = swap.getValue();
       out.printf(
           "swap         %6.1f fps (%d frames, %s)%s%n",
           rate.fps(),
           rate.frames(),
-          singleThread ? "one thread" : "pipelined",
+          (singleThread ? "one thread" : "pipelined") + (watermark ? ", watermarked" : ""),
           transcode == null
               ? ""
               : String.format(" = %.0f%% of transcode", 100 * rate.fps() / transcode.fps()));
       out.println(
           "swap stages  ms/frame busy (pipelined: each on its own thread; the slowest "
               + "sets the pace)");
-      for (String stage : java.util.List.of("decode", "analyse", "swap", "write", "encode")) {
+      for (String stage :
+          java.util.List.of("decode", "analyse", "swap", "mark", "write", "encode")) {
         out.printf("  %-20s %8.2f%n", stage, swap.getKey().times().millis(stage) / rate.frames());
       }
       out.printf(

@@ -178,7 +178,8 @@ public record ClipTask(
               target,
               fake.targetSha256(),
               Path.of(fake.model()).getFileName().toString(),
-              fake.modelSha256()));
+              fake.modelSha256(),
+              null));
     }
   }
 

@@ -126,7 +126,8 @@ public final class Provenance {
               inputName,
               inputSha,
               model != null ? Path.of(model.toString()).getFileName().toString() : null,
-              modelSha != null ? modelSha.toString() : null));
+              modelSha != null ? modelSha.toString() : null,
+              settings.get("watermark") instanceof Map<?, ?> w ? (String) w.get("payload") : null));
       root.putObject("c2pa")
           .put("embedded", true)
           .put("signer", signer.signer().getSubjectX500Principal().getName())

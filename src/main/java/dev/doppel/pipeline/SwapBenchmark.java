@@ -81,7 +81,8 @@ public final class SwapBenchmark {
       Path scratch,
       boolean pipelined,
       boolean int8,
-      Device device)
+      Device device,
+      boolean labelled)
       throws IOException {
     Path out = Files.createTempFile(scratch, "doppel-bench-", ".mp4");
     Files.delete(out);
@@ -91,7 +92,7 @@ public final class SwapBenchmark {
           SwapOptions.builder(input, out, model)
               .encode(EncodeSettings.forOutput(out, codec, null, null))
               .tracker(tracker)
-              .label(false)
+              .label(labelled)
               .pipelined(pipelined)
               .int8(int8)
               .device(device)
@@ -100,6 +101,7 @@ public final class SwapBenchmark {
       return Map.entry(s, rss.rate(s.frames(), s.loopSeconds()));
     } finally {
       Files.deleteIfExists(out);
+      Files.deleteIfExists(dev.doppel.output.Provenance.sidecarFor(out));
     }
   }
 

@@ -33,6 +33,8 @@ import dev.doppel.video.Stills;
 import dev.doppel.video.VideoFrame;
 import dev.doppel.video.VideoReader;
 import dev.doppel.video.VideoWriter;
+import dev.doppel.watermark.Payload;
+import dev.doppel.watermark.WatermarkEmbedder;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -135,6 +137,11 @@ public final class SwapJob {
             o.guard() && !oneShot
                 ? IdentityGuard.forModel(
                     info, IdentityGuard.DEFAULT_MARGIN_DB, o.device(), notes::add)
+                : null;
+        // the invisible mark goes into every labelled output whose faces were altered
+        WatermarkEmbedder watermark =
+            o.label() && !(o.faces() instanceof FaceSelection.None) && o.previewFrame() == null
+                ? new WatermarkEmbedder(Payload.newOutput())
                 : null) {
       if (guard == null && o.guard() && !oneShot) {
         notes.add(
@@ -161,7 +168,7 @@ public final class SwapJob {
             chooser,
             renderer,
             o.label()
-                ? settings(o, reader, info, blend, recognizer, lookalikes, guard, null)
+                ? settings(o, reader, info, blend, recognizer, lookalikes, guard, null, null)
                 : null);
       }
       boolean synthetic = !(o.faces() instanceof FaceSelection.None);
@@ -172,9 +179,11 @@ public final class SwapJob {
             tracker,
             chooser,
             renderer,
+            watermark,
             swapped ->
                 o.label()
-                    ? settings(o, reader, info, blend, recognizer, lookalikes, guard, swapped)
+                    ? settings(
+                        o, reader, info, blend, recognizer, lookalikes, guard, swapped, watermark)
                     : null,
             notes);
       }
@@ -220,6 +229,15 @@ public final class SwapJob {
                               for (Face face : w.chosen)
                                 renderer.render(w.frame.image(), face, null);
                               return null;
+                            }),
+                    w ->
+                        times.time(
+                            "mark",
+                            () -> {
+                              if (watermark != null) {
+                                watermark.mark(w.frame.image(), w.frame.micros() / 1e6, w.chosen);
+                              }
+                              return null;
                             })),
                 w -> {
                   swappedPerFrame.add(w.chosen.stream().mapToInt(Face::trackId).toArray());
@@ -256,7 +274,16 @@ public final class SwapJob {
         // never exists without its label (a kill in between leaves only the sidecar)
         Map<String, Object> settings =
             o.label()
-                ? settings(o, reader, info, blend, recognizer, lookalikes, guard, swappedPerFrame)
+                ? settings(
+                    o,
+                    reader,
+                    info,
+                    blend,
+                    recognizer,
+                    lookalikes,
+                    guard,
+                    swappedPerFrame,
+                    watermark)
                 : null;
         writer.finish(
             complete -> {
@@ -282,7 +309,8 @@ public final class SwapJob {
       Recognizer recognizer,
       LookalikeFilter lookalikes,
       IdentityGuard guard,
-      List<int[]> swappedPerFrame) {
+      List<int[]> swappedPerFrame,
+      WatermarkEmbedder watermark) {
     boolean oneShot = info.kind() == ModelKind.ONESHOT;
     Map<String, Object> settings = new LinkedHashMap<>();
     if (reader.info().trimmed()) settings.put("input_range", reader.info().rangeRecord());
@@ -306,6 +334,15 @@ public final class SwapJob {
       settings.put("like_similarity_per_track", lookalikes.similarities());
     }
     if (guard != null) settings.put("identity_guard", guard.settings());
+    if (watermark != null) {
+      Payload p = watermark.payload();
+      Map<String, Object> mark = new LinkedHashMap<>();
+      mark.put("scheme", WatermarkEmbedder.SCHEME);
+      mark.put("payload", p.hex());
+      mark.put("tool_id", p.toolId());
+      mark.put("output_id", p.outputId());
+      settings.put("watermark", mark);
+    }
     settings.put("blend", blend);
     settings.put("encode", o.encode());
     settings.put("tracker", o.tracker());
@@ -421,6 +458,7 @@ public final class SwapJob {
       FaceTracker tracker,
       FaceChooser chooser,
       FaceRenderer renderer,
+      WatermarkEmbedder watermark,
       java.util.function.Function<List<int[]>, Map<String, Object>> settings,
       List<String> notes) {
     try (VideoFrame f = reader.next()) {
@@ -429,6 +467,7 @@ public final class SwapJob {
       }
       List<Face> faces = chooser.choose(tracker.next(f.image(), f.micros() / 1e6), f.image());
       for (Face face : faces) renderer.render(f.image(), face, null);
+      if (watermark != null) watermark.mark(f.image(), f.micros() / 1e6, faces);
       boolean synthetic = !(o.faces() instanceof FaceSelection.None);
       String kind = synthetic ? "face-swap" : "pass-through";
       Map<String, Object> label =

@@ -8,6 +8,8 @@ import dev.doppel.provenance.c2pa.ContentCredentials;
 import dev.doppel.provenance.c2pa.Verification;
 import dev.doppel.video.ContainerTags;
 import dev.doppel.video.Stills;
+import dev.doppel.watermark.WatermarkDetector;
+import dev.doppel.watermark.WatermarkScan;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -16,6 +18,7 @@ import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import javax.xml.XMLConstants;
@@ -29,7 +32,8 @@ import org.w3c.dom.NodeList;
 /**
  * Reads back every kind of provenance Doppel writes: its container tags (videos), the XMP packet
  * (images), the sidecar {@code FILE.doppel.json} and whether its recorded SHA-256 is the file's,
- * and whether a C2PA manifest store is present. A report, never an error, for a file it can read.
+ * the C2PA manifest store, and the invisible watermark in the faces' pixels. A report, never an
+ * error, for a file it can read.
  */
 public final class Inspector {
   static final String IPTC_COMPOSITE =
@@ -87,6 +91,7 @@ public final class Inspector {
     }
     ProvenanceReport.Sidecar sidecar = sidecarOf(file);
     ProvenanceReport.C2pa c2pa = c2paOf(file, anchors);
+    ProvenanceReport.Watermark watermark = watermarkOf(file);
 
     List<String> labels = new ArrayList<>();
     boolean synthetic = false;
@@ -128,6 +133,12 @@ public final class Inspector {
       }
     }
 
+    if (watermark.found()) {
+      labels.add("watermark (" + watermark.payload() + ")");
+      synthetic = true;
+      doppel = true;
+    }
+
     String verdict;
     if (labels.isEmpty()) {
       verdict = "no provenance found";
@@ -154,8 +165,61 @@ public final class Inspector {
         xmp,
         sidecar,
         c2pa,
-        new ProvenanceReport.Watermark(
-            false, "not checked: this version of Doppel embeds and reads no watermark"));
+        watermark);
+  }
+
+  private static ProvenanceReport.Watermark watermarkOf(Path file) {
+    String recorded = recordedWatermark(file);
+    WatermarkDetector.Result r = WatermarkScan.scan(file);
+    String payload = r.found() ? r.payload().hex() : null;
+    String note;
+    if (r.framesRead() == 0) {
+      note = "not found (no face to read)";
+    } else if (!r.found()) {
+      note =
+          String.format(
+              Locale.ROOT,
+              "not found (%d frames of a face read, confidence %.2f)",
+              r.framesRead(),
+              r.confidence());
+    } else {
+      note =
+          String.format(
+              Locale.ROOT,
+              "Doppel's, output id %06x (payload %s), confidence %.2f%s, %d frames read, %d"
+                  + " decode on their own%s",
+              r.payload().outputId(),
+              payload,
+              r.confidence(),
+              r.gain() == 1.0 ? "" : String.format(Locale.ROOT, " at gain %.2f", r.gain()),
+              r.framesRead(),
+              r.framesMarked(),
+              recorded == null
+                  ? ""
+                  : payload.equals(recorded)
+                      ? "; the sidecar records the same payload"
+                      : "; the sidecar records another payload (" + recorded + ")");
+    }
+    return new ProvenanceReport.Watermark(
+        r.found(),
+        payload,
+        recorded,
+        Math.round(r.confidence() * 1000) / 1000.0,
+        r.framesRead(),
+        r.framesMarked(),
+        note);
+  }
+
+  /** The watermark payload the sidecar beside {@code file} records, or null. */
+  private static String recordedWatermark(Path file) {
+    Path path = Provenance.sidecarFor(file);
+    if (!Files.isRegularFile(path)) return null;
+    try {
+      JsonNode w = Json.MAPPER.readTree(path.toFile()).path("settings").path("watermark");
+      return w.path("payload").isTextual() ? w.path("payload").asText() : null;
+    } catch (IOException e) {
+      return null;
+    }
   }
 
   private static ProvenanceReport.Sidecar sidecarOf(Path file) {

@@ -65,6 +65,24 @@ public record ProvenanceReport(
       @JsonProperty("digital_source_type") String digitalSourceType,
       String note) {}
 
-  /** The invisible watermark: this version neither embeds nor reads one. */
-  public record Watermark(boolean checked, String note) {}
+  /**
+   * Doppel's invisible watermark, read from the faces' pixels (see {@code
+   * dev.doppel.watermark.WatermarkDetector}).
+   *
+   * @param found whether a payload decoded
+   * @param payload its 8 hex digits (tool id 44, then the output id), null when none
+   * @param recorded the payload the sidecar records, null without one
+   * @param confidence mean |summed chip| per frame, 0..1; unmarked faces read ~0.1-0.2
+   * @param framesRead frames of the face track read
+   * @param framesMarked of those, frames that decode on their own
+   * @param note one line for people
+   */
+  public record Watermark(
+      boolean found,
+      String payload,
+      String recorded,
+      double confidence,
+      @JsonProperty("frames_read") int framesRead,
+      @JsonProperty("frames_marked") int framesMarked,
+      String note) {}
 }

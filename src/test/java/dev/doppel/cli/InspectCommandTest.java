@@ -27,7 +27,8 @@ class InspectCommandTest {
 
   @BeforeAll
   void swapAClip() throws Exception {
-    Path clip = TestMedia.trim(TestMedia.sample("astronaut.mp4"), dir.resolve("in.mp4"), 10);
+    // the whole sample (125 frames): a re-encoded copy keeps its watermark over the whole clip
+    Path clip = Files.copy(TestMedia.sample("astronaut.mp4"), dir.resolve("in.mp4"));
     swapped = dir.resolve("swapped.mp4");
     Cli r =
         Cli.run(
@@ -67,8 +68,47 @@ class InspectCommandTest {
         c2pa.get("digital_source_type").asText());
     assertEquals("[\"c2pa.opened\",\"c2pa.edited\"]", c2pa.get("actions").toString());
     assertTrue(r.get("labels").toString().contains("C2PA manifest (valid)"), r.toString());
+    JsonNode mark = r.get("watermark");
+    assertTrue(mark.get("found").asBoolean(), mark.toString());
+    assertEquals(recordedPayload(swapped), mark.get("payload").asText(), mark.toString());
+    assertEquals(mark.get("payload").asText(), mark.get("recorded").asText());
+    assertTrue(r.get("labels").toString().contains("watermark (44"), r.toString());
     Cli table = Cli.run("inspect", swapped.toString());
     assertTrue(table.out().contains("the file's SHA-256 matches"), table.out());
+    assertTrue(table.out().contains("the sidecar records the same payload"), table.out());
+  }
+
+  /** The watermark payload the output's sidecar records. */
+  private static String recordedPayload(Path output) throws Exception {
+    JsonNode sidecar =
+        Json.MAPPER.readTree(dev.doppel.output.Provenance.sidecarFor(output).toFile());
+    String payload = sidecar.path("settings").path("watermark").path("payload").asText();
+    assertTrue(payload.matches("44[0-9a-f]{6}"), sidecar.toString());
+    return payload;
+  }
+
+  @Test
+  void realFacesAndAnUnlabelledSwapCarryNoWatermark() throws Exception {
+    Path real = TestMedia.trim(TestMedia.sample("hopper.mp4"), dir.resolve("real.mp4"), 10);
+    Path unlabelled = dir.resolve("unlabelled.mp4");
+    Cli s =
+        Cli.run(
+            "swap",
+            dir.resolve("in.mp4").toString(),
+            "-o",
+            unlabelled.toString(),
+            "--model",
+            "models/pair96",
+            "--no-label",
+            "-q");
+    assertEquals(0, s.exitCode(), s.err());
+    for (JsonNode r : inspect(real, unlabelled)) {
+      JsonNode mark = r.get("watermark");
+      assertFalse(mark.get("found").asBoolean(), r.toString());
+      assertTrue(mark.get("frames_read").asInt() >= 10, r.toString());
+      assertEquals(0, mark.get("frames_marked").asInt(), r.toString());
+      assertEquals("no provenance found", r.get("verdict").asText(), r.toString());
+    }
   }
 
   @Test
@@ -78,6 +118,7 @@ class InspectCommandTest {
         "-f", "lavfi", "-i", "testsrc2=s=160x120:r=25:d=1", "-c:v", "libx264", plain.toString());
     JsonNode r = inspect(plain).get(0);
     assertEquals("no provenance found", r.get("verdict").asText());
+    assertFalse(r.get("watermark").get("found").asBoolean(), r.toString());
     assertFalse(r.get("synthetic").asBoolean());
     assertTrue(r.get("sidecar").isNull());
   }
@@ -92,10 +133,16 @@ class InspectCommandTest {
     assertFalse(r.get("container_tags").has("doppel_synthetic"), "custom keys are dropped");
     assertTrue(r.get("synthetic").asBoolean(), "the comment survives: " + r);
     assertFalse(r.get("c2pa").get("present").asBoolean(), "FFmpeg drops the C2PA box: " + r);
+    String payload = recordedPayload(swapped);
+    assertEquals(payload, r.get("watermark").get("payload").asText(), "the pixels keep it: " + r);
+    assertFalse(r.get("watermark").hasNonNull("recorded"), "no sidecar beside it: " + r);
     Path stripped = dir.resolve("stripped.mp4");
     TestMedia.ffmpeg(
         "-i", swapped.toString(), "-map_metadata", "-1", "-c:v", "libx264", stripped.toString());
-    assertEquals("no provenance found", inspect(stripped).get(0).get("verdict").asText());
+    assertEquals(
+        "labelled synthetic by Doppel: watermark (" + payload + ")",
+        inspect(stripped).get(0).get("verdict").asText(),
+        "only the watermark survives");
   }
 
   @Test
@@ -147,6 +194,8 @@ class InspectCommandTest {
     assertEquals("true", r.get("xmp").get("doppel:synthetic").asText(), r.toString());
     assertTrue(r.get("labels").toString().contains("XMP"), r.toString());
     assertTrue(r.get("c2pa").get("valid").asBoolean(), r.toString());
+    assertEquals(
+        recordedPayload(photo), r.get("watermark").get("payload").asText(), "one frame decodes");
 
     // a PNG whose caBX chunk holds a JUMBF superbox labelled "c2pa" with no manifest in it
     byte[] png = Files.readAllBytes(TestMedia.sample("astronaut.png"));

@@ -144,7 +144,10 @@ class SwapCommandTest {
     }
   }
 
-  /** The pipelined path (a thread per stage) writes exactly what the one-thread path writes. */
+  /**
+   * The pipelined path (a thread per stage) writes exactly what the one-thread path writes.
+   * Unlabelled: each labelled output carries its own random watermark payload.
+   */
   @Test
   void pipelineMatchesOneThreadFrameForFrame() throws Exception {
     Path in = TestMedia.sample("duo.mp4");
@@ -161,6 +164,7 @@ class SwapCommandTest {
                 MODEL.toString(),
                 "--codec",
                 "ffv1",
+                "--no-label",
                 "--single-thread")
             .exitCode());
     assertEquals(
@@ -173,7 +177,8 @@ class SwapCommandTest {
                 "--model",
                 MODEL.toString(),
                 "--codec",
-                "ffv1")
+                "ffv1",
+                "--no-label")
             .exitCode());
     assertEquals(TestMedia.readPts(one), TestMedia.readPts(piped));
     int n = 0;

@@ -11,6 +11,7 @@ package dev.doppel.provenance.c2pa;
  * @param inputSha256 the input file's SHA-256, null for a stream
  * @param model the model's file name, null when none rendered the output
  * @param modelSha256 the model file's SHA-256, null with no model
+ * @param watermark the invisible watermark's payload (8 hex digits), null when unmarked
  */
 public record CredentialFacts(
     String title,
@@ -19,4 +20,5 @@ public record CredentialFacts(
     String inputName,
     String inputSha256,
     String model,
-    String modelSha256) {}
+    String modelSha256,
+    String watermark) {}

@@ -143,6 +143,7 @@ final class ManifestStoreWriter {
     if (facts.model() != null) {
       d.putObject("model").put("name", facts.model()).put("sha256", facts.modelSha256());
     }
+    if (facts.watermark() != null) d.putObject("watermark").put("payload", facts.watermark());
     return d;
   }
 

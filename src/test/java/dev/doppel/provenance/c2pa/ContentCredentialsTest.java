@@ -23,7 +23,7 @@ class ContentCredentialsTest {
 
   private static final CredentialFacts FACTS =
       new CredentialFacts(
-          "out", "face-swap", true, "in.mp4", "ab".repeat(32), "m.onnx", "cd".repeat(32));
+          "out", "face-swap", true, "in.mp4", "ab".repeat(32), "m.onnx", "cd".repeat(32), null);
 
   @Test
   void aUsersChainIsTrustedOnlyWithItsRootAndOneChangedPixelBreaksTheBinding() throws Exception {
