@@ -42,40 +42,17 @@ public final class OutputClaim implements AutoCloseable {
     }
     Path lockFile = folder.resolve(OutputPaths.tempPrefix(abs) + "lock");
     for (int attempt = 0; attempt < 3; attempt++) {
-      FileChannel channel = null;
+      OutputClaim[] claimed = new OutputClaim[1];
       try {
-        channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        Object opened = fileKey(lockFile);
-        FileLock lock;
-        try {
-          lock = channel.tryLock();
-        } catch (OverlappingFileLockException e) {
-          lock = null; // this JVM holds it already (two jobs of one batch on one output)
-        }
-        if (lock == null) {
-          channel.close();
-          throw DoppelException.usage(
-              "cannot write: "
-                  + output
-                  + ": another Doppel run is "
-                  + "writing it (it holds "
-                  + lockFile
-                  + ")");
-        }
-        // the previous holder may have deleted the file between our open and our lock
-        if (Files.exists(lockFile) && Objects.equals(opened, fileKey(lockFile))) {
-          TempFiles.register(lockFile);
-          OutputPaths.removeStaleTemporaries(abs);
-          return new OutputClaim(lockFile, channel, lock);
-        }
-        lock.release();
-        channel.close();
+        // creating the lock file and registering it are one step for the exit hook: a SIGTERM
+        // in between would leave the file behind, unregistered
+        TempFiles.whileRunningIo(() -> claimed[0] = tryClaim(output, abs, lockFile));
       } catch (IOException e) {
-        closeQuietly(channel);
         throw new DoppelException(
             OutputPaths.exitCodeFor(e),
             "cannot write: " + output + ": " + OutputPaths.whyNotWritable(folder, e));
       }
+      if (claimed[0] != null) return claimed[0];
     }
     throw DoppelException.usage(
         "cannot write: "
@@ -83,6 +60,43 @@ public final class OutputClaim implements AutoCloseable {
             + ": its lock "
             + lockFile
             + " keeps changing; is another Doppel run starting on it?");
+  }
+
+  /** One attempt: the claim, or null when the lock file was replaced under us (try again). */
+  private static OutputClaim tryClaim(Path output, Path abs, Path lockFile) throws IOException {
+    FileChannel channel = null;
+    try {
+      channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      Object opened = fileKey(lockFile);
+      FileLock lock;
+      try {
+        lock = channel.tryLock();
+      } catch (OverlappingFileLockException e) {
+        lock = null; // this JVM holds it already (two jobs of one batch on one output)
+      }
+      if (lock == null) {
+        channel.close();
+        throw DoppelException.usage(
+            "cannot write: "
+                + output
+                + ": another Doppel run is "
+                + "writing it (it holds "
+                + lockFile
+                + ")");
+      }
+      // the previous holder may have deleted the file between our open and our lock
+      if (Files.exists(lockFile) && Objects.equals(opened, fileKey(lockFile))) {
+        TempFiles.register(lockFile);
+        OutputPaths.removeStaleTemporaries(abs);
+        return new OutputClaim(lockFile, channel, lock);
+      }
+      lock.release();
+      channel.close();
+      return null;
+    } catch (IOException e) {
+      closeQuietly(channel);
+      throw e;
+    }
   }
 
   private static Object fileKey(Path path) throws IOException {

@@ -14,7 +14,7 @@ import java.util.Random;
 final class Lattice {
   private Lattice() {}
 
-  static final double STEP = 0.7;
+  static final double STEP = 0.68;
 
   /** Gains the detector tries: up to +-20 %. */
   static final double[] SCALES = {0.8, 0.85, 0.9, 0.95, 1.0, 1.05, 1.1, 1.15, 1.2};

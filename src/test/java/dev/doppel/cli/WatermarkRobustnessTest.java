@@ -59,7 +59,9 @@ class WatermarkRobustnessTest {
       Path file = marked;
       if (a[1] != null) {
         file = dir.resolve(a[0] + ".mp4");
-        String[] args = ("-i " + marked + " -an " + a[1] + " " + file).split(" ");
+        // passthrough: every frame of the MKV stays (the MP4 muxer would otherwise resample)
+        String[] args =
+            ("-i " + marked + " -an -fps_mode passthrough " + a[1] + " " + file).split(" ");
         TestMedia.ffmpeg(args);
       }
       WatermarkDetector.Result r = WatermarkScan.scan(file, WatermarkScan.MAX_FRAMES, sent);
