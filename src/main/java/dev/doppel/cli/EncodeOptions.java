@@ -28,7 +28,7 @@ final class EncodeOptions {
       names = "--no-label",
       description =
           "Do not label the output as made by Doppel: no container tags or XMP, no C2PA"
-              + " Content Credentials, no sidecar.")
+              + " Content Credentials, no sidecar, no invisible watermark.")
   boolean noLabel;
 
   @Option(

@@ -25,7 +25,8 @@ import picocli.CommandLine.Spec;
       "Report the provenance a file carries: Doppel's container tags (videos), XMP label "
           + "(images), the sidecar FILE.doppel.json and whether its SHA-256 is the file's, and "
           + "C2PA Content Credentials (signature, assertion hashes, hash binding to the file's "
-          + "bytes, signer and trust, actions and digital source type).",
+          + "bytes, signer and trust, actions and digital source type), and Doppel's invisible "
+          + "watermark in the faces' pixels (payload, confidence; read from up to 1,500 frames).",
       "Exit 0 when every file could be read, whatever was found (\"no provenance found\" is a "
           + "result); 2 for a missing file, 1 for a file that is not media, after the others "
           + "are reported."
