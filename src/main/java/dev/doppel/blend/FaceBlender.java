@@ -10,14 +10,12 @@ import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGR2Lab;
 import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_Lab2BGR;
 import static org.bytedeco.opencv.global.opencv_imgproc.GaussianBlur;
 import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR;
-import static org.bytedeco.opencv.global.opencv_imgproc.LINE_AA;
 import static org.bytedeco.opencv.global.opencv_imgproc.MORPH_ELLIPSE;
 import static org.bytedeco.opencv.global.opencv_imgproc.THRESH_BINARY;
 import static org.bytedeco.opencv.global.opencv_imgproc.THRESH_TOZERO;
 import static org.bytedeco.opencv.global.opencv_imgproc.THRESH_TRUNC;
 import static org.bytedeco.opencv.global.opencv_imgproc.cvtColor;
 import static org.bytedeco.opencv.global.opencv_imgproc.erode;
-import static org.bytedeco.opencv.global.opencv_imgproc.fillPoly;
 import static org.bytedeco.opencv.global.opencv_imgproc.getStructuringElement;
 import static org.bytedeco.opencv.global.opencv_imgproc.threshold;
 import static org.bytedeco.opencv.global.opencv_imgproc.warpAffine;
@@ -25,8 +23,8 @@ import static org.bytedeco.opencv.global.opencv_imgproc.warpAffine;
 import dev.doppel.face.Affine;
 import dev.doppel.face.Alignment;
 import dev.doppel.face.Point2;
+import dev.doppel.face.PolygonFill;
 import java.util.List;
-import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.opencv.global.opencv_core;
 import org.bytedeco.opencv.global.opencv_photo;
 import org.bytedeco.opencv.opencv_core.Mat;
@@ -111,8 +109,8 @@ public final class FaceBlender {
     Mat alpha = new Mat();
     try (Scalar zero = new Scalar(0.0);
         Mat ovalMask = new Mat(s, s, CV_32FC1, zero)) {
-      fillPolygon(ovalMask, oval, toCrop, 1.0);
-      if (keep != null) fillPolygon(ovalMask, keep, toCrop, 0.0);
+      PolygonFill.fill(ovalMask, oval, toCrop, 1.0);
+      if (keep != null) PolygonFill.fill(ovalMask, keep, toCrop, 0.0);
       min(modelMask, ovalMask, alpha);
     }
     int e = (int) Math.round(settings.erode() * s);
@@ -129,19 +127,6 @@ public final class FaceBlender {
       }
     }
     return alpha;
-  }
-
-  private static void fillPolygon(Mat mask, List<Point2> polygon, Affine to, double value) {
-    try (Point pts = new Point(polygon.size());
-        IntPointer count = new IntPointer(1).put(polygon.size());
-        Scalar one = new Scalar(value)) {
-      for (int i = 0; i < polygon.size(); i++) {
-        Point2 p = to.apply(polygon.get(i));
-        pts.position(i).x((int) Math.round(p.x())).y((int) Math.round(p.y()));
-      }
-      pts.position(0);
-      fillPoly(mask, pts, count, 1, one, LINE_AA, 0, null);
-    }
   }
 
   /**

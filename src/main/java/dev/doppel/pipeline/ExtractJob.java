@@ -2,21 +2,18 @@ package dev.doppel.pipeline;
 
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC1;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imwrite;
-import static org.bytedeco.opencv.global.opencv_imgproc.LINE_AA;
-import static org.bytedeco.opencv.global.opencv_imgproc.fillPoly;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.doppel.DoppelException;
 import dev.doppel.FilePermissions;
 import dev.doppel.Version;
-import dev.doppel.face.Affine;
 import dev.doppel.face.Alignment;
 import dev.doppel.face.Face;
 import dev.doppel.face.FaceJson;
 import dev.doppel.face.FaceTracker;
 import dev.doppel.face.MeshTopology;
-import dev.doppel.face.Point2;
+import dev.doppel.face.PolygonFill;
 import dev.doppel.output.Json;
 import dev.doppel.output.OutputClaim;
 import dev.doppel.output.OutputPaths;
@@ -33,9 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.opencv.opencv_core.Mat;
-import org.bytedeco.opencv.opencv_core.Point;
 import org.bytedeco.opencv.opencv_core.Scalar;
 
 /**
@@ -147,7 +142,7 @@ public final class ExtractJob {
     try (Mat crop = alignment.crop(f.image());
         Scalar black = new Scalar(0.0);
         Mat mask = new Mat(o.size(), o.size(), CV_8UC1, black)) {
-      fillPolygon(mask, face.maskPolygon(), alignment.toCrop());
+      PolygonFill.fill(mask, face.maskPolygon(), alignment.toCrop(), 255.0);
       write(crop, folder.resolve(name + ".png"));
       write(mask, folder.resolve(name + "_mask.png"));
     }
@@ -165,19 +160,6 @@ public final class ExtractJob {
     json.set("to_frame", Json.MAPPER.valueToTree(alignment.toFrame().toArray()));
     json.set("face", Json.MAPPER.valueToTree(FaceJson.face(face, alignment.toCrop())));
     Json.MAPPER.writeValue(folder.resolve(name + ".json").toFile(), json);
-  }
-
-  private static void fillPolygon(Mat mask, List<Point2> polygon, Affine to) {
-    try (Point pts = new Point(polygon.size());
-        IntPointer count = new IntPointer(1).put(polygon.size());
-        Scalar white = new Scalar(255.0)) {
-      for (int i = 0; i < polygon.size(); i++) {
-        Point2 p = to.apply(polygon.get(i));
-        pts.position(i).x((int) Math.round(p.x())).y((int) Math.round(p.y()));
-      }
-      pts.position(0);
-      fillPoly(mask, pts, count, 1, white, LINE_AA, 0, null);
-    }
   }
 
   private static void write(Mat image, Path file) {

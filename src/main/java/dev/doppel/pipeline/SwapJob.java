@@ -207,38 +207,42 @@ public final class SwapJob {
               4)) {
         sizeNote = writer.sizeNote();
         progress.start("swap", reader.info().frameCountEstimate());
+        List<FramePipeline.Stage<SwapWork>> stages = new ArrayList<>();
+        stages.add(
+            w ->
+                w.chosen =
+                    times.time(
+                        "analyse",
+                        () ->
+                            chooser.choose(
+                                tracker.next(w.frame.image(), w.frame.micros() / 1e6),
+                                w.frame.image())));
+        stages.add(
+            w ->
+                times.time(
+                    "swap",
+                    () -> {
+                      for (Face face : w.chosen) renderer.render(w.frame.image(), face, null);
+                      return null;
+                    }));
+        if (watermark != null) {
+          // its own stage: it re-finds the faces on the swapped frame (see WatermarkEmbedder)
+          stages.add(
+              w ->
+                  times.time(
+                      "mark",
+                      () -> {
+                        watermark.mark(w.frame.image(), w.frame.micros() / 1e6, w.chosen);
+                        return null;
+                      }));
+        }
         FramePipeline<SwapWork> pipeline =
             new FramePipeline<>(
                 () ->
                     SwapWork.of(
                         times.time(
                             "decode", () -> looping != null ? looping.next() : reader.next())),
-                List.of(
-                    w ->
-                        w.chosen =
-                            times.time(
-                                "analyse",
-                                () ->
-                                    chooser.choose(
-                                        tracker.next(w.frame.image(), w.frame.micros() / 1e6),
-                                        w.frame.image())),
-                    w ->
-                        times.time(
-                            "swap",
-                            () -> {
-                              for (Face face : w.chosen)
-                                renderer.render(w.frame.image(), face, null);
-                              return null;
-                            }),
-                    w ->
-                        times.time(
-                            "mark",
-                            () -> {
-                              if (watermark != null) {
-                                watermark.mark(w.frame.image(), w.frame.micros() / 1e6, w.chosen);
-                              }
-                              return null;
-                            })),
+                stages,
                 w -> {
                   swappedPerFrame.add(w.chosen.stream().mapToInt(Face::trackId).toArray());
                   times.time(

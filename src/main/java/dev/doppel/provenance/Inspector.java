@@ -91,7 +91,8 @@ public final class Inspector {
     }
     ProvenanceReport.Sidecar sidecar = sidecarOf(file);
     ProvenanceReport.C2pa c2pa = c2paOf(file, anchors);
-    ProvenanceReport.Watermark watermark = watermarkOf(file);
+    ProvenanceReport.Watermark watermark =
+        watermarkOf(file, sidecar != null ? sidecar.watermark() : null);
 
     List<String> labels = new ArrayList<>();
     boolean synthetic = false;
@@ -168,8 +169,8 @@ public final class Inspector {
         watermark);
   }
 
-  private static ProvenanceReport.Watermark watermarkOf(Path file) {
-    String recorded = recordedWatermark(file);
+  /** The watermark in {@code file}'s faces, compared with the payload its sidecar records. */
+  private static ProvenanceReport.Watermark watermarkOf(Path file, String recorded) {
     WatermarkDetector.Result r = WatermarkScan.scan(file);
     String payload = r.found() ? r.payload().hex() : null;
     String note;
@@ -210,18 +211,6 @@ public final class Inspector {
         note);
   }
 
-  /** The watermark payload the sidecar beside {@code file} records, or null. */
-  private static String recordedWatermark(Path file) {
-    Path path = Provenance.sidecarFor(file);
-    if (!Files.isRegularFile(path)) return null;
-    try {
-      JsonNode w = Json.MAPPER.readTree(path.toFile()).path("settings").path("watermark");
-      return w.path("payload").isTextual() ? w.path("payload").asText() : null;
-    } catch (IOException e) {
-      return null;
-    }
-  }
-
   private static ProvenanceReport.Sidecar sidecarOf(Path file) {
     Path path = Provenance.sidecarFor(file);
     if (!Files.isRegularFile(path)) return null;
@@ -230,7 +219,7 @@ public final class Inspector {
       s = Json.MAPPER.readTree(path.toFile());
     } catch (IOException e) {
       return new ProvenanceReport.Sidecar(
-          path.toString(), null, null, null, false, null, null, null, false);
+          path.toString(), null, null, null, false, null, null, null, false, null);
     }
     String recorded = s.path("output").path("sha256").asText("");
     return new ProvenanceReport.Sidecar(
@@ -242,7 +231,8 @@ public final class Inspector {
         s.path("created").asText(null),
         s.path("input").path("path").asText(null),
         s.path("input").path("sha256").isTextual() ? s.path("input").path("sha256").asText() : null,
-        recorded.equals(Provenance.sha256(file)));
+        recorded.equals(Provenance.sha256(file)),
+        s.path("settings").path("watermark").path("payload").asText(null));
   }
 
   /**

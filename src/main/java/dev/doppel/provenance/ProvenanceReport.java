@@ -30,6 +30,7 @@ public record ProvenanceReport(
 
   /**
    * @param outputMatches whether the SHA-256 the sidecar records is this file's
+   * @param watermark the invisible watermark's payload it records, null when none
    */
   public record Sidecar(
       String path,
@@ -40,7 +41,8 @@ public record ProvenanceReport(
       String created,
       @JsonProperty("input") String input,
       @JsonProperty("input_sha256") String inputSha256,
-      @JsonProperty("output_sha256_matches") boolean outputMatches) {}
+      @JsonProperty("output_sha256_matches") boolean outputMatches,
+      String watermark) {}
 
   /**
    * C2PA Content Credentials, checked: the claim's signature, the hashes of its assertions, the

@@ -84,11 +84,7 @@ public final class WatermarkDetector {
       double confidence = 0;
       for (double v : s) confidence += Math.abs(v / n) / Payload.BITS;
       Payload decoded = Payload.fromSoft(s);
-      boolean better =
-          (decoded != null && p == null)
-              || ((decoded != null) == (p != null) && confidence > bestConfidence && p != null)
-              || (p == null && decoded == null && g == 1.0);
-      if (better) {
+      if (decoded != null ? p == null || confidence > bestConfidence : p == null && g == 1.0) {
         p = decoded;
         gain = g;
         bestConfidence = confidence;

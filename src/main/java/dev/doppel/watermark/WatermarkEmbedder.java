@@ -8,7 +8,6 @@ import static org.bytedeco.opencv.global.opencv_core.multiply;
 import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_GRAY2BGR;
 import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR;
 import static org.bytedeco.opencv.global.opencv_imgproc.cvtColor;
-import static org.bytedeco.opencv.global.opencv_imgproc.fillPoly;
 import static org.bytedeco.opencv.global.opencv_imgproc.resize;
 import static org.bytedeco.opencv.global.opencv_imgproc.warpAffine;
 
@@ -19,11 +18,10 @@ import dev.doppel.face.Face;
 import dev.doppel.face.FaceTracker;
 import dev.doppel.face.Landmarks;
 import dev.doppel.face.Point2;
+import dev.doppel.face.PolygonFill;
 import java.util.List;
-import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.javacpp.indexer.FloatIndexer;
 import org.bytedeco.opencv.opencv_core.Mat;
-import org.bytedeco.opencv.opencv_core.Point;
 import org.bytedeco.opencv.opencv_core.Rect;
 import org.bytedeco.opencv.opencv_core.Scalar;
 import org.bytedeco.opencv.opencv_core.Size;
@@ -134,18 +132,7 @@ public final class WatermarkEmbedder implements AutoCloseable {
   /** 1 inside the face oval, 0 outside, as 32-bit float the size of {@code region}. */
   private static Mat oval(List<Point2> outline, Rect region) {
     Mat alpha = new Mat(region.height(), region.width(), CV_32F, new Scalar(0.0));
-    try (Point pts = new Point(outline.size());
-        IntPointer count = new IntPointer(1);
-        Scalar one = new Scalar(1.0)) {
-      for (int i = 0; i < outline.size(); i++) {
-        pts.position(i)
-            .x((int) Math.round(outline.get(i).x() - region.x()))
-            .y((int) Math.round(outline.get(i).y() - region.y()));
-      }
-      pts.position(0);
-      count.put(0, outline.size());
-      fillPoly(alpha, pts, count, 1, one);
-    }
+    PolygonFill.fill(alpha, outline, Affine.similarity(1, 0, -region.x(), -region.y()), 1.0);
     return alpha;
   }
 
