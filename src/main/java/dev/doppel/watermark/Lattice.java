@@ -16,7 +16,10 @@ final class Lattice {
 
   static final double STEP = 0.68;
 
-  /** Gains the detector tries: up to +-20 %. */
+  /**
+   * Gains the detector tries: up to +-20 %. Steps of 0.025 or 0.0125 recovered at most 2 more of
+   * the 38 measured clips per attack, and each gain tried is one more chance of a false alarm.
+   */
   static final double[] SCALES = {0.8, 0.85, 0.9, 0.95, 1.0, 1.05, 1.1, 1.15, 1.2};
 
   private static final double[] DITHER = new double[Payload.BITS];

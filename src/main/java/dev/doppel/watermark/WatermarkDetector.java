@@ -11,10 +11,9 @@ import org.bytedeco.opencv.opencv_core.Mat;
  * Reads the watermark back from the faces of a video or image, frame by frame. Each face gives 48
  * chip projections; a face track's soft chip values ({@link Lattice#soft}) are summed over its
  * frames (the soft combining that makes a whole clip decode when single frames do not) and decoded
- * with {@link Payload#fromSoft}. The sums are taken at each gain of {@link Lattice#SCALES} and the
- * gain whose sums are largest (the lattice the faces agree with) decides; a brightened or darkened
- * copy is read at its gain. A single frame counts as marked when its own signs, at that gain, carry
- * Doppel's payload exactly.
+ * with {@link Payload#fromSoft} at each gain of {@link Lattice#SCALES}, so that a brightened or
+ * darkened copy decodes at its gain. A single frame counts as marked when its own signs, at that
+ * gain, are exactly Doppel's codeword.
  */
 public final class WatermarkDetector {
   private final Map<Integer, List<double[]>> tracks = new LinkedHashMap<>();
@@ -24,7 +23,8 @@ public final class WatermarkDetector {
    *
    * @param found whether a payload decoded
    * @param payload what it carries, null when none
-   * @param confidence mean |summed chip| per frame, 0..1 (unmarked faces: ~0.1-0.2)
+   * @param confidence mean |summed soft chip| per frame at that gain, 0..1: how consistently the
+   *     frames sit on one lattice point (unmarked faces: ~0.1-0.4)
    * @param gain the gain the track was read at (1 = as written)
    * @param framesRead frames of that track
    * @param framesMarked frames that decode on their own
@@ -71,23 +71,23 @@ public final class WatermarkDetector {
 
   private static Result judge(List<double[]> frames, Payload sent) {
     int n = frames.size();
-    // the faces' own consistency makes every gain look alike in confidence, so a gain counts only
-    // when its sums decode: first the most confident that does, else gain 1
+    // every gain is decoded; of those that give Doppel's payload, the one whose chips agree best
+    // with the sums (the lattice the faces were marked on) decides
     double gain = 1;
-    double bestConfidence = -1;
+    double bestFit = Double.NEGATIVE_INFINITY;
     Payload p = null;
     for (double g : Lattice.SCALES) {
       double[] s = new double[Payload.BITS];
       for (double[] q : frames) {
         for (int i = 0; i < Payload.BITS; i++) s[i] += Lattice.soft(i, q[i], g);
       }
-      double confidence = 0;
-      for (double v : s) confidence += Math.abs(v / n) / Payload.BITS;
       Payload decoded = Payload.fromSoft(s);
-      if (decoded != null ? p == null || confidence > bestConfidence : p == null && g == 1.0) {
+      if (decoded == null) continue;
+      double fit = fit(s, decoded.chips());
+      if (fit > bestFit) {
         p = decoded;
         gain = g;
-        bestConfidence = confidence;
+        bestFit = fit;
       }
     }
     Payload against = sent != null ? sent : p;
@@ -95,15 +95,30 @@ public final class WatermarkDetector {
     int marked = 0;
     double agreement = 0;
     double[] soft = new double[Payload.BITS];
+    double[] sums = new double[Payload.BITS];
     for (double[] q : frames) {
       int agree = 0;
       for (int i = 0; i < Payload.BITS; i++) {
         soft[i] = Lattice.soft(i, q[i], gain);
+        sums[i] += soft[i];
         if (chips != null && Math.signum(soft[i]) == chips[i]) agree++;
       }
       if (Payload.fromSigns(soft) != null) marked++;
       agreement += agree / (double) Payload.BITS / n;
     }
-    return new Result(p != null, p, bestConfidence, gain, n, marked, agreement);
+    double confidence = 0;
+    for (double v : sums) confidence += Math.abs(v) / n / Payload.BITS;
+    return new Result(p != null, p, confidence, gain, n, marked, agreement);
+  }
+
+  /** How well {@code chips} explain the soft sums: their correlation over the sums' total size. */
+  private static double fit(double[] sums, int[] chips) {
+    double agree = 0;
+    double total = 0;
+    for (int i = 0; i < sums.length; i++) {
+      agree += sums[i] * chips[i];
+      total += Math.abs(sums[i]);
+    }
+    return total > 0 ? agree / total : 0;
   }
 }

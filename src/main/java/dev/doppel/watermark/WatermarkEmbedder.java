@@ -40,7 +40,7 @@ import org.bytedeco.opencv.opencv_core.Size;
  */
 public final class WatermarkEmbedder implements AutoCloseable {
   /** The scheme's name in sidecars and manifests: its layout and key are fixed by the name. */
-  public static final String SCHEME = "doppel-face-qim-1";
+  public static final String SCHEME = "doppel-face-qim-2";
 
   static final int PASSES = 3;
 
