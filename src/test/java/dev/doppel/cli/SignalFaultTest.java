@@ -21,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Issue 12's fault run, kept: {@code swap}, {@code batch} and {@code dataset} in their own JVMs,
  * sent SIGTERM at random moments (seeded, so a failure can be replayed). Each run must end without
  * a crash (no exit 134/139, no hs_err file in its working folder), leave no temporary file or
- * folder, and the same command run again must succeed.
+ * folder, and the same command run again must succeed. 14 moments (6 swaps, 4 batches, 4 datasets;
+ * 20 until the whole verify passed 15 minutes on 2 cores): each run costs ~10 s.
  */
 @Tag("slow")
 class SignalFaultTest {
@@ -72,14 +73,14 @@ class SignalFaultTest {
   void sigtermAtRandomMomentsLeavesNothingAndTheRerunSucceeds() throws Exception {
     Random random = new Random(12);
     Path pair = Path.of("models/pair96").toAbsolutePath();
-    for (int run = 0; run < 8; run++) {
+    for (int run = 0; run < 6; run++) {
       Path folder = Files.createDirectories(shared.resolve("swap" + run));
       String[] args = {"swap", clip.toString(), "-o", "out.mp4", "--model", pair.toString(), "-q"};
       signalAndCheck("swap #" + run, folder, 300 + random.nextInt(4500), args);
       Cli again = Cli.run(withFolder(args, folder));
       assertEquals(0, again.exitCode(), again.err());
     }
-    for (int run = 0; run < 6; run++) {
+    for (int run = 0; run < 4; run++) {
       Path folder = Files.createDirectories(shared.resolve("batch" + run));
       Files.writeString(
           folder.resolve("jobs.csv"),
@@ -104,7 +105,7 @@ class SignalFaultTest {
         assertTrue(Files.isRegularFile(folder.resolve("out").resolve(f)), f);
       }
     }
-    for (int run = 0; run < 6; run++) {
+    for (int run = 0; run < 4; run++) {
       Path folder = Files.createDirectories(shared.resolve("dataset" + run));
       Files.writeString(
           folder.resolve("spec.json"),
