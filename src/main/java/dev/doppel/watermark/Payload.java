@@ -99,15 +99,25 @@ public record Payload(int toolId, int outputId) {
     return word;
   }
 
+  private static final long DOPPEL_MASK = mask(DOPPEL);
+
   private static long mask(int toolId) {
     return new java.util.SplittableRandom(MASK_KEY + toolId).nextLong() & CHIP_MASK;
   }
 
   /** Doppel's payload whose chips have exactly these signs, or null. */
   static Payload fromSigns(double[] soft) {
+    return fromWord(signs(soft));
+  }
+
+  private static long signs(double[] soft) {
     long word = 0;
     for (int i = 0; i < BITS; i++) if (soft[i] > 0) word |= 1L << i;
-    word ^= mask(DOPPEL);
+    return word;
+  }
+
+  private static Payload fromWord(long chips) {
+    long word = chips ^ DOPPEL_MASK;
     // the reduced generator has row j alone at column PIVOT[j]: those columns are the message
     int message = 0;
     for (int j = 0; j < ROWS.length; j++) message |= (int) (word >>> PIVOT[j] & 1) << j;
@@ -123,20 +133,20 @@ public record Payload(int toolId, int outputId) {
     Integer[] order = new Integer[BITS];
     for (int i = 0; i < BITS; i++) order[i] = i;
     Arrays.sort(order, (a, b) -> Double.compare(Math.abs(soft[a]), Math.abs(soft[b])));
+    long word = signs(soft);
     Payload best = null;
     double bestCost = Double.MAX_VALUE;
-    double[] trial = new double[BITS];
     for (int mask = 0; mask < (1 << FLIPPABLE); mask++) {
       double cost = 0;
-      System.arraycopy(soft, 0, trial, 0, BITS);
+      long flips = 0;
       for (int k = 0; k < FLIPPABLE; k++) {
         if ((mask & (1 << k)) != 0) {
-          trial[order[k]] = -trial[order[k]];
+          flips |= 1L << order[k];
           cost += Math.abs(soft[order[k]]);
         }
       }
       if (cost >= bestCost) continue;
-      Payload p = fromSigns(trial);
+      Payload p = fromWord(word ^ flips);
       if (p != null) {
         best = p;
         bestCost = cost;
