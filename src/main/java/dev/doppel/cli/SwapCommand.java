@@ -211,6 +211,7 @@ final class SwapCommand implements Callable<Integer> {
     var out = spec.commandLine().getOut();
     var err = spec.commandLine().getErr();
     int failed = 0;
+    long faces = 0;
     for (Path file : inputs) {
       Path result = MediaFiles.outputFor(input, file, output);
       try {
@@ -220,6 +221,7 @@ final class SwapCommand implements Callable<Integer> {
           s = SwapJob.run(options(file, result), progress);
         }
         out.printf("%s: %d frames, %d faces swapped%n", result, s.frames(), s.facesSwapped());
+        faces += s.facesSwapped();
         s.notes().forEach(n -> err.println("doppel: note: " + file + ": " + n));
       } catch (DoppelException e) {
         err.println("doppel: " + e.getMessage());
@@ -230,12 +232,13 @@ final class SwapCommand implements Callable<Integer> {
       }
     }
     out.printf(
-        "%s: %d of %d files swapped into %s%s%n",
+        "%s: %d of %d files written to %s, %d faces swapped in all%s%n",
         input,
         inputs.size() - failed,
         inputs.size(),
         output,
-        failed > 0 ? ", " + failed + " failed" : "");
+        faces,
+        failed > 0 ? "; " + failed + " failed" : "");
     return failed > 0 ? DoppelException.PROCESSING : 0;
   }
 

@@ -1,10 +1,13 @@
 package dev.doppel.video;
 
+import static org.bytedeco.opencv.global.opencv_core.CV_8UC1;
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
 import static org.bytedeco.opencv.global.opencv_core.ROTATE_180;
 import static org.bytedeco.opencv.global.opencv_core.ROTATE_90_CLOCKWISE;
 import static org.bytedeco.opencv.global.opencv_core.ROTATE_90_COUNTERCLOCKWISE;
 import static org.bytedeco.opencv.global.opencv_core.rotate;
+import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGR2GRAY;
+import static org.bytedeco.opencv.global.opencv_imgproc.cvtColor;
 
 import dev.doppel.DoppelException;
 import dev.doppel.GracefulStop;
@@ -25,11 +28,11 @@ import org.bytedeco.javacv.FrameGrabber;
 import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
- * Decodes the video stream of any file FFmpeg reads into upright BGR frames with their exact
- * timestamps. Variable frame rate survives because each frame carries its own pts. A still image is
- * a one-frame clip (read by OpenCV, EXIF orientation applied); a stream (URL, standard input,
- * device) is read once, its audio decoded along with the frames; a {@link TimeRange} makes the part
- * read a clip of its own, from 0.
+ * Decodes the video stream of any file FFmpeg reads into upright BGR frames (or luma, {@link
+ * #openLuma}) with their exact timestamps. Variable frame rate survives because each frame carries
+ * its own pts. A still image is a one-frame clip (read by OpenCV, EXIF orientation applied); a
+ * stream (URL, standard input, device) is read once, its audio decoded along with the frames; a
+ * {@link TimeRange} makes the part read a clip of its own, from 0.
  *
  * <p>Frames handed out are copies owned by the caller; the grabber's buffer stay inside this
  * reader, which must be used from one thread.
@@ -80,6 +83,10 @@ public final class VideoReader implements AutoCloseable {
   private final AudioChunk.Format streamAudio;
 
   private final boolean live;
+
+  /** The frames' type: BGR, or one channel of luma ({@link #openLuma}). */
+  private int imageType = CV_8UC3;
+
   private final List<AudioChunk> audioSinceFrame = new ArrayList<>();
   private final List<AudioChunk> heldAudio = new ArrayList<>();
 
@@ -150,15 +157,28 @@ public final class VideoReader implements AutoCloseable {
    * @throws DoppelException usage error when the range starts after the last frame
    */
   public static VideoReader open(Path path, TimeRange range) {
+    return open(path, range, false);
+  }
+
+  /**
+   * Opens a file whose frames come as one channel of full-range luma (8-bit, 0-255): the decoded Y
+   * plane itself, not luma computed from BGR, where a brightened video's colours clip at 255 in
+   * some channel long before its luma does. Stills come as their BGR image's luma.
+   */
+  public static VideoReader openLuma(Path path) {
+    return open(path, TimeRange.ALL, true);
+  }
+
+  private static VideoReader open(Path path, TimeRange range, boolean luma) {
     checkReadable(path);
-    if (Stills.isStill(path)) return still(path, range);
+    if (Stills.isStill(path)) return still(path, range, luma);
     String cut = ContainerLength.shortfall(path);
     if (cut != null) {
       throw DoppelException.processing("cannot read video: " + path + ": truncated: " + cut);
     }
     FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(path.toFile());
-    grabber.setImageMode(FrameGrabber.ImageMode.COLOR);
-    grabber.setPixelFormat(avutil.AV_PIX_FMT_BGR24);
+    grabber.setImageMode(luma ? FrameGrabber.ImageMode.GRAY : FrameGrabber.ImageMode.COLOR);
+    grabber.setPixelFormat(luma ? avutil.AV_PIX_FMT_GRAY8 : avutil.AV_PIX_FMT_BGR24);
     try {
       grabber.start();
     } catch (FrameGrabber.Exception | RuntimeException e) {
@@ -167,8 +187,10 @@ public final class VideoReader implements AutoCloseable {
           "cannot read video: " + path + ": not a readable media file (" + ffmpegReason(e) + ")");
     }
     checkVideo(grabber, path.toString());
-    return withRange(
-        new VideoReader(grabber, describe(path, grabber), declaredFrames(grabber), range));
+    VideoReader reader =
+        new VideoReader(grabber, describe(path, grabber), declaredFrames(grabber), range);
+    if (luma) reader.imageType = CV_8UC1;
+    return withRange(reader);
   }
 
   /** Starts a reader's range (see {@link #startRange()}), closing it if that fails. */
@@ -213,7 +235,7 @@ public final class VideoReader implements AutoCloseable {
    * A still as a one-frame clip at 25 fps (so it lasts one frame); read with OpenCV rather than
    * FFmpeg, which would leave an EXIF-rotated photo on its side.
    */
-  private static VideoReader still(Path path, TimeRange range) {
+  private static VideoReader still(Path path, TimeRange range, boolean luma) {
     if (range.startMicros() > 0) {
       throw DoppelException.usage(
           "cannot read image: " + path + ": a still has no time to start from; drop --start");
@@ -239,6 +261,13 @@ public final class VideoReader implements AutoCloseable {
             Stills.extension(path),
             null);
     VideoReader reader = new VideoReader(null, info, 1, TimeRange.ALL);
+    if (luma) {
+      try (Mat bgr = image) {
+        image = new Mat();
+        cvtColor(bgr, image, COLOR_BGR2GRAY);
+      }
+      reader.imageType = CV_8UC1;
+    }
     reader.pending = new VideoFrame(image, 0, 0, 0);
     reader.ended = true;
     return reader;
@@ -506,12 +535,12 @@ public final class VideoReader implements AutoCloseable {
       return null;
     }
     Mat upright = new Mat();
-    // A view of the grabber's BGR24 buffer, built here rather than by JavaCV's converter, which
-    // takes the row stride over the width for the channel count: 4 channels for a 16 px wide
-    // frame whose 48-byte rows are padded to 64.
+    // A view of the grabber's BGR24 (or GRAY8) buffer, built here rather than by JavaCV's
+    // converter, which takes the row stride over the width for the channel count: 4 channels for a
+    // 16 px wide frame whose 48-byte rows are padded to 64.
     try (BytePointer data = new BytePointer((ByteBuffer) frame.image[0]);
         Mat decodedImage =
-            new Mat(frame.imageHeight, frame.imageWidth, CV_8UC3, data, frame.imageStride)) {
+            new Mat(frame.imageHeight, frame.imageWidth, imageType, data, frame.imageStride)) {
       switch (info.rotation()) {
         case 90 -> rotate(decodedImage, upright, ROTATE_90_CLOCKWISE);
         case 180 -> rotate(decodedImage, upright, ROTATE_180);

@@ -30,6 +30,7 @@ record FaceReading(double[] cells) {
   /** The mesh's RMS radius in the crop, as a fraction of its side. */
   static final double MESH_RADIUS = 0.3;
 
+  /** {@code frame}: BGR, or one channel of full-range luma (a decoded video's Y plane). */
   static FaceReading of(Mat frame, Landmarks mesh) {
     try (Mat crop = alignment(mesh).crop(frame)) {
       return ofCanonical(crop);
@@ -74,8 +75,11 @@ record FaceReading(double[] cells) {
         Mat small = new Mat();
         Size none = new Size(0, 0);
         Size grid = new Size(Pattern.GRID, Pattern.GRID)) {
-      cvtColor(canonical, gray, COLOR_BGR2GRAY);
-      gray.convertTo(f, CV_32F);
+      if (canonical.channels() == 1) canonical.convertTo(f, CV_32F);
+      else {
+        cvtColor(canonical, gray, COLOR_BGR2GRAY);
+        gray.convertTo(f, CV_32F);
+      }
       GaussianBlur(f, blur, none, SIGMA);
       subtract(f, blur, f);
       resize(f, small, grid, 0, 0, INTER_AREA);

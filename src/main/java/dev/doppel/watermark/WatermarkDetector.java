@@ -40,7 +40,10 @@ public final class WatermarkDetector {
       int framesMarked,
       double chipAgreement) {}
 
-  /** Reads the faces of one frame. */
+  /**
+   * Reads the faces of one frame: {@code image} BGR, or its full-range luma (see {@link
+   * WatermarkScan}).
+   */
   public void read(Mat image, List<Face> faces) {
     for (Face face : faces) {
       double[] q = FaceReading.of(image, face.landmarks()).projections();

@@ -237,7 +237,10 @@ class StillsTest {
     assertEquals(
         "doppel: cannot read image: " + in.resolve("c.jpg") + ": not a readable JPG image",
         swap.errorLine());
-    assertTrue(swap.out().contains("2 of 3 files swapped into " + out + ", 1 failed"), swap.out());
+    assertTrue(
+        swap.out()
+            .contains("2 of 3 files written to " + out + ", 0 faces swapped in all; 1 failed"),
+        swap.out());
     try (Mat a = first(out.resolve("a.png"));
         Mat b = first(out.resolve("b.jpg"));
         Mat hopper = first(TestMedia.sample("grace_hopper.jpg"))) {

@@ -205,6 +205,69 @@ class VideoRoundTripTest {
   }
 
   @Test
+  void lumaIsTheDecodedYPlaneWhereBgrClips() throws Exception {
+    assumeTrue(TestMedia.hasFfmpegTools(), "ffmpeg CLI not installed: .ci/run installs it");
+    Path in = TestMedia.trim(TestMedia.sample("astronaut.mp4"), dir.resolve("in.mp4"), 3);
+    Path bright = dir.resolve("bright.mp4");
+    // +10 % luma: her lit face then clips at 255 in red, not in luma
+    TestMedia.ffmpeg("-i", in.toString(), "-vf", "lutyuv=y=clipval*1.1", bright.toString());
+    int frames = 0;
+    try (VideoReader bgrReader = VideoReader.open(bright);
+        VideoReader lumaReader = VideoReader.openLuma(bright)) {
+      while (true) {
+        try (VideoFrame f = bgrReader.next();
+            VideoFrame y = f == null ? null : lumaReader.next();
+            Mat fromBgr = new Mat()) {
+          if (f == null) break;
+          frames++;
+          assertEquals(opencv_core.CV_8UC1, y.image().type());
+          assertEquals(f.image().cols(), y.image().cols());
+          assertEquals(f.image().rows(), y.image().rows());
+          org.bytedeco.opencv.global.opencv_imgproc.cvtColor(
+              f.image(), fromBgr, org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGR2GRAY);
+          try (UByteIndexer bgr = f.image().createIndexer();
+              UByteIndexer luma = y.image().createIndexer();
+              UByteIndexer g = fromBgr.createIndexer()) {
+            double sum = 0;
+            double sumSquares = 0;
+            long plain = 0;
+            double clippedGain = 0;
+            long clipped = 0;
+            for (int r = 0; r < f.image().rows(); r++) {
+              for (int c = 0; c < f.image().cols(); c++) {
+                int max = Math.max(bgr.get(r, c, 0), Math.max(bgr.get(r, c, 1), bgr.get(r, c, 2)));
+                int min = Math.min(bgr.get(r, c, 0), Math.min(bgr.get(r, c, 1), bgr.get(r, c, 2)));
+                double d = luma.get(r, c) - g.get(r, c);
+                if (max < 250 && min > 5) {
+                  sum += d;
+                  sumSquares += d * d;
+                  plain++;
+                } else if (bgr.get(r, c, 2) == 255 && bgr.get(r, c, 1) < 250) {
+                  clippedGain += d;
+                  clipped++;
+                }
+              }
+            }
+            // full range like BGR's luma (a limited-range plane would differ by up to 16 levels,
+            // in proportion to the level); a constant offset (1.3 levels: the two conversions
+            // round differently) is what the watermark's high-pass removes anyway
+            double offset = sum / plain;
+            double spread = Math.sqrt(sumSquares / plain - offset * offset);
+            assertTrue(Math.abs(offset) < 2.0, "Y - luma(BGR) " + offset);
+            assertTrue(spread < 1.0, "Y - luma(BGR) varies by " + spread);
+            assertTrue(clipped > 1000, "red clips in " + clipped + " pixels");
+            // measured: 1.4 levels more than the offset, ~9,700 pixels a frame
+            double kept = clippedGain / clipped - offset;
+            assertTrue(kept > 0.8, "where red clips, the Y plane keeps what BGR lost: " + kept);
+          }
+        }
+      }
+      assertEquals(null, lumaReader.next(), "as many luma frames as BGR ones");
+    }
+    assertEquals(3, frames);
+  }
+
+  @Test
   void audioIsReencodedWhenTheContainerRefusesIt() throws Exception {
     Path wav = TestMedia.writeWav(dir.resolve("tone.wav"), 1.0, 44100, 440);
     Path mp4 =
