@@ -85,14 +85,18 @@ public final class VideoReader implements AutoCloseable {
   private final boolean live;
 
   /** The frames' type: BGR, or one channel of luma ({@link #openLuma}). */
-  private int imageType = CV_8UC3;
+  private final int imageType;
 
   private final List<AudioChunk> audioSinceFrame = new ArrayList<>();
   private final List<AudioChunk> heldAudio = new ArrayList<>();
 
   private VideoReader(
-      FFmpegFrameGrabber grabber, VideoInfo info, long declaredFrames, TimeRange range) {
-    this(grabber, info, declaredFrames, range, String.valueOf(info.path()), null, false);
+      FFmpegFrameGrabber grabber,
+      VideoInfo info,
+      long declaredFrames,
+      TimeRange range,
+      int imageType) {
+    this(grabber, info, declaredFrames, range, String.valueOf(info.path()), null, false, imageType);
   }
 
   private VideoReader(
@@ -102,8 +106,10 @@ public final class VideoReader implements AutoCloseable {
       TimeRange range,
       String name,
       AudioChunk.Format streamAudio,
-      boolean live) {
+      boolean live,
+      int imageType) {
     this.name = name;
+    this.imageType = imageType;
     this.streamAudio = streamAudio;
     this.live = live;
     this.grabber = grabber;
@@ -147,7 +153,7 @@ public final class VideoReader implements AutoCloseable {
     boolean live = source.live() || grabber.getLengthInTime() <= 0;
     return withRange(
         new VideoReader(
-            grabber, describe(null, grabber), -1, range, source.toString(), audio, live));
+            grabber, describe(null, grabber), -1, range, source.toString(), audio, live, CV_8UC3));
   }
 
   /**
@@ -187,10 +193,13 @@ public final class VideoReader implements AutoCloseable {
           "cannot read video: " + path + ": not a readable media file (" + ffmpegReason(e) + ")");
     }
     checkVideo(grabber, path.toString());
-    VideoReader reader =
-        new VideoReader(grabber, describe(path, grabber), declaredFrames(grabber), range);
-    if (luma) reader.imageType = CV_8UC1;
-    return withRange(reader);
+    return withRange(
+        new VideoReader(
+            grabber,
+            describe(path, grabber),
+            declaredFrames(grabber),
+            range,
+            luma ? CV_8UC1 : CV_8UC3));
   }
 
   /** Starts a reader's range (see {@link #startRange()}), closing it if that fails. */
@@ -260,14 +269,13 @@ public final class VideoReader implements AutoCloseable {
             1,
             Stills.extension(path),
             null);
-    VideoReader reader = new VideoReader(null, info, 1, TimeRange.ALL);
     if (luma) {
       try (Mat bgr = image) {
         image = new Mat();
         cvtColor(bgr, image, COLOR_BGR2GRAY);
       }
-      reader.imageType = CV_8UC1;
     }
+    VideoReader reader = new VideoReader(null, info, 1, TimeRange.ALL, luma ? CV_8UC1 : CV_8UC3);
     reader.pending = new VideoFrame(image, 0, 0, 0);
     reader.ended = true;
     return reader;

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import org.bytedeco.javacpp.indexer.UByteIndexer;
 import org.bytedeco.opencv.global.opencv_core;
+import org.bytedeco.opencv.global.opencv_imgproc;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -223,8 +224,7 @@ class VideoRoundTripTest {
           assertEquals(opencv_core.CV_8UC1, y.image().type());
           assertEquals(f.image().cols(), y.image().cols());
           assertEquals(f.image().rows(), y.image().rows());
-          org.bytedeco.opencv.global.opencv_imgproc.cvtColor(
-              f.image(), fromBgr, org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGR2GRAY);
+          opencv_imgproc.cvtColor(f.image(), fromBgr, opencv_imgproc.COLOR_BGR2GRAY);
           try (UByteIndexer bgr = f.image().createIndexer();
               UByteIndexer luma = y.image().createIndexer();
               UByteIndexer g = fromBgr.createIndexer()) {
