@@ -92,6 +92,7 @@ final class AudioTrack implements AutoCloseable {
   }
 
   private static AVFormatContext openInput(Path source) {
+    FFmpegLog.ensureConfigured();
     AVFormatContext in = new AVFormatContext(null);
     if (avformat_open_input(in, source.toString(), null, null) < 0) {
       throw DoppelException.processing("cannot read audio: " + source + ": not a media file");

@@ -17,9 +17,14 @@ public final class ContainerTags {
   private ContainerTags() {}
 
   /**
-   * @throws DoppelException processing error when FFmpeg cannot open the file as media
+   * @throws DoppelException processing error when the file is cut short or FFmpeg cannot open it as
+   *     media
    */
   public static Map<String, String> read(Path file) {
+    FFmpegLog.ensureConfigured();
+    String cut = ContainerLength.shortfall(file);
+    if (cut != null)
+      throw DoppelException.processing("cannot read: " + file + ": truncated: " + cut);
     AVFormatContext in = new AVFormatContext(null);
     if (avformat_open_input(in, file.toString(), null, null) < 0) {
       throw DoppelException.processing("cannot read: " + file + ": not a media file");

@@ -284,6 +284,22 @@ class InspectCommandTest {
     assertTrue(bad.errorLine().contains("notes.mp4: not a media file"), bad.err());
   }
 
+  @Test
+  void aCutOffVideoIsOneLineInAFreshProcess() throws Exception {
+    // a fresh JVM: FFmpeg's own log goes to the native stderr, which Cli.run does not see
+    byte[] head = java.util.Arrays.copyOf(Files.readAllBytes(swapped), 5000);
+    Path cut = Files.write(dir.resolve("cut.mp4"), head);
+    Path log = dir.resolve("cut.log");
+    Process p =
+        ChildDoppel.start(
+            dir, log, java.util.Map.of(), java.util.List.of("inspect", cut.toString()));
+    assertEquals(1, p.waitFor());
+    java.util.List<String> lines = Files.readAllLines(log);
+    assertEquals(1, lines.size(), String.join("\n", lines));
+    assertTrue(
+        lines.get(0).startsWith("doppel: cannot read: " + cut + ": truncated: "), lines.get(0));
+  }
+
   /** A PNG with one more chunk inserted after IHDR (whose chunk ends at byte 33). */
   private static byte[] withChunk(byte[] png, String type, byte[] data) {
     ByteBuffer chunk = ByteBuffer.allocate(12 + data.length);
