@@ -30,6 +30,10 @@ import org.bytedeco.ffmpeg.avutil.AVFrame;
  * before the first frame.
  */
 final class AudioTrack implements AutoCloseable {
+  static {
+    FFmpegLog.ensureConfigured();
+  }
+
   private AVFormatContext input;
   private final int inputIndex;
   private final AVStream outStream;
@@ -92,7 +96,6 @@ final class AudioTrack implements AutoCloseable {
   }
 
   private static AVFormatContext openInput(Path source) {
-    FFmpegLog.ensureConfigured();
     AVFormatContext in = new AVFormatContext(null);
     if (avformat_open_input(in, source.toString(), null, null) < 0) {
       throw DoppelException.processing("cannot read audio: " + source + ": not a media file");

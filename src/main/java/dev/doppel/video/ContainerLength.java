@@ -1,5 +1,6 @@
 package dev.doppel.video;
 
+import dev.doppel.DoppelException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -13,6 +14,19 @@ import java.nio.file.StandardOpenOption;
  */
 final class ContainerLength {
   private ContainerLength() {}
+
+  /**
+   * Fails when the file is cut short: "cannot read WHAT: FILE: truncated: why".
+   *
+   * @param what what the caller was reading ("video"), or null
+   */
+  static void requireWhole(Path file, String what) {
+    String cut = shortfall(file);
+    if (cut != null) {
+      String reading = what == null ? "cannot read: " : "cannot read " + what + ": ";
+      throw DoppelException.processing(reading + file + ": truncated: " + cut);
+    }
+  }
 
   /** Why the file is cut short, or null if it is whole (or its container does not say). */
   static String shortfall(Path file) {

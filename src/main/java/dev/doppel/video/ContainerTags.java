@@ -14,6 +14,10 @@ import org.bytedeco.ffmpeg.avutil.AVDictionaryEntry;
 
 /** The global metadata of a media file (its container's tags), as FFmpeg's demuxer reads them. */
 public final class ContainerTags {
+  static {
+    FFmpegLog.ensureConfigured();
+  }
+
   private ContainerTags() {}
 
   /**
@@ -21,10 +25,7 @@ public final class ContainerTags {
    *     media
    */
   public static Map<String, String> read(Path file) {
-    FFmpegLog.ensureConfigured();
-    String cut = ContainerLength.shortfall(file);
-    if (cut != null)
-      throw DoppelException.processing("cannot read: " + file + ": truncated: " + cut);
+    ContainerLength.requireWhole(file, null);
     AVFormatContext in = new AVFormatContext(null);
     if (avformat_open_input(in, file.toString(), null, null) < 0) {
       throw DoppelException.processing("cannot read: " + file + ": not a media file");

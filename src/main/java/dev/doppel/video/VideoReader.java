@@ -178,10 +178,7 @@ public final class VideoReader implements AutoCloseable {
   private static VideoReader open(Path path, TimeRange range, boolean luma) {
     checkReadable(path);
     if (Stills.isStill(path)) return still(path, range, luma);
-    String cut = ContainerLength.shortfall(path);
-    if (cut != null) {
-      throw DoppelException.processing("cannot read video: " + path + ": truncated: " + cut);
-    }
+    ContainerLength.requireWhole(path, "video");
     FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(path.toFile());
     grabber.setImageMode(luma ? FrameGrabber.ImageMode.GRAY : FrameGrabber.ImageMode.COLOR);
     grabber.setPixelFormat(luma ? avutil.AV_PIX_FMT_GRAY8 : avutil.AV_PIX_FMT_BGR24);

@@ -13,6 +13,9 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 import java.util.zip.CRC32;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -287,14 +290,12 @@ class InspectCommandTest {
   @Test
   void aCutOffVideoIsOneLineInAFreshProcess() throws Exception {
     // a fresh JVM: FFmpeg's own log goes to the native stderr, which Cli.run does not see
-    byte[] head = java.util.Arrays.copyOf(Files.readAllBytes(swapped), 5000);
+    byte[] head = Arrays.copyOf(Files.readAllBytes(swapped), 5000);
     Path cut = Files.write(dir.resolve("cut.mp4"), head);
     Path log = dir.resolve("cut.log");
-    Process p =
-        ChildDoppel.start(
-            dir, log, java.util.Map.of(), java.util.List.of("inspect", cut.toString()));
+    Process p = ChildDoppel.start(dir, log, Map.of(), List.of("inspect", cut.toString()));
     assertEquals(1, p.waitFor());
-    java.util.List<String> lines = Files.readAllLines(log);
+    List<String> lines = Files.readAllLines(log);
     assertEquals(1, lines.size(), String.join("\n", lines));
     assertTrue(
         lines.get(0).startsWith("doppel: cannot read: " + cut + ": truncated: "), lines.get(0));
